@@ -1,0 +1,76 @@
+// Package testenv connects tests to the real Neo4j that `make test` provides, and gives each
+// test package a clean database.
+package testenv
+
+import (
+	"context"
+	"flag"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/config"
+	"snodo/store"
+)
+
+// Env is a migrated store on an empty database, and the driver under it.
+type Env struct {
+	Driver neo4j.DriverWithContext
+	Store  *store.Store
+	Config config.Config
+}
+
+var (
+	once   sync.Once
+	shared *Env
+	failed error
+)
+
+// Open returns the package's connection to the Neo4j the environment names (the local one by
+// default), migrated, with every node deleted, so each test starts from nothing. Packages run
+// one at a time (go test -p 1), so they never share the database at once.
+func Open(tb testing.TB) *Env {
+	tb.Helper()
+	once.Do(func() { shared, failed = connect() })
+	if failed != nil {
+		tb.Fatalf("tests need a Neo4j: run them with `make test`, which starts one: %v", failed)
+	}
+	shared.Wipe(tb)
+	return shared
+}
+
+func connect() (*Env, error) {
+	cfg, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	driver, err := store.Connect(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword, 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(driver, cfg.Neo4jDatabase)
+	if err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	return &Env{Driver: driver, Store: st, Config: cfg}, nil
+}
+
+// Wipe deletes every node but the schema record, in batches.
+func (e *Env) Wipe(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
+	session := e.Driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: e.Config.Neo4jDatabase})
+	defer func() { _ = session.Close(ctx) }()
+	// Batched deletes need an auto-commit transaction.
+	result, err := session.Run(ctx, "MATCH (n) WHERE NOT n:SnodoSchema CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil)
+	if err == nil {
+		_, err = result.Consume(ctx)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+}

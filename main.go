@@ -1,0 +1,106 @@
+// Command snodo is the Snodo server and its tools: serve, migrate, seed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"snodo/config"
+	"snodo/seed"
+	"snodo/server"
+	"snodo/store"
+)
+
+const usage = `snodo: the directory and service-mapping hub of inclusion networks
+
+usage: snodo <command> [flags]
+
+commands:
+  serve     migrate, then serve GraphQL on SNODO_ADDR (default :8080)
+  migrate   apply the schema migrations (constraints and indexes) and exit
+  seed      load the demo network (idempotent) and exit
+
+Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
+variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	cmd, args := os.Args[1], os.Args[2:]
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd {
+	case "serve", "migrate", "seed":
+		err = runWithStore(ctx, cmd, args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "snodo: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(os.Stderr, "snodo %s: %v\n", cmd, err)
+		os.Exit(1)
+	}
+}
+
+func runWithStore(ctx context.Context, cmd string, args []string) error {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	cfg, err := config.Load(fs, args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	slog.SetDefault(log)
+	driver, err := store.Connect(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword, cfg.Neo4jWait)
+	if err != nil {
+		return fmt.Errorf("%w (is Neo4j running? 'make neo4j' starts a local one)", err)
+	}
+	defer func() { _ = driver.Close(context.Background()) }()
+	st := store.New(driver, cfg.Neo4jDatabase)
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	log.Info("migrations applied", "schemaVersion", store.SchemaVersion)
+	switch cmd {
+	case "migrate":
+		return nil
+	case "seed":
+		return loadDemo(ctx, st, log)
+	}
+	if cfg.SeedIfEmpty {
+		empty, err := st.Empty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			if err := loadDemo(ctx, st, log); err != nil {
+				return err
+			}
+		}
+	}
+	h := server.New(st, server.Options{CORSOrigins: cfg.CORSOrigins, Logger: log})
+	return server.Run(ctx, cfg.Addr, h, 20*time.Second, log)
+}
+
+func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	start := time.Now()
+	counts, err := seed.Load(ctx, st, seed.Demo())
+	if err != nil {
+		return fmt.Errorf("loading the demo network: %w", err)
+	}
+	log.Info("demo network loaded", "nodes", counts, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}

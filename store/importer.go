@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// ImportNode is a node to import: its key and its properties.
+type ImportNode struct {
+	ID    string
+	Props map[string]any
+}
+
+// ImportLink is a relationship to import between two nodes, by key.
+type ImportLink struct {
+	From, To string
+	Props    map[string]any
+}
+
+// Import is a whole network to load at once, with keys already chosen, so that loading it
+// again finds the same nodes.
+type Import struct {
+	Nodes map[string][]ImportNode // by label
+	Links map[LinkType][]ImportLink
+}
+
+// LinkType is a kind of relationship that can be imported.
+type LinkType struct{ From, Type, To string }
+
+// The relationships of the directory.
+var (
+	LinkZoneParent        = LinkType{"Zone", "PART_OF", "Zone"}
+	LinkNeedBroader       = LinkType{"Need", "BROADER", "Need"}
+	LinkCategoryBroader   = LinkType{"ServiceCategory", "BROADER", "ServiceCategory"}
+	LinkActorZone         = LinkType{"Actor", "OPERATES_IN", "Zone"}
+	LinkActorParent       = LinkType{"Actor", "PART_OF", "Actor"}
+	LinkProvides          = LinkType{"Actor", "PROVIDES", "Service"}
+	LinkServiceCategory   = LinkType{"Service", "IN_CATEGORY", "ServiceCategory"}
+	LinkServiceNeed       = LinkType{"Service", "MEETS", "Need"}
+	LinkServiceZone       = LinkType{"Service", "AVAILABLE_IN", "Zone"}
+	LinkPartnershipZone   = LinkType{"Partnership", "COVERS", "Zone"}
+	LinkPartnershipParent = LinkType{"Partnership", "PART_OF", "Partnership"}
+	LinkMember            = LinkType{"Actor", "MEMBER_OF", "Partnership"}
+)
+
+// importBatch is how many rows one UNWIND writes.
+const importBatch = 1000
+
+// Import loads the network in batched UNWIND writes, each its own transaction. Nodes that
+// exist keep their properties, so a coordinator's edits survive a second load; missing
+// relationships are added. It returns how many nodes and relationships it created.
+func (s *Store) Import(ctx context.Context, in Import) (map[string]int, error) {
+	created := map[string]int{}
+	now := s.now()
+	for _, label := range []string{"Zone", "Need", "ServiceCategory", "Actor", "Service", "Partnership"} {
+		cypher := "UNWIND $rows AS row MERGE (n:" + label + " {id: row.id}) " +
+			"ON CREATE SET n += row.props, n.createdAt = $now, n.updatedAt = $now, n.version = 1"
+		rows := in.Nodes[label]
+		for i := 0; i < len(rows); i += importBatch {
+			batch := make([]map[string]any, 0, importBatch)
+			for _, r := range rows[i:min(i+importBatch, len(rows))] {
+				batch = append(batch, map[string]any{"id": r.ID, "props": r.Props})
+			}
+			n, err := s.importBatch(ctx, cypher, batch, now)
+			if err != nil {
+				return nil, fmt.Errorf("importing %s nodes: %w", label, err)
+			}
+			created[label] += n.NodesCreated()
+		}
+	}
+	for lt, links := range in.Links {
+		cypher := fmt.Sprintf("UNWIND $rows AS row MATCH (a:%s {id: row.from}) MATCH (b:%s {id: row.to}) "+
+			"MERGE (a)-[r:%s]->(b) ON CREATE SET r += row.props", lt.From, lt.To, lt.Type)
+		for i := 0; i < len(links); i += importBatch {
+			batch := make([]map[string]any, 0, importBatch)
+			for _, l := range links[i:min(i+importBatch, len(links))] {
+				props := l.Props
+				if props == nil {
+					props = map[string]any{}
+				}
+				batch = append(batch, map[string]any{"from": l.From, "to": l.To, "props": props})
+			}
+			n, err := s.importBatch(ctx, cypher, batch, now)
+			if err != nil {
+				return nil, fmt.Errorf("importing %s links: %w", lt.Type, err)
+			}
+			created[lt.Type] += n.RelationshipsCreated()
+		}
+	}
+	return created, nil
+}
+
+func (s *Store) importBatch(ctx context.Context, cypher string, rows []map[string]any, now any) (neo4j.Counters, error) {
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (neo4j.Counters, error) {
+		result, err := tx.Run(ctx, cypher, map[string]any{"rows": rows, "now": now})
+		if err != nil {
+			return nil, err
+		}
+		summary, err := result.Consume(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return summary.Counters(), nil
+	})
+}
+
+// Empty reports whether the database holds no zone, the mark of a fresh database.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+		records, err := run(ctx, tx, "RETURN NOT EXISTS { MATCH (:Zone) }", nil)
+		if err != nil {
+			return false, err
+		}
+		return records[0].Values[0].(bool), nil
+	})
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// migrations are the schema statements, each idempotent, applied in order at every start. Add
+// to the end only; SchemaVersion is their count.
+var migrations = []string{
+	// Every node type has a unique id, which also indexes the lookups by id.
+	"CREATE CONSTRAINT zone_id IF NOT EXISTS FOR (n:Zone) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT service_id IF NOT EXISTS FOR (n:Service) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT category_id IF NOT EXISTS FOR (n:ServiceCategory) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT partnership_id IF NOT EXISTS FOR (n:Partnership) REQUIRE n.id IS UNIQUE",
+	// Natural keys.
+	"CREATE CONSTRAINT zone_istat IF NOT EXISTS FOR (n:Zone) REQUIRE n.istatCode IS UNIQUE",
+	"CREATE CONSTRAINT need_code IF NOT EXISTS FOR (n:Need) REQUIRE n.code IS UNIQUE",
+	"CREATE CONSTRAINT category_code IF NOT EXISTS FOR (n:ServiceCategory) REQUIRE n.code IS UNIQUE",
+	// The default orders and the filters of the lists.
+	"CREATE INDEX zone_name IF NOT EXISTS FOR (n:Zone) ON (n.name)",
+	"CREATE INDEX zone_kind IF NOT EXISTS FOR (n:Zone) ON (n.kind)",
+	"CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name)",
+	"CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",
+	"CREATE INDEX service_name IF NOT EXISTS FOR (n:Service) ON (n.name)",
+	"CREATE INDEX service_status IF NOT EXISTS FOR (n:Service) ON (n.status)",
+	"CREATE INDEX partnership_title IF NOT EXISTS FOR (n:Partnership) ON (n.title)",
+	"CREATE INDEX partnership_end IF NOT EXISTS FOR (n:Partnership) ON (n.endDate)",
+	// Full-text search over names and descriptions, accents folded ("societa" finds "Società").
+	"CREATE FULLTEXT INDEX zone_search IF NOT EXISTS FOR (n:Zone) ON EACH [n.name] " + folding,
+	"CREATE FULLTEXT INDEX actor_search IF NOT EXISTS FOR (n:Actor) ON EACH [n.name, n.description] " + folding,
+	"CREATE FULLTEXT INDEX service_search IF NOT EXISTS FOR (n:Service) ON EACH [n.name, n.description, n.accessConditions] " + folding,
+	"CREATE FULLTEXT INDEX need_search IF NOT EXISTS FOR (n:Need) ON EACH [n.labelIt, n.labelEn, n.code] " + folding,
+	"CREATE FULLTEXT INDEX partnership_search IF NOT EXISTS FOR (n:Partnership) ON EACH [n.title, n.description] " + folding,
+}
+
+const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
+
+// SchemaVersion is the version of the schema this build of Snodo needs.
+var SchemaVersion = len(migrations)
+
+// Migrate applies the migrations, waits for the indexes to come online and records the version.
+func (s *Store) Migrate(ctx context.Context) error {
+	session := s.session(ctx, neo4j.AccessModeWrite)
+	defer func() { _ = session.Close(context.Background()) }()
+	// Schema statements cannot share a transaction with writes, so each runs on its own.
+	for _, stmt := range migrations {
+		if err := autoCommit(ctx, session, stmt); err != nil {
+			return fmt.Errorf("migration %q: %w", stmt, err)
+		}
+	}
+	if err := autoCommit(ctx, session, "CALL db.awaitIndexes(300)"); err != nil {
+		return fmt.Errorf("waiting for indexes: %w", err)
+	}
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, "MERGE (m:SnodoSchema {id: 'snodo'}) SET m.version = $v", map[string]any{"v": SchemaVersion})
+	})
+	return err
+}
+
+// Migrated reports whether the database holds the schema this build needs.
+func (s *Store) Migrated(ctx context.Context) (bool, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+		records, err := run(ctx, tx, "OPTIONAL MATCH (m:SnodoSchema {id: 'snodo'}) RETURN coalesce(m.version, 0)", nil)
+		if err != nil {
+			return false, err
+		}
+		return records[0].Values[0].(int64) >= int64(SchemaVersion), nil
+	})
+}
+
+func autoCommit(ctx context.Context, session neo4j.SessionWithContext, stmt string) error {
+	result, err := session.Run(ctx, stmt, nil)
+	if err == nil {
+		_, err = result.Consume(ctx)
+	}
+	return err
+}
