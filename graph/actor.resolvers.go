@@ -7,44 +7,54 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"snodo/loaders"
 	"snodo/model"
+	"snodo/store"
 )
 
 func (r *actorResolver) Zones(ctx context.Context, obj *model.Actor) ([]*model.Zone, error) {
-	panic(fmt.Errorf("not implemented: Zones - zones"))
+	return loaders.List(ctx, &store.ActorZones, obj.ID)
 }
 
 func (r *actorResolver) Parent(ctx context.Context, obj *model.Actor) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: Parent - parent"))
+	return loaders.One(ctx, &store.ActorParent, obj.ID)
 }
 
 func (r *actorResolver) Children(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Actor], error) {
-	panic(fmt.Errorf("not implemented: Children - children"))
+	return page(ctx, &store.ActorChildren, obj.ID, first, after, last, before)
 }
 
 func (r *actorResolver) Services(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error) {
-	panic(fmt.Errorf("not implemented: Services - services"))
+	return page(ctx, &store.ActorServices, obj.ID, first, after, last, before)
 }
 
 func (r *actorResolver) Partnerships(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Membership], error) {
-	panic(fmt.Errorf("not implemented: Partnerships - partnerships"))
+	return page(ctx, &store.ActorMemberships, obj.ID, first, after, last, before)
 }
 
 func (r *mutationResolver) CreateActor(ctx context.Context, input model.CreateActorInput) (*model.ActorPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateActor - createActor"))
+	a, err := r.Store.CreateActor(ctx, input)
+	errs, err := userErrors(err)
+	return &model.ActorPayload{Actor: a, UserErrors: errs}, err
 }
 
 func (r *mutationResolver) UpdateActor(ctx context.Context, input model.UpdateActorInput) (*model.ActorPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateActor - updateActor"))
+	a, err := r.Store.UpdateActor(ctx, input)
+	errs, err := userErrors(err)
+	return &model.ActorPayload{Actor: a, UserErrors: errs}, err
 }
 
 func (r *mutationResolver) DeleteActor(ctx context.Context, input model.DeleteActorInput) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteActor - deleteActor"))
+	key, err := r.Store.DeleteActor(ctx, input)
+	return deleted(store.ActorKind.Label(), key, err)
 }
 
 func (r *queryResolver) Actors(ctx context.Context, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Actor], error) {
-	panic(fmt.Errorf("not implemented: Actors - actors"))
+	p, err := store.NewPage(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Actors(ctx, filter, orderBy, p)
 }
 
 func (r *Resolver) Actor() ActorResolver { return &actorResolver{r} }

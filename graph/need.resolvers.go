@@ -7,40 +7,45 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"snodo/loaders"
 	"snodo/model"
+	"snodo/store"
 )
 
 func (r *needResolver) Broader(ctx context.Context, obj *model.Need) (*model.Need, error) {
-	panic(fmt.Errorf("not implemented: Broader - broader"))
+	return loaders.One(ctx, &store.NeedBroader, obj.ID)
 }
 
 func (r *needResolver) Narrower(ctx context.Context, obj *model.Need) ([]*model.Need, error) {
-	panic(fmt.Errorf("not implemented: Narrower - narrower"))
+	return loaders.List(ctx, &store.NeedNarrower, obj.ID)
 }
 
 func (r *needResolver) Services(ctx context.Context, obj *model.Need, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error) {
-	panic(fmt.Errorf("not implemented: Services - services"))
+	return page(ctx, &store.NeedServices, obj.ID, first, after, last, before)
 }
 
 func (r *queryResolver) Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error) {
-	panic(fmt.Errorf("not implemented: Needs - needs"))
+	p, err := store.NewPage(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Needs(ctx, filter, p)
 }
 
 func (r *queryResolver) NeedTree(ctx context.Context) ([]*model.Need, error) {
-	panic(fmt.Errorf("not implemented: NeedTree - needTree"))
+	return r.Store.NeedTree(ctx)
 }
 
 func (r *queryResolver) ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error) {
-	panic(fmt.Errorf("not implemented: ServiceCategories - serviceCategories"))
+	return r.Store.ServiceCategories(ctx)
 }
 
 func (r *serviceCategoryResolver) Broader(ctx context.Context, obj *model.ServiceCategory) (*model.ServiceCategory, error) {
-	panic(fmt.Errorf("not implemented: Broader - broader"))
+	return loaders.One(ctx, &store.CategoryBroader, obj.ID)
 }
 
 func (r *serviceCategoryResolver) Narrower(ctx context.Context, obj *model.ServiceCategory) ([]*model.ServiceCategory, error) {
-	panic(fmt.Errorf("not implemented: Narrower - narrower"))
+	return loaders.List(ctx, &store.CategoryNarrower, obj.ID)
 }
 
 func (r *Resolver) Need() NeedResolver { return &needResolver{r} }

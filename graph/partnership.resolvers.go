@@ -7,60 +7,66 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"snodo/loaders"
 	"snodo/model"
+	"snodo/store"
 )
 
 func (r *membershipResolver) Actor(ctx context.Context, obj *model.Membership) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: Actor - actor"))
+	return loaders.Get(ctx, store.ActorKind, obj.ActorID)
 }
 
 func (r *membershipResolver) Partnership(ctx context.Context, obj *model.Membership) (*model.Partnership, error) {
-	panic(fmt.Errorf("not implemented: Partnership - partnership"))
+	return loaders.Get(ctx, store.PartnershipKind, obj.PartnershipID)
 }
 
 func (r *mutationResolver) CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*model.PartnershipPayload, error) {
-	panic(fmt.Errorf("not implemented: CreatePartnership - createPartnership"))
+	return partnershipPayload(r.Store.CreatePartnership(ctx, input))
 }
 
 func (r *mutationResolver) UpdatePartnership(ctx context.Context, input model.UpdatePartnershipInput) (*model.PartnershipPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdatePartnership - updatePartnership"))
+	return partnershipPayload(r.Store.UpdatePartnership(ctx, input))
 }
 
 func (r *mutationResolver) DeletePartnership(ctx context.Context, input model.DeletePartnershipInput) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeletePartnership - deletePartnership"))
+	key, err := r.Store.DeletePartnership(ctx, input)
+	return deleted(store.PartnershipKind.Label(), key, err)
 }
 
 func (r *mutationResolver) AddPartnershipMember(ctx context.Context, input model.AddMemberInput) (*model.PartnershipPayload, error) {
-	panic(fmt.Errorf("not implemented: AddPartnershipMember - addPartnershipMember"))
+	return partnershipPayload(r.Store.AddMember(ctx, input))
 }
 
 func (r *mutationResolver) UpdatePartnershipMember(ctx context.Context, input model.UpdateMemberInput) (*model.PartnershipPayload, error) {
-	panic(fmt.Errorf("not implemented: UpdatePartnershipMember - updatePartnershipMember"))
+	return partnershipPayload(r.Store.UpdateMember(ctx, input))
 }
 
 func (r *mutationResolver) RemovePartnershipMember(ctx context.Context, input model.RemoveMemberInput) (*model.PartnershipPayload, error) {
-	panic(fmt.Errorf("not implemented: RemovePartnershipMember - removePartnershipMember"))
+	return partnershipPayload(r.Store.RemoveMember(ctx, input))
 }
 
 func (r *partnershipResolver) Zones(ctx context.Context, obj *model.Partnership) ([]*model.Zone, error) {
-	panic(fmt.Errorf("not implemented: Zones - zones"))
+	return loaders.List(ctx, &store.PartnershipZones, obj.ID)
 }
 
 func (r *partnershipResolver) Parent(ctx context.Context, obj *model.Partnership) (*model.Partnership, error) {
-	panic(fmt.Errorf("not implemented: Parent - parent"))
+	return loaders.One(ctx, &store.PartnershipParent, obj.ID)
 }
 
 func (r *partnershipResolver) SubPartnerships(ctx context.Context, obj *model.Partnership) ([]*model.Partnership, error) {
-	panic(fmt.Errorf("not implemented: SubPartnerships - subPartnerships"))
+	return loaders.List(ctx, &store.PartnershipChildren, obj.ID)
 }
 
 func (r *partnershipResolver) Members(ctx context.Context, obj *model.Partnership, first *int, after *string, last *int, before *string) (*model.Connection[*model.Membership], error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	return page(ctx, &store.PartnershipMembers, obj.ID, first, after, last, before)
 }
 
 func (r *queryResolver) Partnerships(ctx context.Context, filter *model.PartnershipFilter, orderBy *model.PartnershipOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Partnership], error) {
-	panic(fmt.Errorf("not implemented: Partnerships - partnerships"))
+	p, err := store.NewPage(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Partnerships(ctx, filter, orderBy, p)
 }
 
 func (r *Resolver) Membership() MembershipResolver { return &membershipResolver{r} }

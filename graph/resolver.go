@@ -71,3 +71,8 @@ func deleted(label, key string, err error) (*model.DeletePayload, error) {
 	id := relay.GlobalID(label, key)
 	return &model.DeletePayload{DeletedID: &id, UserErrors: errs}, nil
 }
+
+func partnershipPayload(p *model.Partnership, err error) (*model.PartnershipPayload, error) {
+	errs, err := userErrors(err)
+	return &model.PartnershipPayload{Partnership: p, UserErrors: errs}, err
+}

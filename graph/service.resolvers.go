@@ -7,44 +7,56 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"snodo/loaders"
 	"snodo/model"
+	"snodo/store"
 )
 
 func (r *mutationResolver) CreateService(ctx context.Context, input model.CreateServiceInput) (*model.ServicePayload, error) {
-	panic(fmt.Errorf("not implemented: CreateService - createService"))
+	s, err := r.Store.CreateService(ctx, input)
+	errs, err := userErrors(err)
+	return &model.ServicePayload{Service: s, UserErrors: errs}, err
 }
 
 func (r *mutationResolver) UpdateService(ctx context.Context, input model.UpdateServiceInput) (*model.ServicePayload, error) {
-	panic(fmt.Errorf("not implemented: UpdateService - updateService"))
+	s, err := r.Store.UpdateService(ctx, input)
+	errs, err := userErrors(err)
+	return &model.ServicePayload{Service: s, UserErrors: errs}, err
 }
 
 func (r *mutationResolver) LinkService(ctx context.Context, input model.LinkServiceInput) (*model.ServicePayload, error) {
-	panic(fmt.Errorf("not implemented: LinkService - linkService"))
+	s, err := r.Store.LinkService(ctx, input)
+	errs, err := userErrors(err)
+	return &model.ServicePayload{Service: s, UserErrors: errs}, err
 }
 
 func (r *mutationResolver) DeleteService(ctx context.Context, input model.DeleteServiceInput) (*model.DeletePayload, error) {
-	panic(fmt.Errorf("not implemented: DeleteService - deleteService"))
+	key, err := r.Store.DeleteService(ctx, input)
+	return deleted(store.ServiceKind.Label(), key, err)
 }
 
 func (r *queryResolver) Services(ctx context.Context, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error) {
-	panic(fmt.Errorf("not implemented: Services - services"))
+	p, err := store.NewPage(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.Services(ctx, filter, orderBy, p)
 }
 
 func (r *serviceResolver) Provider(ctx context.Context, obj *model.Service) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: Provider - provider"))
+	return loaders.One(ctx, &store.ServiceProvider, obj.ID)
 }
 
 func (r *serviceResolver) Category(ctx context.Context, obj *model.Service) (*model.ServiceCategory, error) {
-	panic(fmt.Errorf("not implemented: Category - category"))
+	return loaders.One(ctx, &store.ServiceCategory, obj.ID)
 }
 
 func (r *serviceResolver) Needs(ctx context.Context, obj *model.Service) ([]*model.Need, error) {
-	panic(fmt.Errorf("not implemented: Needs - needs"))
+	return loaders.List(ctx, &store.ServiceNeeds, obj.ID)
 }
 
 func (r *serviceResolver) Zones(ctx context.Context, obj *model.Service) ([]*model.Zone, error) {
-	panic(fmt.Errorf("not implemented: Zones - zones"))
+	return loaders.List(ctx, &store.ServiceZones, obj.ID)
 }
 
 func (r *Resolver) Service() ServiceResolver { return &serviceResolver{r} }
