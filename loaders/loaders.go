@@ -18,7 +18,7 @@ import (
 
 // wait is how long a loader gathers keys before it fetches: long enough for gqlgen to resolve
 // every sibling of a list, short against a request's time.
-const wait = 2 * time.Millisecond
+const wait = 5 * time.Millisecond
 
 // Loaders are the dataloaders of one request, made on first use.
 type Loaders struct {

@@ -82,10 +82,10 @@ type OpeningHours struct {
 
 // Need is a need area of a person, in a taxonomy from broad to narrow.
 type Need struct {
-	ID        string
-	Code      string
-	LabelIt   string
-	LabelEn   string
+	ID      string
+	Code    string
+	LabelIt string
+	LabelEn string
 }
 
 // GlobalID is the need's ID in the GraphQL API.
@@ -96,10 +96,10 @@ func (*Need) IsNode() {}
 
 // ServiceCategory is a category of the service catalogue.
 type ServiceCategory struct {
-	ID        string
-	Code      string
-	LabelIt   string
-	LabelEn   string
+	ID      string
+	Code    string
+	LabelIt string
+	LabelEn string
 }
 
 // GlobalID is the category's ID in the GraphQL API.

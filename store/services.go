@@ -65,14 +65,14 @@ func (s *Store) Services(ctx context.Context, f *model.ServiceFilter, by *model.
 
 // serviceFields are the plain fields of a service as both inputs give them.
 type serviceFields struct {
-	name, description, accessConditions *string
-	channel                             *model.ServiceChannel
-	status                              *model.ServiceStatus
-	requiredDocuments, languages        []string
-	legalStatuses                       []model.LegalStatus
+	name, description, accessConditions  *string
+	channel                              *model.ServiceChannel
+	status                               *model.ServiceStatus
+	requiredDocuments, languages         []string
+	legalStatuses                        []model.LegalStatus
 	minAge, maxAge, capacity, freePlaces *int
-	openingHours                        []*model.OpeningHoursInput
-	lastVerifiedAt                      *model.Date
+	openingHours                         []*model.OpeningHoursInput
+	lastVerifiedAt                       *model.Date
 }
 
 // check validates the fields; ages and places are checked as they will stand after the write.
