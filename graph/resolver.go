@@ -41,16 +41,62 @@ func userErrors(err error) ([]*model.UserError, error) {
 	return out, nil
 }
 
-// node turns a loaded pointer into a Node, nil staying nil.
-func node[T interface {
-	comparable
-	model.Node
-}](v T, err error) (model.Node, error) {
-	var zero T
-	if err != nil || v == zero {
-		return nil, err
+// lookup reads nodes by global ID, one query per type asked for (not a loader: a top-level
+// lookup has nothing to batch with, and a loader's wait would only add latency). IDs with no
+// node give nil.
+func (r *Resolver) lookup(ctx context.Context, ids []string) ([]model.Node, error) {
+	keys := map[string][]string{} // by type
+	for _, id := range ids {
+		typ, key, err := relay.ParseGlobalID(id)
+		if err != nil || !nodeTypes[typ] {
+			return nil, model.Errorf(model.CodeInvalidID, "%q is not an ID issued by Snodo", id)
+		}
+		keys[typ] = append(keys[typ], key)
 	}
-	return v, nil
+	found := map[string]model.Node{} // by global ID
+	for typ, ks := range keys {
+		var err error
+		switch typ {
+		case store.ZoneKind.Label():
+			err = collect(ctx, r.Store, store.ZoneKind, ks, found)
+		case store.ActorKind.Label():
+			err = collect(ctx, r.Store, store.ActorKind, ks, found)
+		case store.ServiceKind.Label():
+			err = collect(ctx, r.Store, store.ServiceKind, ks, found)
+		case store.NeedKind.Label():
+			err = collect(ctx, r.Store, store.NeedKind, ks, found)
+		case store.CategoryKind.Label():
+			err = collect(ctx, r.Store, store.CategoryKind, ks, found)
+		case store.PartnershipKind.Label():
+			err = collect(ctx, r.Store, store.PartnershipKind, ks, found)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]model.Node, len(ids))
+	for i, id := range ids {
+		out[i] = found[id] // a missing node stays a nil interface, which reads as null
+	}
+	return out, nil
+}
+
+// nodeTypes are the types a global ID may name.
+var nodeTypes = map[string]bool{
+	store.ZoneKind.Label(): true, store.ActorKind.Label(): true, store.ServiceKind.Label(): true,
+	store.NeedKind.Label(): true, store.CategoryKind.Label(): true, store.PartnershipKind.Label(): true,
+}
+
+// collect reads the nodes of one kind and files them under their global IDs.
+func collect[T interface {
+	model.Node
+	GlobalID() string
+}](ctx context.Context, s *store.Store, k store.Kind[T], keys []string, into map[string]model.Node) error {
+	got, err := store.Get(ctx, s, k, keys)
+	for _, n := range got {
+		into[n.GlobalID()] = n
+	}
+	return err
 }
 
 // page loads one page of a relationship field through its loader.

@@ -7,51 +7,23 @@ package graph
 
 import (
 	"context"
-	"snodo/loaders"
 	"snodo/model"
-	"snodo/relay"
 	"snodo/store"
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	typ, key, err := relay.ParseGlobalID(id)
+	nodes, err := r.lookup(ctx, []string{id})
 	if err != nil {
-		return nil, model.Errorf(model.CodeInvalidID, "%q is not an ID issued by Snodo", id)
+		return nil, err
 	}
-	// Each case returns a typed nil as a plain nil, so a missing node reads as null.
-	var n model.Node
-	switch typ {
-	case store.ZoneKind.Label():
-		n, err = node(loaders.Get(ctx, store.ZoneKind, key))
-	case store.ActorKind.Label():
-		n, err = node(loaders.Get(ctx, store.ActorKind, key))
-	case store.ServiceKind.Label():
-		n, err = node(loaders.Get(ctx, store.ServiceKind, key))
-	case store.NeedKind.Label():
-		n, err = node(loaders.Get(ctx, store.NeedKind, key))
-	case store.CategoryKind.Label():
-		n, err = node(loaders.Get(ctx, store.CategoryKind, key))
-	case store.PartnershipKind.Label():
-		n, err = node(loaders.Get(ctx, store.PartnershipKind, key))
-	default:
-		return nil, model.Errorf(model.CodeInvalidID, "%q is not an ID issued by Snodo", id)
-	}
-	return n, err
+	return nodes[0], nil
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > store.MaxPageSize {
 		return nil, model.Errorf(model.CodeBadUserInput, "ask for at most %d IDs at once, not %d", store.MaxPageSize, len(ids))
 	}
-	out := make([]model.Node, len(ids))
-	for i, id := range ids {
-		n, err := r.Node(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return r.lookup(ctx, ids)
 }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
