@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,7 +47,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.Addr, "addr", env("SNODO_ADDR", ":8080"), "address to listen on (env SNODO_ADDR)")
 	fs.StringVar(&cors, "cors-origins", env("SNODO_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, or * (env SNODO_CORS_ORIGINS)")
 	fs.StringVar(&level, "log-level", env("SNODO_LOG_LEVEL", "info"), "debug, info, warn or error (env SNODO_LOG_LEVEL)")
-	fs.BoolVar(&c.SeedIfEmpty, "seed-if-empty", env("SNODO_SEED_IF_EMPTY", "") == "true", "load the demo network when the database is empty (env SNODO_SEED_IF_EMPTY)")
+	seedIfEmpty, _ := strconv.ParseBool(env("SNODO_SEED_IF_EMPTY", "false"))
+	fs.BoolVar(&c.SeedIfEmpty, "seed-if-empty", seedIfEmpty, "load the demo network when the database is empty (env SNODO_SEED_IF_EMPTY)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

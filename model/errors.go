@@ -11,6 +11,7 @@ type Code string
 
 // The codes of errors that end a request or a field.
 const (
+	CodeBadRequest        Code = "BAD_REQUEST"
 	CodeBadUserInput      Code = "BAD_USER_INPUT"
 	CodeInvalidID         Code = "INVALID_ID"
 	CodeInvalidCursor     Code = "INVALID_CURSOR"

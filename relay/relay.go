@@ -6,8 +6,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
+	"regexp"
 	"strings"
 )
+
+// typeName is the form of a GraphQL type name, which a cursor's prefix does not have.
+var typeName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 
 // ErrMalformed is returned for a global ID or a cursor that Snodo did not issue.
 var ErrMalformed = errors.New("malformed identifier")
@@ -24,7 +29,7 @@ func ParseGlobalID(id string) (typ, key string, err error) {
 		return "", "", ErrMalformed
 	}
 	typ, key, ok := strings.Cut(string(raw), ":")
-	if !ok || typ == "" || key == "" {
+	if !ok || !typeName.MatchString(typ) || key == "" {
 		return "", "", ErrMalformed
 	}
 	return typ, key, nil
@@ -60,6 +65,9 @@ func ParseCursor(s string) (Cursor, error) {
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&c); err != nil || c.Key == "" {
+		return Cursor{}, ErrMalformed
+	}
+	if _, err := dec.Token(); err != io.EOF {
 		return Cursor{}, ErrMalformed
 	}
 	if n, ok := c.Sort.(json.Number); ok {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -64,6 +65,9 @@ func New(s *store.Store, opt Options) http.Handler {
 			writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "neo4j": "reachable", "migrations": "applied"})
 		}
 	})
+	if len(opt.CORSOrigins) == 0 {
+		return mux // rs/cors reads no origins as any origin; none means same-origin only
+	}
 	return cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
@@ -98,6 +102,10 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var e *model.Error
 		switch {
+		case gqlErr.Err == nil && len(gqlErr.Path) == 0:
+			// gqlgen's own request errors without a code, such as a body that is not JSON.
+			gqlErr.Message = "the request is not a GraphQL request: " + firstLine(gqlErr.Message)
+			gqlErr.Extensions["code"] = string(model.CodeBadRequest)
 		case errors.As(err, &e):
 			gqlErr.Message = e.Message
 			gqlErr.Extensions["code"] = string(e.Code)
@@ -172,4 +180,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// firstLine keeps a message short: gqlgen's decoding errors repeat the whole body.
+func firstLine(msg string) string {
+	if i := strings.Index(msg, " body:"); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return msg
 }

@@ -98,14 +98,24 @@ func searchQuery(text string) string {
 	return strings.Join(terms, " AND ")
 }
 
-// fold lower-cases text and strips its accents ("Società" becomes "societa").
+// fold lower-cases text and strips its accents ("Società" becomes "societa"), and spells the
+// letters that have no decomposition as the index's ASCII folding does (ł as l, ß as ss).
 func fold(text string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(text) {
 		if unicode.Is(unicode.Mn, r) {
 			continue
 		}
-		b.WriteRune(unicode.ToLower(r))
+		r = unicode.ToLower(r)
+		if s, ok := asciiFold[r]; ok {
+			b.WriteString(s)
+			continue
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+var asciiFold = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i", 'ħ': "h", 'ŧ': "t",
 }

@@ -1,0 +1,17 @@
+# Snodo's server image: `docker compose up` runs it next to Neo4j (see docker-compose.yml).
+
+FROM golang:1.26 AS build
+WORKDIR /src
+# Dependencies first, so editing the code does not download them again.
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+# A static binary (the Neo4j driver is pure Go), with the time-zone database built in for
+# model.Today's Europe/Rome.
+RUN CGO_ENABLED=0 go build -trimpath -tags timetzdata -ldflags="-s -w" -o /snodo .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /snodo /snodo
+EXPOSE 8080
+ENTRYPOINT ["/snodo"]
+CMD ["serve"]

@@ -1,0 +1,225 @@
+package config_test
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"snodo/config"
+)
+
+// load reads the settings from args and an environment given as a map.
+func load(args []string, env map[string]string) (config.Config, error) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return config.Load(fs, args, func(k string) string { return env[k] })
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Config{
+		Neo4jURI:      "bolt://127.0.0.1:7687",
+		Neo4jUser:     "neo4j",
+		Neo4jPassword: config.DevPassword,
+		Neo4jDatabase: "",
+		Neo4jWait:     30 * time.Second,
+		Addr:          ":8080",
+		CORSOrigins:   nil,
+		LogLevel:      slog.LevelInfo,
+		SeedIfEmpty:   false,
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
+	}
+	if config.DevPassword != "snodo-dev-password" {
+		t.Errorf("DevPassword is %q; docker-compose.yml and scripts/neo4j use snodo-dev-password", config.DevPassword)
+	}
+}
+
+var fullEnv = map[string]string{
+	"NEO4J_URI":           "neo4j://db.example:7687",
+	"NEO4J_USER":          "snodo",
+	"NEO4J_PASSWORD":      "secret",
+	"NEO4J_DATABASE":      "directory",
+	"NEO4J_WAIT":          "90s",
+	"SNODO_ADDR":          "127.0.0.1:9000",
+	"SNODO_CORS_ORIGINS":  "https://app.example",
+	"SNODO_LOG_LEVEL":     "debug",
+	"SNODO_SEED_IF_EMPTY": "true",
+}
+
+func TestEnvOverridesDefaults(t *testing.T) {
+	c, err := load(nil, fullEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Config{
+		Neo4jURI:      "neo4j://db.example:7687",
+		Neo4jUser:     "snodo",
+		Neo4jPassword: "secret",
+		Neo4jDatabase: "directory",
+		Neo4jWait:     90 * time.Second,
+		Addr:          "127.0.0.1:9000",
+		CORSOrigins:   []string{"https://app.example"},
+		LogLevel:      slog.LevelDebug,
+		SeedIfEmpty:   true,
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("from the environment:\n got %+v\nwant %+v", c, want)
+	}
+}
+
+func TestEmptyEnvIsUnset(t *testing.T) {
+	env := map[string]string{}
+	for k := range fullEnv {
+		env[k] = ""
+	}
+	c, err := load(nil, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := load(nil, nil)
+	if !reflect.DeepEqual(c, def) {
+		t.Errorf("empty variables should leave the defaults:\n got %+v\nwant %+v", c, def)
+	}
+}
+
+func TestFlagsOverrideEnv(t *testing.T) {
+	args := []string{
+		"--neo4j-uri", "bolt://other:7687",
+		"--neo4j-user", "admin",
+		"--neo4j-password", "flagpw",
+		"--neo4j-database", "neo4j",
+		"--neo4j-wait", "5s",
+		"--addr", ":9090",
+		"--cors-origins", "https://a.example,https://b.example",
+		"--log-level", "warn",
+		"--seed-if-empty=false",
+	}
+	c, err := load(args, fullEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Config{
+		Neo4jURI:      "bolt://other:7687",
+		Neo4jUser:     "admin",
+		Neo4jPassword: "flagpw",
+		Neo4jDatabase: "neo4j",
+		Neo4jWait:     5 * time.Second,
+		Addr:          ":9090",
+		CORSOrigins:   []string{"https://a.example", "https://b.example"},
+		LogLevel:      slog.LevelWarn,
+		SeedIfEmpty:   false,
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("flags over the environment:\n got %+v\nwant %+v", c, want)
+	}
+
+	c, err = load([]string{"-seed-if-empty"}, nil)
+	if err != nil || !c.SeedIfEmpty {
+		t.Errorf("-seed-if-empty: SeedIfEmpty %v, err %v", c.SeedIfEmpty, err)
+	}
+	// A flag given for one setting leaves the others to the environment.
+	c, err = load([]string{"-addr", ":1234"}, fullEnv)
+	if err != nil || c.Addr != ":1234" || c.Neo4jUser != "snodo" || c.LogLevel != slog.LevelDebug {
+		t.Errorf("-addr alone: %+v, err %v", c, err)
+	}
+}
+
+func TestCORSOrigins(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{" , ,", nil},
+		{"https://app.example", []string{"https://app.example"}},
+		{" https://a.example , https://b.example ,", []string{"https://a.example", "https://b.example"}},
+		{"https://a.example,,https://b.example", []string{"https://a.example", "https://b.example"}},
+		{"*", []string{"*"}},
+	}
+	for _, c := range cases {
+		got, err := load(nil, map[string]string{"SNODO_CORS_ORIGINS": c.in})
+		if err != nil {
+			t.Fatalf("SNODO_CORS_ORIGINS=%q: %v", c.in, err)
+		}
+		if !reflect.DeepEqual(got.CORSOrigins, c.want) {
+			t.Errorf("SNODO_CORS_ORIGINS=%q: got %q, want %q", c.in, got.CORSOrigins, c.want)
+		}
+		got, err = load([]string{"-cors-origins", c.in}, nil)
+		if err != nil || !reflect.DeepEqual(got.CORSOrigins, c.want) {
+			t.Errorf("-cors-origins %q: got %q (err %v), want %q", c.in, got.CORSOrigins, err, c.want)
+		}
+	}
+}
+
+func TestLogLevels(t *testing.T) {
+	for in, want := range map[string]slog.Level{
+		"debug": slog.LevelDebug,
+		"info":  slog.LevelInfo,
+		"warn":  slog.LevelWarn,
+		"error": slog.LevelError,
+		"ERROR": slog.LevelError,
+	} {
+		c, err := load([]string{"-log-level", in}, nil)
+		if err != nil || c.LogLevel != want {
+			t.Errorf("-log-level %s: got %v (err %v), want %v", in, c.LogLevel, err, want)
+		}
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for in, want := range map[string]time.Duration{"0s": 0, "500ms": 500 * time.Millisecond, "2m": 2 * time.Minute} {
+		c, err := load(nil, map[string]string{"NEO4J_WAIT": in})
+		if err != nil || c.Neo4jWait != want {
+			t.Errorf("NEO4J_WAIT=%s: got %v (err %v), want %v", in, c.Neo4jWait, err, want)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string // in the message
+	}{
+		{"bad log level flag", []string{"-log-level", "verbose"}, nil, "log level"},
+		{"bad log level env", nil, map[string]string{"SNODO_LOG_LEVEL": "loud"}, "log level"},
+		{"bad duration", []string{"-neo4j-wait", "soon"}, nil, "neo4j wait"},
+		{"duration without unit", nil, map[string]string{"NEO4J_WAIT": "30"}, "neo4j wait"},
+		{"negative duration", []string{"-neo4j-wait", "-1s"}, nil, "neo4j wait"},
+		{"URI without scheme", []string{"-neo4j-uri", "127.0.0.1:7687"}, nil, "neo4j URI"},
+		{"URI without scheme from env", nil, map[string]string{"NEO4J_URI": "localhost"}, "neo4j URI"},
+		{"unknown flag", []string{"-port", "80"}, nil, "port"},
+		{"stray argument to a bool flag", []string{"-seed-if-empty=maybe"}, nil, "seed-if-empty"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := load(c.args, c.env)
+			if err == nil {
+				t.Fatalf("no error; config %+v", got)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+			if !reflect.DeepEqual(got, config.Config{}) {
+				t.Errorf("a failed Load returns %+v, want the zero Config", got)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	if _, err := load([]string{"-h"}, nil); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h gives %v, want flag.ErrHelp", err)
+	}
+}
