@@ -1,0 +1,17 @@
+package seed
+
+import "slices"
+
+// Demo returns the demo network: the Tuscan networks of COMMIT, TEAMS and the anti-trafficking
+// system, and the Lombard network of InLav and the SIL of Sesto San Giovanni. The slices are
+// copies, so a caller may reorder or extend them without changing the next Demo.
+func Demo() Network {
+	return Network{
+		Zones:        slices.Clone(zones),
+		Needs:        slices.Clone(needs),
+		Categories:   slices.Clone(categories),
+		Actors:       slices.Clone(actors),
+		Services:     slices.Clone(services),
+		Partnerships: slices.Clone(partnerships),
+	}
+}
