@@ -113,15 +113,8 @@ func (s *Store) UpdateActor(ctx context.Context, in model.UpdateActorInput) (*mo
 		if err := checkActorRefs(ctx, tx, zones, parent); err != nil {
 			return nil, err
 		}
-		if parent != nil && *parent != "" {
-			records, err := run(ctx, tx, "RETURN EXISTS { MATCH (:Actor {id: $parent})-[:PART_OF]->+(:Actor {id: $id}) }",
-				map[string]any{"id": key, "parent": *parent})
-			if err != nil {
-				return nil, err
-			}
-			if records[0].Values[0] == true {
-				return nil, model.InputError(model.UserErrorCodeCycle, "the parent belongs to this actor, so it cannot contain it", "input", "parentId")
-			}
+		if err := parentCycle(ctx, tx, "Actor", key, parent); err != nil {
+			return nil, err
 		}
 		props := map[string]any{}
 		if in.Description != nil {
@@ -200,13 +193,5 @@ func checkActorRefs(ctx context.Context, tx neo4j.ManagedTransaction, zones []st
 }
 
 func setActorLinks(ctx context.Context, tx neo4j.ManagedTransaction, key string, zones []string, parent *string) error {
-	p := ""
-	if parent != nil {
-		p = *parent
-	}
-	_, err := run(ctx, tx, `MATCH (a:Actor {id: $id})
-		CALL (a) { UNWIND $zones AS zid MATCH (z:Zone {id: zid}) CREATE (a)-[:OPERATES_IN]->(z) }
-		CALL (a) { MATCH (p:Actor {id: $parent}) CREATE (a)-[:PART_OF]->(p) }`,
-		map[string]any{"id": key, "zones": zones, "parent": p})
-	return err
+	return setLinks(ctx, tx, "Actor", "OPERATES_IN", key, zones, parent)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -118,15 +117,8 @@ func (s *Store) UpdatePartnership(ctx context.Context, in model.UpdatePartnershi
 		if err := checkPartnershipRefs(ctx, tx, zones, parent); err != nil {
 			return nil, err
 		}
-		if parent != nil && *parent != "" {
-			records, err := run(ctx, tx, "RETURN EXISTS { MATCH (:Partnership {id: $parent})-[:PART_OF]->+(:Partnership {id: $id}) }",
-				map[string]any{"id": key, "parent": *parent})
-			if err != nil {
-				return nil, err
-			}
-			if records[0].Values[0] == true {
-				return nil, model.InputError(model.UserErrorCodeCycle, "the parent is part of this partnership, so it cannot contain it", "input", "parentId")
-			}
+		if err := parentCycle(ctx, tx, "Partnership", key, parent); err != nil {
+			return nil, err
 		}
 		props := map[string]any{}
 		setIfGiven(props, "title", in.Title, func(v string) any { return v })
@@ -278,16 +270,5 @@ func checkPartnershipRefs(ctx context.Context, tx neo4j.ManagedTransaction, zone
 }
 
 func setPartnershipLinks(ctx context.Context, tx neo4j.ManagedTransaction, key string, zones []string, parent *string) error {
-	p := ""
-	if parent != nil {
-		p = *parent
-	}
-	_, err := run(ctx, tx, `MATCH (n:Partnership {id: $id})
-		CALL (n) { UNWIND $zones AS zid MATCH (z:Zone {id: zid}) CREATE (n)-[:COVERS]->(z) }
-		CALL (n) { MATCH (p:Partnership {id: $parent}) CREATE (n)-[:PART_OF]->(p) }`,
-		map[string]any{"id": key, "zones": zones, "parent": p})
-	if err != nil {
-		return fmt.Errorf("linking partnership: %w", err)
-	}
-	return nil
+	return setLinks(ctx, tx, "Partnership", "COVERS", key, zones, parent)
 }

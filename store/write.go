@@ -150,3 +150,33 @@ func hasDependants(ctx context.Context, tx neo4j.ManagedTransaction, cypher, key
 	}
 	return nil
 }
+
+// parentCycle answers a CYCLE input error when the new parent of the node lies under it already.
+func parentCycle(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, parent *string) error {
+	if parent == nil || *parent == "" {
+		return nil
+	}
+	records, err := run(ctx, tx, "RETURN EXISTS { MATCH (:"+label+" {id: $parent})-[:PART_OF]->+(:"+label+" {id: $id}) }",
+		map[string]any{"id": key, "parent": *parent})
+	if err != nil {
+		return err
+	}
+	if records[0].Values[0] == true {
+		return model.InputError(model.UserErrorCodeCycle, "the parent lies under this "+strings.ToLower(label)+", so it cannot contain it", "input", "parentId")
+	}
+	return nil
+}
+
+// setLinks links a node of the label to its zones through zoneRel and to its parent of the
+// same label through PART_OF; an empty parent links none.
+func setLinks(ctx context.Context, tx neo4j.ManagedTransaction, label, zoneRel, key string, zones []string, parent *string) error {
+	p := ""
+	if parent != nil {
+		p = *parent
+	}
+	_, err := run(ctx, tx, "MATCH (n:"+label+" {id: $id}) "+
+		"CALL (n) { UNWIND $zones AS zid MATCH (z:Zone {id: zid}) CREATE (n)-[:"+zoneRel+"]->(z) } "+
+		"CALL (n) { MATCH (p:"+label+" {id: $parent}) CREATE (n)-[:PART_OF]->(p) }",
+		map[string]any{"id": key, "zones": zones, "parent": p})
+	return err
+}
