@@ -30,6 +30,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Actor() ActorResolver
+	CoverageCell() CoverageCellResolver
+	CoverageGap() CoverageGapResolver
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
@@ -37,6 +39,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Service() ServiceResolver
 	ServiceCategory() ServiceCategoryResolver
+	ServiceMatch() ServiceMatchResolver
 	Zone() ZoneResolver
 }
 
@@ -77,11 +80,40 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Barrier struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	Contacts struct {
 		Address func(childComplexity int) int
 		Email   func(childComplexity int) int
 		Phone   func(childComplexity int) int
 		Website func(childComplexity int) int
+	}
+
+	Coverage struct {
+		CSV   func(childComplexity int) int
+		Cells func(childComplexity int) int
+		Needs func(childComplexity int) int
+		Zones func(childComplexity int) int
+	}
+
+	CoverageCell struct {
+		Full           func(childComplexity int) int
+		Need           func(childComplexity int) int
+		Partial        func(childComplexity int) int
+		Stale          func(childComplexity int) int
+		WithFreePlaces func(childComplexity int) int
+		Zone           func(childComplexity int) int
+	}
+
+	CoverageGap struct {
+		Full    func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Need    func(childComplexity int) int
+		Partial func(childComplexity int) int
+		Zone    func(childComplexity int) int
 	}
 
 	DeletePayload struct {
@@ -123,6 +155,7 @@ type ComplexityRoot struct {
 		UpdatePartnership       func(childComplexity int, input model.UpdatePartnershipInput) int
 		UpdatePartnershipMember func(childComplexity int, input model.UpdateMemberInput) int
 		UpdateService           func(childComplexity int, input model.UpdateServiceInput) int
+		UpdateServicePlaces     func(childComplexity int, input model.UpdatePlacesInput) int
 		UpdateZone              func(childComplexity int, input model.UpdateZoneInput) int
 	}
 
@@ -195,6 +228,9 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Actors            func(childComplexity int, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) int
+		Coverage          func(childComplexity int, input model.CoverageInput) int
+		CoverageGaps      func(childComplexity int, input model.CoverageInput) int
+		FindServices      func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
 		NeedTree          func(childComplexity int) int
 		Needs             func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
 		Node              func(childComplexity int, id string) int
@@ -247,6 +283,28 @@ type ComplexityRoot struct {
 	}
 
 	ServiceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ServiceMatch struct {
+		Barriers       func(childComplexity int) int
+		Coverage       func(childComplexity int) int
+		MatchedNeed    func(childComplexity int) int
+		PlacesAgeHours func(childComplexity int) int
+		Reasons        func(childComplexity int) int
+		Service        func(childComplexity int) int
+		Stale          func(childComplexity int) int
+		ThroughZone    func(childComplexity int) int
+	}
+
+	ServiceMatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ServiceMatchEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -304,6 +362,14 @@ type ActorResolver interface {
 	Services(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
 	Partnerships(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Membership], error)
 }
+type CoverageCellResolver interface {
+	Zone(ctx context.Context, obj *model.CoverageCell) (*model.Zone, error)
+	Need(ctx context.Context, obj *model.CoverageCell) (*model.Need, error)
+}
+type CoverageGapResolver interface {
+	Zone(ctx context.Context, obj *model.CoverageGap) (*model.Zone, error)
+	Need(ctx context.Context, obj *model.CoverageGap) (*model.Need, error)
+}
 type MembershipResolver interface {
 	Actor(ctx context.Context, obj *model.Membership) (*model.Actor, error)
 	Partnership(ctx context.Context, obj *model.Membership) (*model.Partnership, error)
@@ -312,6 +378,7 @@ type MutationResolver interface {
 	CreateActor(ctx context.Context, input model.CreateActorInput) (*model.ActorPayload, error)
 	UpdateActor(ctx context.Context, input model.UpdateActorInput) (*model.ActorPayload, error)
 	DeleteActor(ctx context.Context, input model.DeleteActorInput) (*model.DeletePayload, error)
+	UpdateServicePlaces(ctx context.Context, input model.UpdatePlacesInput) (*model.ServicePayload, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*model.PartnershipPayload, error)
 	UpdatePartnership(ctx context.Context, input model.UpdatePartnershipInput) (*model.PartnershipPayload, error)
 	DeletePartnership(ctx context.Context, input model.DeletePartnershipInput) (*model.DeletePayload, error)
@@ -341,6 +408,9 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Actors(ctx context.Context, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Actor], error)
+	FindServices(ctx context.Context, input model.FindServicesInput, first *int, after *string) (*model.Connection[*model.ServiceMatch], error)
+	Coverage(ctx context.Context, input model.CoverageInput) (*model.Coverage, error)
+	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
 	Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error)
 	NeedTree(ctx context.Context) ([]*model.Need, error)
 	ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error)
@@ -358,6 +428,10 @@ type ServiceResolver interface {
 type ServiceCategoryResolver interface {
 	Broader(ctx context.Context, obj *model.ServiceCategory) (*model.ServiceCategory, error)
 	Narrower(ctx context.Context, obj *model.ServiceCategory) ([]*model.ServiceCategory, error)
+}
+type ServiceMatchResolver interface {
+	ThroughZone(ctx context.Context, obj *model.ServiceMatch) (*model.Zone, error)
+	MatchedNeed(ctx context.Context, obj *model.ServiceMatch) (*model.Need, error)
 }
 type ZoneResolver interface {
 	Parents(ctx context.Context, obj *model.Zone) ([]*model.Zone, error)
@@ -529,6 +603,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActorPayload.UserErrors(childComplexity), true
 
+	case "Barrier.code":
+		if e.ComplexityRoot.Barrier.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Barrier.Code(childComplexity), true
+	case "Barrier.message":
+		if e.ComplexityRoot.Barrier.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Barrier.Message(childComplexity), true
+
 	case "Contacts.address":
 		if e.ComplexityRoot.Contacts.Address == nil {
 			break
@@ -553,6 +640,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contacts.Website(childComplexity), true
+
+	case "Coverage.csv":
+		if e.ComplexityRoot.Coverage.CSV == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.CSV(childComplexity), true
+	case "Coverage.cells":
+		if e.ComplexityRoot.Coverage.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Cells(childComplexity), true
+	case "Coverage.needs":
+		if e.ComplexityRoot.Coverage.Needs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Needs(childComplexity), true
+	case "Coverage.zones":
+		if e.ComplexityRoot.Coverage.Zones == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Zones(childComplexity), true
+
+	case "CoverageCell.full":
+		if e.ComplexityRoot.CoverageCell.Full == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Full(childComplexity), true
+	case "CoverageCell.need":
+		if e.ComplexityRoot.CoverageCell.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Need(childComplexity), true
+	case "CoverageCell.partial":
+		if e.ComplexityRoot.CoverageCell.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Partial(childComplexity), true
+	case "CoverageCell.stale":
+		if e.ComplexityRoot.CoverageCell.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Stale(childComplexity), true
+	case "CoverageCell.withFreePlaces":
+		if e.ComplexityRoot.CoverageCell.WithFreePlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.WithFreePlaces(childComplexity), true
+	case "CoverageCell.zone":
+		if e.ComplexityRoot.CoverageCell.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Zone(childComplexity), true
+
+	case "CoverageGap.full":
+		if e.ComplexityRoot.CoverageGap.Full == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Full(childComplexity), true
+	case "CoverageGap.kind":
+		if e.ComplexityRoot.CoverageGap.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Kind(childComplexity), true
+	case "CoverageGap.need":
+		if e.ComplexityRoot.CoverageGap.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Need(childComplexity), true
+	case "CoverageGap.partial":
+		if e.ComplexityRoot.CoverageGap.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Partial(childComplexity), true
+	case "CoverageGap.zone":
+		if e.ComplexityRoot.CoverageGap.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Zone(childComplexity), true
 
 	case "DeletePayload.deletedId":
 		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
@@ -789,6 +969,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateService(childComplexity, args["input"].(model.UpdateServiceInput)), true
+	case "Mutation.updateServicePlaces":
+		if e.ComplexityRoot.Mutation.UpdateServicePlaces == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateServicePlaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateServicePlaces(childComplexity, args["input"].(model.UpdatePlacesInput)), true
 	case "Mutation.updateZone":
 		if e.ComplexityRoot.Mutation.UpdateZone == nil {
 			break
@@ -1071,6 +1262,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actors(childComplexity, args["filter"].(*model.ActorFilter), args["orderBy"].(*model.ActorOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["input"].(model.CoverageInput)), true
+	case "Query.coverageGaps":
+		if e.ComplexityRoot.Query.CoverageGaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverageGaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CoverageGaps(childComplexity, args["input"].(model.CoverageInput)), true
+	case "Query.findServices":
+		if e.ComplexityRoot.Query.FindServices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_findServices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FindServices(childComplexity, args["input"].(model.FindServicesInput), args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.needTree":
 		if e.ComplexityRoot.Query.NeedTree == nil {
@@ -1359,6 +1583,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceEdge.Node(childComplexity), true
 
+	case "ServiceMatch.barriers":
+		if e.ComplexityRoot.ServiceMatch.Barriers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.Barriers(childComplexity), true
+	case "ServiceMatch.coverage":
+		if e.ComplexityRoot.ServiceMatch.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.Coverage(childComplexity), true
+	case "ServiceMatch.matchedNeed":
+		if e.ComplexityRoot.ServiceMatch.MatchedNeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.MatchedNeed(childComplexity), true
+	case "ServiceMatch.placesAgeHours":
+		if e.ComplexityRoot.ServiceMatch.PlacesAgeHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.PlacesAgeHours(childComplexity), true
+	case "ServiceMatch.reasons":
+		if e.ComplexityRoot.ServiceMatch.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.Reasons(childComplexity), true
+	case "ServiceMatch.service":
+		if e.ComplexityRoot.ServiceMatch.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.Service(childComplexity), true
+	case "ServiceMatch.stale":
+		if e.ComplexityRoot.ServiceMatch.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.Stale(childComplexity), true
+	case "ServiceMatch.throughZone":
+		if e.ComplexityRoot.ServiceMatch.ThroughZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatch.ThroughZone(childComplexity), true
+
+	case "ServiceMatchConnection.edges":
+		if e.ComplexityRoot.ServiceMatchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatchConnection.Edges(childComplexity), true
+	case "ServiceMatchConnection.pageInfo":
+		if e.ComplexityRoot.ServiceMatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatchConnection.PageInfo(childComplexity), true
+	case "ServiceMatchConnection.totalCount":
+		if e.ComplexityRoot.ServiceMatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatchConnection.TotalCount(childComplexity), true
+
+	case "ServiceMatchEdge.cursor":
+		if e.ComplexityRoot.ServiceMatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatchEdge.Cursor(childComplexity), true
+	case "ServiceMatchEdge.node":
+		if e.ComplexityRoot.ServiceMatchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceMatchEdge.Node(childComplexity), true
+
 	case "ServicePayload.service":
 		if e.ComplexityRoot.ServicePayload.Service == nil {
 			break
@@ -1530,6 +1835,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputActorOrder,
 		ec.unmarshalInputAddMemberInput,
 		ec.unmarshalInputContactsInput,
+		ec.unmarshalInputCoverageInput,
 		ec.unmarshalInputCreateActorInput,
 		ec.unmarshalInputCreatePartnershipInput,
 		ec.unmarshalInputCreateServiceInput,
@@ -1538,17 +1844,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeletePartnershipInput,
 		ec.unmarshalInputDeleteServiceInput,
 		ec.unmarshalInputDeleteZoneInput,
+		ec.unmarshalInputFindServicesInput,
 		ec.unmarshalInputLinkServiceInput,
 		ec.unmarshalInputNeedFilter,
 		ec.unmarshalInputOpeningHoursInput,
 		ec.unmarshalInputPartnershipFilter,
 		ec.unmarshalInputPartnershipOrder,
+		ec.unmarshalInputPersonProfile,
 		ec.unmarshalInputRemoveMemberInput,
 		ec.unmarshalInputServiceFilter,
 		ec.unmarshalInputServiceOrder,
 		ec.unmarshalInputUpdateActorInput,
 		ec.unmarshalInputUpdateMemberInput,
 		ec.unmarshalInputUpdatePartnershipInput,
+		ec.unmarshalInputUpdatePlacesInput,
 		ec.unmarshalInputUpdateServiceInput,
 		ec.unmarshalInputUpdateZoneInput,
 		ec.unmarshalInputZoneFilter,
@@ -1985,6 +2294,206 @@ extend type Mutation {
   updateActor("The changes." input: UpdateActorInput!): ActorPayload!
   "Deletes an actor that provides no services and has no member actors."
   deleteActor("Which actor." input: DeleteActorInput!): DeletePayload!
+}
+`, BuiltIn: false},
+	{Name: "../schema/finder.graphqls", Input: `"""
+What a case manager knows of a person that decides which services they can use. It holds no
+name or document: only what eligibility needs.
+"""
+input PersonProfile {
+  "The person's age in years (0 to 120)."
+  age: Int
+  "The person's legal status."
+  legalStatus: LegalStatus
+  "The languages the person speaks, as ISO 639-1 codes; a service in none of them is flagged."
+  languages: [String!]
+  "Whether the person lacks identity or residence documents."
+  missingDocuments: Boolean
+}
+
+"What a case manager looks for: a need in a zone, for a person."
+input FindServicesInput {
+  "The need; services for a narrower need match too."
+  needId: ID!
+  "The zone where the person is."
+  zoneId: ID!
+  "The person, to check each service's conditions against."
+  person: PersonProfile
+  "Only services reached through these channels."
+  channels: [ServiceChannel!]
+  "Only services with free places (services without places are left out too)."
+  hasFreePlaces: Boolean
+  "Flag services that are closed at this time (by their weekly hours, in Italian local time)."
+  openAt: DateTime
+}
+
+"How much of a zone a service covers."
+enum CoverageKind {
+  "The service is available in the zone or in a zone that contains it: it serves all of it."
+  FULL
+  "The service is available only in a zone inside the asked one: it serves part of it."
+  PARTIAL
+}
+
+"The kinds of things that may keep a person from using a service."
+enum BarrierCode {
+  "The person's age is outside the service's range."
+  AGE
+  "The service is not open to the person's legal status."
+  LEGAL_STATUS
+  "The service works in none of the person's languages."
+  LANGUAGE
+  "The service asks for documents the person lacks."
+  DOCUMENTS_REQUIRED
+  "The service has no free places."
+  NO_FREE_PLACES
+  "The service is closed at the time asked."
+  CLOSED
+}
+
+"Something that may keep the person from using a service."
+type Barrier {
+  "What kind of barrier it is."
+  code: BarrierCode!
+  "What it is, in words."
+  message: String!
+}
+
+"A service that covers the need in the zone, with why it matched and what may bar access."
+type ServiceMatch {
+  "The service."
+  service: Service!
+  "Whether the service covers all of the zone or only part of it."
+  coverage: CoverageKind!
+  "The zone the service is available in, through which it covers the asked zone."
+  throughZone: Zone!
+  "The need the service answers: the asked one or a narrower one."
+  matchedNeed: Need!
+  "Why the service matched, in words."
+  reasons: [String!]!
+  "What may keep the person from using it; empty when nothing is known to."
+  barriers: [Barrier!]!
+  "Whether the record was not verified for longer than the hub allows, so its details may be out of date."
+  stale: Boolean!
+  "How old the free-places figure is, in hours, for services with places."
+  placesAgeHours: Int
+}
+
+"A page of matches, best first."
+type ServiceMatchConnection {
+  "The matches of the page, each with its cursor."
+  edges: [ServiceMatchEdge!]!
+  "Where the page stands in the whole list."
+  pageInfo: PageInfo!
+  "How many services match, across every page."
+  totalCount: Int!
+}
+
+"A match in a page, with its cursor."
+type ServiceMatchEdge {
+  "The cursor to page from this match."
+  cursor: String!
+  "The match."
+  node: ServiceMatch!
+}
+
+"Which part of the map to measure."
+input CoverageInput {
+  "The zone to measure."
+  zoneId: ID!
+  "Measure each zone of this kind inside the zone (e.g. every municipality of a province); the zone itself when absent."
+  level: ZoneKind
+  "The needs to measure; every top-level need area when absent."
+  needIds: [ID!]
+}
+
+"How many active services cover one need in one zone."
+type CoverageCell {
+  "The zone."
+  zone: Zone!
+  "The need (with its narrower needs)."
+  need: Need!
+  "Active services that cover all of the zone."
+  full: Int!
+  "Active services that cover only part of the zone."
+  partial: Int!
+  "Of those, services with free places now."
+  withFreePlaces: Int!
+  "Of those, services whose record is stale."
+  stale: Int!
+}
+
+"The coverage matrix of needs by zones."
+type Coverage {
+  "The zones measured, by name."
+  zones: [Zone!]!
+  "The needs measured, by code."
+  needs: [Need!]!
+  "One cell per zone and need, zone by zone: a flat list a spreadsheet reads."
+  cells: [CoverageCell!]!
+  "The cells as CSV with a header row (zone, ISTAT code, need code, need label, full, partial, with free places, stale)."
+  csv: String!
+}
+
+"Why a need and zone pair is a hole in the network."
+enum GapKind {
+  "No active service covers the need anywhere in the zone."
+  NONE
+  "Only services available in part of the zone cover the need."
+  PARTIAL_ONLY
+  "A single active service covers the need in the whole zone."
+  SINGLE_SERVICE
+  "Every service that covers the need has a stale record."
+  STALE_ONLY
+}
+
+"A need and zone pair where the network is thin."
+type CoverageGap {
+  "The zone."
+  zone: Zone!
+  "The need."
+  need: Need!
+  "Why it is a gap."
+  kind: GapKind!
+  "How many active services cover all of the zone."
+  full: Int!
+  "How many active services cover part of the zone."
+  partial: Int!
+}
+
+"A change of a service's places. Give freePlaces to report a count, or delta to take or free places."
+input UpdatePlacesInput {
+  "The service."
+  serviceId: ID!
+  "The free places now (0 to capacity). Requires version, so that a report made on stale data is refused."
+  freePlaces: Int
+  "Places taken (negative) or freed (positive), applied atomically to the latest count, so concurrent operators lose nothing."
+  delta: Int
+  "A new capacity, with freePlaces."
+  capacity: Int
+  "The version the client read; required with freePlaces."
+  version: Int
+}
+
+extend type Query {
+  "Finds the services that cover a need in a zone, best first: no barriers before barriers, full coverage before partial, fresher records first. Archived and suspended services never match."
+  findServices(
+    "What to look for."
+    input: FindServicesInput!
+    "How many matches to return from the start (at most 100)."
+    first: Int
+    "Return matches after this cursor."
+    after: String
+  ): ServiceMatchConnection!
+  "The matrix of how many active services cover each need in each zone."
+  coverage("What to measure." input: CoverageInput!): Coverage!
+  "The need and zone pairs where no active service covers the need, or only partly, only one service, or only stale records; by need."
+  coverageGaps("What to measure." input: CoverageInput!): [CoverageGap!]!
+}
+
+extend type Mutation {
+  "Reports a service's free places, or takes and frees places, never below 0 nor above capacity."
+  updateServicePlaces("The change." input: UpdatePlacesInput!): ServicePayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/need.graphqls", Input: `"A need area of a person (training, work, housing, health, legal...), in a taxonomy from broad to narrow."
@@ -2976,6 +3485,16 @@ func (ec *executionContext) childFields_ActorPayload(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ActorPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Barrier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Barrier_code(ctx, field)
+	case "message":
+		return ec.fieldContext_Barrier_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Barrier", field.Name)
+}
+
 func (ec *executionContext) childFields_Contacts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "phone":
@@ -2988,6 +3507,54 @@ func (ec *executionContext) childFields_Contacts(ctx context.Context, field grap
 		return ec.fieldContext_Contacts_address(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contacts", field.Name)
+}
+
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "zones":
+		return ec.fieldContext_Coverage_zones(ctx, field)
+	case "needs":
+		return ec.fieldContext_Coverage_needs(ctx, field)
+	case "cells":
+		return ec.fieldContext_Coverage_cells(ctx, field)
+	case "csv":
+		return ec.fieldContext_Coverage_csv(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "zone":
+		return ec.fieldContext_CoverageCell_zone(ctx, field)
+	case "need":
+		return ec.fieldContext_CoverageCell_need(ctx, field)
+	case "full":
+		return ec.fieldContext_CoverageCell_full(ctx, field)
+	case "partial":
+		return ec.fieldContext_CoverageCell_partial(ctx, field)
+	case "withFreePlaces":
+		return ec.fieldContext_CoverageCell_withFreePlaces(ctx, field)
+	case "stale":
+		return ec.fieldContext_CoverageCell_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageCell", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "zone":
+		return ec.fieldContext_CoverageGap_zone(ctx, field)
+	case "need":
+		return ec.fieldContext_CoverageGap_need(ctx, field)
+	case "kind":
+		return ec.fieldContext_CoverageGap_kind(ctx, field)
+	case "full":
+		return ec.fieldContext_CoverageGap_full(ctx, field)
+	case "partial":
+		return ec.fieldContext_CoverageGap_partial(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGap", field.Name)
 }
 
 func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3260,6 +3827,50 @@ func (ec *executionContext) childFields_ServiceEdge(ctx context.Context, field g
 		return ec.fieldContext_ServiceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_ServiceMatch_service(ctx, field)
+	case "coverage":
+		return ec.fieldContext_ServiceMatch_coverage(ctx, field)
+	case "throughZone":
+		return ec.fieldContext_ServiceMatch_throughZone(ctx, field)
+	case "matchedNeed":
+		return ec.fieldContext_ServiceMatch_matchedNeed(ctx, field)
+	case "reasons":
+		return ec.fieldContext_ServiceMatch_reasons(ctx, field)
+	case "barriers":
+		return ec.fieldContext_ServiceMatch_barriers(ctx, field)
+	case "stale":
+		return ec.fieldContext_ServiceMatch_stale(ctx, field)
+	case "placesAgeHours":
+		return ec.fieldContext_ServiceMatch_placesAgeHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceMatchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ServiceMatchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ServiceMatchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ServiceMatchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceMatchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceMatchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ServiceMatchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ServiceMatchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceMatchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ServicePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3770,6 +4381,20 @@ func (ec *executionContext) field_Mutation_updatePartnership_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateServicePlaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdatePlacesInput, error) {
+			return ec.unmarshalNUpdatePlacesInput2snodoᚋmodelᚐUpdatePlacesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateService_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3939,6 +4564,64 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverageGaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CoverageInput, error) {
+			return ec.unmarshalNCoverageInput2snodoᚋmodelᚐCoverageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CoverageInput, error) {
+			return ec.unmarshalNCoverageInput2snodoᚋmodelᚐCoverageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_findServices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FindServicesInput, error) {
+			return ec.unmarshalNFindServicesInput2snodoᚋmodelᚐFindServicesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4970,6 +5653,52 @@ func (ec *executionContext) fieldContext_ActorPayload_userErrors(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Barrier_code(ctx context.Context, field graphql.CollectedField, obj *model.Barrier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Barrier_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BarrierCode) graphql.Marshaler {
+			return ec.marshalNBarrierCode2snodoᚋmodelᚐBarrierCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Barrier_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Barrier", field, false, false, errors.New("field of type BarrierCode does not have child fields"))
+}
+
+func (ec *executionContext) _Barrier_message(ctx context.Context, field graphql.CollectedField, obj *model.Barrier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Barrier_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Barrier_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Barrier", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Contacts_phone(ctx context.Context, field graphql.CollectedField, obj *model.Contacts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5060,6 +5789,414 @@ func (ec *executionContext) _Contacts_address(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Contacts_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Coverage_zones(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_zones(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Zones, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚕᚖsnodoᚋmodelᚐZoneᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_zones(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_needs(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚕᚖsnodoᚋmodelᚐNeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_cells(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageCell) graphql.Marshaler {
+			return ec.marshalNCoverageCell2ᚕᚖsnodoᚋmodelᚐCoverageCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCell(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_csv(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_csv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CSV(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_csv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageCell_zone(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_zone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Zone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_zone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_need(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_need(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Need(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚖsnodoᚋmodelᚐNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_full(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_full(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Full, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_full(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageCell_partial(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageCell_withFreePlaces(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_withFreePlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithFreePlaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_withFreePlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageCell_stale(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageGap_zone(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_zone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageGap().Zone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_zone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageGap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageGap_need(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_need(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageGap().Need(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚖsnodoᚋmodelᚐNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageGap",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageGap_kind(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GapKind) graphql.Marshaler {
+			return ec.marshalNGapKind2snodoᚋmodelᚐGapKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, errors.New("field of type GapKind does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageGap_full(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_full(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Full, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_full(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CoverageGap_partial(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _DeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
@@ -5495,6 +6632,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteActor(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteActor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateServicePlaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateServicePlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateServicePlaces(ctx, fc.Args["input"].(model.UpdatePlacesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServicePayload) graphql.Marshaler {
+			return ec.marshalNServicePayload2ᚖsnodoᚋmodelᚐServicePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateServicePlaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServicePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateServicePlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7284,6 +8465,138 @@ func (ec *executionContext) fieldContext_Query_actors(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_findServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_findServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FindServices(ctx, fc.Args["input"].(model.FindServicesInput), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.ServiceMatch]) graphql.Marshaler {
+			return ec.marshalNServiceMatchConnection2ᚖsnodoᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_findServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceMatchConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_findServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["input"].(model.CoverageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖsnodoᚋmodelᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverageGaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageGaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageGaps(ctx, fc.Args["input"].(model.CoverageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
+			return ec.marshalNCoverageGap2ᚕᚖsnodoᚋmodelᚐCoverageGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageGaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverageGaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8467,6 +9780,368 @@ func (ec *executionContext) fieldContext_ServiceEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatch_service(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖsnodoᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatch_coverage(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CoverageKind) graphql.Marshaler {
+			return ec.marshalNCoverageKind2snodoᚋmodelᚐCoverageKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type CoverageKind does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceMatch_throughZone(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_throughZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceMatch().ThroughZone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_throughZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatch_matchedNeed(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_matchedNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceMatch().MatchedNeed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚖsnodoᚋmodelᚐNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_matchedNeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatch_reasons(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceMatch_barriers(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_barriers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Barriers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Barrier) graphql.Marshaler {
+			return ec.marshalNBarrier2ᚕᚖsnodoᚋmodelᚐBarrierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_barriers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Barrier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatch_stale(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceMatch_placesAgeHours(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatch_placesAgeHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlacesAgeHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatch_placesAgeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceMatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.ServiceMatch]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge[*model.ServiceMatch]) graphql.Marshaler {
+			return ec.marshalNServiceMatchEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceMatchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.ServiceMatch]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2snodoᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceMatchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.ServiceMatch]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceMatchConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceMatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.ServiceMatch]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceMatchEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceMatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.ServiceMatch]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceMatchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceMatch) graphql.Marshaler {
+			return ec.marshalNServiceMatch2ᚖsnodoᚋmodelᚐServiceMatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceMatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceMatch(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10403,6 +12078,50 @@ func (ec *executionContext) unmarshalInputContactsInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCoverageInput(ctx context.Context, obj any) (model.CoverageInput, error) {
+	var it model.CoverageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"zoneId", "level", "needIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOZoneKind2ᚖsnodoᚋmodelᚐZoneKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "needIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedIds = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCreateActorInput(ctx context.Context, obj any) (model.CreateActorInput, error) {
 	var it model.CreateActorInput
 	if obj == nil {
@@ -10910,6 +12629,71 @@ func (ec *executionContext) unmarshalInputDeleteZoneInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputFindServicesInput(ctx context.Context, obj any) (model.FindServicesInput, error) {
+	var it model.FindServicesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"needId", "zoneId", "person", "channels", "hasFreePlaces", "openAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "needId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedID = data
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("person"))
+			data, err := ec.unmarshalOPersonProfile2ᚖsnodoᚋmodelᚐPersonProfile(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Person = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalOServiceChannel2ᚕsnodoᚋmodelᚐServiceChannelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		case "hasFreePlaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFreePlaces"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFreePlaces = data
+		case "openAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenAt = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputLinkServiceInput(ctx context.Context, obj any) (model.LinkServiceInput, error) {
 	var it model.LinkServiceInput
 	if obj == nil {
@@ -11164,6 +12948,57 @@ func (ec *executionContext) unmarshalInputPartnershipOrder(ctx context.Context, 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj any) (model.PersonProfile, error) {
+	var it model.PersonProfile
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"age", "legalStatus", "languages", "missingDocuments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "age":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("age"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Age = data
+		case "legalStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalStatus"))
+			data, err := ec.unmarshalOLegalStatus2ᚖsnodoᚋmodelᚐLegalStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalStatus = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "missingDocuments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("missingDocuments"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MissingDocuments = data
 		}
 	}
 	return it, nil
@@ -11565,6 +13400,64 @@ func (ec *executionContext) unmarshalInputUpdatePartnershipInput(ctx context.Con
 				return it, err
 			}
 			it.ParentID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdatePlacesInput(ctx context.Context, obj any) (model.UpdatePlacesInput, error) {
+	var it model.UpdatePlacesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceId", "freePlaces", "delta", "capacity", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "freePlaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freePlaces"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FreePlaces = data
+		case "delta":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delta"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delta = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		}
 	}
 	return it, nil
@@ -12362,6 +14255,49 @@ func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var barrierImplementors = []string{"Barrier"}
+
+func (ec *executionContext) _Barrier(ctx context.Context, sel ast.SelectionSet, obj *model.Barrier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, barrierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Barrier")
+		case "code":
+			out.Values[i] = ec._Barrier_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Barrier_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var contactsImplementors = []string{"Contacts"}
 
 func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet, obj *model.Contacts) graphql.Marshaler {
@@ -12393,6 +14329,312 @@ func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Contacts_address(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *model.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "zones":
+			out.Values[i] = ec._Coverage_zones(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needs":
+			out.Values[i] = ec._Coverage_needs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cells":
+			out.Values[i] = ec._Coverage_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "csv":
+			out.Values[i] = ec._Coverage_csv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var coverageCellImplementors = []string{"CoverageCell"}
+
+func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageCell")
+		case "zone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CoverageCell_zone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "need":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CoverageCell_need(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "full":
+			out.Values[i] = ec._CoverageCell_full(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partial":
+			out.Values[i] = ec._CoverageCell_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withFreePlaces":
+			out.Values[i] = ec._CoverageCell_withFreePlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stale":
+			out.Values[i] = ec._CoverageCell_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var coverageGapImplementors = []string{"CoverageGap"}
+
+func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageGap")
+		case "zone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CoverageGap_zone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "need":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CoverageGap_need(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._CoverageGap_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "full":
+			out.Values[i] = ec._CoverageGap_full(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partial":
+			out.Values[i] = ec._CoverageGap_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12738,6 +14980,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteActor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteActor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateServicePlaces":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateServicePlaces(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -13734,6 +15983,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "findServices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_findServices(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "coverage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_coverage(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "coverageGaps":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_coverageGaps(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "needs":
 			field := field
 
@@ -14410,6 +16725,269 @@ func (ec *executionContext) _ServiceEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._ServiceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceMatchImplementors = []string{"ServiceMatch"}
+
+func (ec *executionContext) _ServiceMatch(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceMatch")
+		case "service":
+			out.Values[i] = ec._ServiceMatch_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coverage":
+			out.Values[i] = ec._ServiceMatch_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "throughZone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceMatch_throughZone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "matchedNeed":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceMatch_matchedNeed(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reasons":
+			out.Values[i] = ec._ServiceMatch_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "barriers":
+			out.Values[i] = ec._ServiceMatch_barriers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stale":
+			out.Values[i] = ec._ServiceMatch_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "placesAgeHours":
+			out.Values[i] = ec._ServiceMatch_placesAgeHours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceMatchConnectionImplementors = []string{"ServiceMatchConnection"}
+
+func (ec *executionContext) _ServiceMatchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.ServiceMatch]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceMatchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceMatchConnection")
+		case "edges":
+			out.Values[i] = ec._ServiceMatchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ServiceMatchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceMatchConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceMatchEdgeImplementors = []string{"ServiceMatchEdge"}
+
+func (ec *executionContext) _ServiceMatchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.ServiceMatch]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceMatchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceMatchEdge")
+		case "cursor":
+			out.Values[i] = ec._ServiceMatchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ServiceMatchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15391,6 +17969,42 @@ func (ec *executionContext) unmarshalNAddMemberInput2snodoᚋmodelᚐAddMemberIn
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBarrier2ᚕᚖsnodoᚋmodelᚐBarrierᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Barrier) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBarrier2ᚖsnodoᚋmodelᚐBarrier(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBarrier2ᚖsnodoᚋmodelᚐBarrier(ctx context.Context, sel ast.SelectionSet, v *model.Barrier) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Barrier(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBarrierCode2snodoᚋmodelᚐBarrierCode(ctx context.Context, v any) (model.BarrierCode, error) {
+	var res model.BarrierCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBarrierCode2snodoᚋmodelᚐBarrierCode(ctx context.Context, sel ast.SelectionSet, v model.BarrierCode) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15409,6 +18023,87 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) marshalNContacts2snodoᚋmodelᚐContacts(ctx context.Context, sel ast.SelectionSet, v model.Contacts) graphql.Marshaler {
 	return ec._Contacts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverage2snodoᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v model.Coverage) graphql.Marshaler {
+	return ec._Coverage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverage2ᚖsnodoᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *model.Coverage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageCell2ᚕᚖsnodoᚋmodelᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageCell2ᚖsnodoᚋmodelᚐCoverageCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageCell2ᚖsnodoᚋmodelᚐCoverageCell(ctx context.Context, sel ast.SelectionSet, v *model.CoverageCell) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CoverageCell(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageGap2ᚕᚖsnodoᚋmodelᚐCoverageGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageGap2ᚖsnodoᚋmodelᚐCoverageGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageGap2ᚖsnodoᚋmodelᚐCoverageGap(ctx context.Context, sel ast.SelectionSet, v *model.CoverageGap) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CoverageGap(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoverageInput2snodoᚋmodelᚐCoverageInput(ctx context.Context, v any) (model.CoverageInput, error) {
+	res, err := ec.unmarshalInputCoverageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCoverageKind2snodoᚋmodelᚐCoverageKind(ctx context.Context, v any) (model.CoverageKind, error) {
+	var res model.CoverageKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageKind2snodoᚋmodelᚐCoverageKind(ctx context.Context, sel ast.SelectionSet, v model.CoverageKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCreateActorInput2snodoᚋmodelᚐCreateActorInput(ctx context.Context, v any) (model.CreateActorInput, error) {
@@ -15432,13 +18127,13 @@ func (ec *executionContext) unmarshalNCreateZoneInput2snodoᚋmodelᚐCreateZone
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := model.MarshalDateTime(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -15479,6 +18174,21 @@ func (ec *executionContext) unmarshalNDeleteServiceInput2snodoᚋmodelᚐDeleteS
 func (ec *executionContext) unmarshalNDeleteZoneInput2snodoᚋmodelᚐDeleteZoneInput(ctx context.Context, v any) (model.DeleteZoneInput, error) {
 	res, err := ec.unmarshalInputDeleteZoneInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFindServicesInput2snodoᚋmodelᚐFindServicesInput(ctx context.Context, v any) (model.FindServicesInput, error) {
+	res, err := ec.unmarshalInputFindServicesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGapKind2snodoᚋmodelᚐGapKind(ctx context.Context, v any) (model.GapKind, error) {
+	var res model.GapKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGapKind2snodoᚋmodelᚐGapKind(ctx context.Context, sel ast.SelectionSet, v model.GapKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -15639,6 +18349,10 @@ func (ec *executionContext) marshalNMembershipEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ct
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNeed2snodoᚋmodelᚐNeed(ctx context.Context, sel ast.SelectionSet, v model.Need) graphql.Marshaler {
+	return ec._Need(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNNeed2ᚕᚖsnodoᚋmodelᚐNeedᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Need) graphql.Marshaler {
@@ -15937,6 +18651,50 @@ func (ec *executionContext) marshalNServiceEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx c
 	return ret
 }
 
+func (ec *executionContext) marshalNServiceMatch2ᚖsnodoᚋmodelᚐServiceMatch(ctx context.Context, sel ast.SelectionSet, v *model.ServiceMatch) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ServiceMatch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNServiceMatchConnection2snodoᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v model.Connection[*model.ServiceMatch]) graphql.Marshaler {
+	return ec._ServiceMatchConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceMatchConnection2ᚖsnodoᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.ServiceMatch]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ServiceMatchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNServiceMatchEdge2snodoᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[*model.ServiceMatch]) graphql.Marshaler {
+	return ec._ServiceMatchEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceMatchEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.ServiceMatch]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceMatchEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNServiceOrderField2snodoᚋmodelᚐServiceOrderField(ctx context.Context, v any) (model.ServiceOrderField, error) {
 	var res model.ServiceOrderField
 	err := res.UnmarshalGQL(v)
@@ -16031,6 +18789,11 @@ func (ec *executionContext) unmarshalNUpdatePartnershipInput2snodoᚋmodelᚐUpd
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdatePlacesInput2snodoᚋmodelᚐUpdatePlacesInput(ctx context.Context, v any) (model.UpdatePlacesInput, error) {
+	res, err := ec.unmarshalInputUpdatePlacesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateServiceInput2snodoᚋmodelᚐUpdateServiceInput(ctx context.Context, v any) (model.UpdateServiceInput, error) {
 	res, err := ec.unmarshalInputUpdateServiceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16085,6 +18848,10 @@ func (ec *executionContext) unmarshalNWeekday2snodoᚋmodelᚐWeekday(ctx contex
 
 func (ec *executionContext) marshalNWeekday2snodoᚋmodelᚐWeekday(ctx context.Context, sel ast.SelectionSet, v model.Weekday) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNZone2snodoᚋmodelᚐZone(ctx context.Context, sel ast.SelectionSet, v model.Zone) graphql.Marshaler {
+	return ec._Zone(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNZone2ᚕᚖsnodoᚋmodelᚐZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Zone) graphql.Marshaler {
@@ -16454,7 +19221,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -16464,7 +19231,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := model.MarshalDateTime(*v)
 	return res
 }
 
@@ -16573,6 +19340,22 @@ func (ec *executionContext) marshalOLegalStatus2ᚕsnodoᚋmodelᚐLegalStatus�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOLegalStatus2ᚖsnodoᚋmodelᚐLegalStatus(ctx context.Context, v any) (*model.LegalStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LegalStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLegalStatus2ᚖsnodoᚋmodelᚐLegalStatus(ctx context.Context, sel ast.SelectionSet, v *model.LegalStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOMemberRole2ᚖsnodoᚋmodelᚐMemberRole(ctx context.Context, v any) (*model.MemberRole, error) {
@@ -16771,6 +19554,14 @@ func (ec *executionContext) marshalOPartnershipStatus2ᚖsnodoᚋmodelᚐPartner
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOPersonProfile2ᚖsnodoᚋmodelᚐPersonProfile(ctx context.Context, v any) (*model.PersonProfile, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonProfile(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOService2ᚖsnodoᚋmodelᚐService(ctx context.Context, sel ast.SelectionSet, v *model.Service) graphql.Marshaler {

@@ -5,6 +5,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -17,11 +18,19 @@ import (
 // Resolver is the root of the resolvers; it holds what they share.
 type Resolver struct {
 	Store *store.Store
+	// StaleAfter is how long a service record may go unverified before the finder flags it.
+	StaleAfter time.Duration
 }
 
-// NewSchema returns the executable schema over the store.
-func NewSchema(s *store.Store) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}})
+// DefaultStaleAfter is how long a service record may go unverified by default: a year.
+const DefaultStaleAfter = 365 * 24 * time.Hour
+
+// NewSchema returns the executable schema over the resolver's store.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	if r.StaleAfter <= 0 {
+		r.StaleAfter = DefaultStaleAfter
+	}
+	return NewExecutableSchema(Config{Resolvers: r})
 }
 
 // userErrors splits a write's error into the input errors its payload carries and any other
@@ -121,4 +130,27 @@ func deleted(label, key string, err error) (*model.DeletePayload, error) {
 func partnershipPayload(p *model.Partnership, err error) (*model.PartnershipPayload, error) {
 	errs, err := userErrors(err)
 	return &model.PartnershipPayload{Partnership: p, UserErrors: errs}, err
+}
+
+// rankedPage pages a list ranked in memory: its cursors are positions, checked against the key
+// of the item there so that a cursor of another list is refused.
+func rankedPage[T any](items []T, p store.Page, key func(T) string) (*model.Connection[T], error) {
+	start := 0
+	if p.Cursor != nil {
+		pos, ok := p.Cursor.Sort.(int64)
+		if !ok || pos < 0 || int(pos) >= len(items) || key(items[pos]) != p.Cursor.Key {
+			return nil, model.Errorf(model.CodeInvalidCursor, "the cursor is not one of this list, or the list changed: start again")
+		}
+		start = int(pos) + 1
+	}
+	end := min(start+p.Size, len(items))
+	c := &model.Connection[T]{Edges: make([]model.Edge[T], 0, end-start)}
+	for i := start; i < end; i++ {
+		c.Edges = append(c.Edges, model.Edge[T]{Cursor: relay.Cursor{Sort: int64(i), Key: key(items[i])}.Encode(), Node: items[i]})
+	}
+	c.PageInfo.HasNextPage, c.PageInfo.HasPreviousPage = end < len(items), start > 0
+	if n := len(c.Edges); n > 0 {
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[n-1].Cursor
+	}
+	return c.WithTotal(len(items)), nil
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Date is a calendar date with no time of day, held as midnight UTC.
@@ -29,12 +31,27 @@ func (d Date) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(d
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a date must be a string written YYYY-MM-DD")
+		return Errorf(CodeBadUserInput, "a date is a string written YYYY-MM-DD")
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return err
+		return Errorf(CodeBadUserInput, "%s", err.Error())
 	}
 	*d = p
 	return nil
+}
+
+// MarshalDateTime writes an instant as an RFC 3339 string.
+func MarshalDateTime(t time.Time) graphql.Marshaler {
+	return graphql.MarshalTime(t)
+}
+
+// UnmarshalDateTime reads an instant written in RFC 3339, with its time zone.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	if s, ok := v.(string); ok {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, Errorf(CodeBadUserInput, "%v is not a time written in RFC 3339, such as 2026-11-23T10:00:00+01:00", v)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // Which actors to list. Every given criterion must hold.
@@ -53,6 +54,14 @@ type AddMemberInput struct {
 	Since *Date `json:"since,omitempty"`
 }
 
+// Something that may keep the person from using a service.
+type Barrier struct {
+	// What kind of barrier it is.
+	Code BarrierCode `json:"code"`
+	// What it is, in words.
+	Message string `json:"message"`
+}
+
 // How to reach an organisation, as given in an input.
 type ContactsInput struct {
 	// A phone number (at most 40 characters).
@@ -63,6 +72,16 @@ type ContactsInput struct {
 	Website *string `json:"website,omitempty"`
 	// A postal address (at most 300 characters).
 	Address *string `json:"address,omitempty"`
+}
+
+// Which part of the map to measure.
+type CoverageInput struct {
+	// The zone to measure.
+	ZoneID string `json:"zoneId"`
+	// Measure each zone of this kind inside the zone (e.g. every municipality of a province); the zone itself when absent.
+	Level *ZoneKind `json:"level,omitempty"`
+	// The needs to measure; every top-level need area when absent.
+	NeedIds []string `json:"needIds,omitempty"`
 }
 
 // The fields of a new actor.
@@ -195,6 +214,22 @@ type DeleteZoneInput struct {
 	Version int `json:"version"`
 }
 
+// What a case manager looks for: a need in a zone, for a person.
+type FindServicesInput struct {
+	// The need; services for a narrower need match too.
+	NeedID string `json:"needId"`
+	// The zone where the person is.
+	ZoneID string `json:"zoneId"`
+	// The person, to check each service's conditions against.
+	Person *PersonProfile `json:"person,omitempty"`
+	// Only services reached through these channels.
+	Channels []ServiceChannel `json:"channels,omitempty"`
+	// Only services with free places (services without places are left out too).
+	HasFreePlaces *bool `json:"hasFreePlaces,omitempty"`
+	// Flag services that are closed at this time (by their weekly hours, in Italian local time).
+	OpenAt *time.Time `json:"openAt,omitempty"`
+}
+
 // Links and unlinks a service and needs or zones.
 type LinkServiceInput struct {
 	// The service.
@@ -265,6 +300,19 @@ type PartnershipPayload struct {
 	Partnership *Partnership `json:"partnership,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// What a case manager knows of a person that decides which services they can use. It holds no
+// name or document: only what eligibility needs.
+type PersonProfile struct {
+	// The person's age in years (0 to 120).
+	Age *int `json:"age,omitempty"`
+	// The person's legal status.
+	LegalStatus *LegalStatus `json:"legalStatus,omitempty"`
+	// The languages the person speaks, as ISO 639-1 codes; a service in none of them is flagged.
+	Languages []string `json:"languages,omitempty"`
+	// Whether the person lacks identity or residence documents.
+	MissingDocuments *bool `json:"missingDocuments,omitempty"`
 }
 
 // The entry points for reading Snodo.
@@ -375,6 +423,20 @@ type UpdatePartnershipInput struct {
 	ZoneIds []string `json:"zoneIds,omitempty"`
 	// A new parent partnership; an empty string removes the parent.
 	ParentID *string `json:"parentId,omitempty"`
+}
+
+// A change of a service's places. Give freePlaces to report a count, or delta to take or free places.
+type UpdatePlacesInput struct {
+	// The service.
+	ServiceID string `json:"serviceId"`
+	// The free places now (0 to capacity). Requires version, so that a report made on stale data is refused.
+	FreePlaces *int `json:"freePlaces,omitempty"`
+	// Places taken (negative) or freed (positive), applied atomically to the latest count, so concurrent operators lose nothing.
+	Delta *int `json:"delta,omitempty"`
+	// A new capacity, with freePlaces.
+	Capacity *int `json:"capacity,omitempty"`
+	// The version the client read; required with freePlaces.
+	Version *int `json:"version,omitempty"`
 }
 
 // The changes to a service. Fields left out stay as they are; lists given replace the old ones.
@@ -654,6 +716,198 @@ func (e *ActorOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ActorOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of things that may keep a person from using a service.
+type BarrierCode string
+
+const (
+	// The person's age is outside the service's range.
+	BarrierCodeAge BarrierCode = "AGE"
+	// The service is not open to the person's legal status.
+	BarrierCodeLegalStatus BarrierCode = "LEGAL_STATUS"
+	// The service works in none of the person's languages.
+	BarrierCodeLanguage BarrierCode = "LANGUAGE"
+	// The service asks for documents the person lacks.
+	BarrierCodeDocumentsRequired BarrierCode = "DOCUMENTS_REQUIRED"
+	// The service has no free places.
+	BarrierCodeNoFreePlaces BarrierCode = "NO_FREE_PLACES"
+	// The service is closed at the time asked.
+	BarrierCodeClosed BarrierCode = "CLOSED"
+)
+
+var AllBarrierCode = []BarrierCode{
+	BarrierCodeAge,
+	BarrierCodeLegalStatus,
+	BarrierCodeLanguage,
+	BarrierCodeDocumentsRequired,
+	BarrierCodeNoFreePlaces,
+	BarrierCodeClosed,
+}
+
+func (e BarrierCode) IsValid() bool {
+	switch e {
+	case BarrierCodeAge, BarrierCodeLegalStatus, BarrierCodeLanguage, BarrierCodeDocumentsRequired, BarrierCodeNoFreePlaces, BarrierCodeClosed:
+		return true
+	}
+	return false
+}
+
+func (e BarrierCode) String() string {
+	return string(e)
+}
+
+func (e *BarrierCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BarrierCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BarrierCode", str)
+	}
+	return nil
+}
+
+func (e BarrierCode) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BarrierCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BarrierCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How much of a zone a service covers.
+type CoverageKind string
+
+const (
+	// The service is available in the zone or in a zone that contains it: it serves all of it.
+	CoverageKindFull CoverageKind = "FULL"
+	// The service is available only in a zone inside the asked one: it serves part of it.
+	CoverageKindPartial CoverageKind = "PARTIAL"
+)
+
+var AllCoverageKind = []CoverageKind{
+	CoverageKindFull,
+	CoverageKindPartial,
+}
+
+func (e CoverageKind) IsValid() bool {
+	switch e {
+	case CoverageKindFull, CoverageKindPartial:
+		return true
+	}
+	return false
+}
+
+func (e CoverageKind) String() string {
+	return string(e)
+}
+
+func (e *CoverageKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CoverageKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CoverageKind", str)
+	}
+	return nil
+}
+
+func (e CoverageKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CoverageKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CoverageKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a need and zone pair is a hole in the network.
+type GapKind string
+
+const (
+	// No active service covers the need anywhere in the zone.
+	GapKindNone GapKind = "NONE"
+	// Only services available in part of the zone cover the need.
+	GapKindPartialOnly GapKind = "PARTIAL_ONLY"
+	// A single active service covers the need in the whole zone.
+	GapKindSingleService GapKind = "SINGLE_SERVICE"
+	// Every service that covers the need has a stale record.
+	GapKindStaleOnly GapKind = "STALE_ONLY"
+)
+
+var AllGapKind = []GapKind{
+	GapKindNone,
+	GapKindPartialOnly,
+	GapKindSingleService,
+	GapKindStaleOnly,
+}
+
+func (e GapKind) IsValid() bool {
+	switch e {
+	case GapKindNone, GapKindPartialOnly, GapKindSingleService, GapKindStaleOnly:
+		return true
+	}
+	return false
+}
+
+func (e GapKind) String() string {
+	return string(e)
+}
+
+func (e *GapKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GapKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GapKind", str)
+	}
+	return nil
+}
+
+func (e GapKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GapKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GapKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

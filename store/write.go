@@ -74,6 +74,8 @@ func mustExist(ctx context.Context, tx neo4j.ManagedTransaction, label string, k
 // lock takes the write lock of the node with the label and key, then checks that it is still at
 // the version the client read. Locking first means that of two concurrent writers at the same
 // version, the second finds the version raised and is refused instead of overwriting.
+// A negative version means "whatever the version": the write applies to the latest state,
+// which the lock makes safe (a delta of places, say).
 func lock(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, version int, path ...string) error {
 	records, err := run(ctx, tx, "MATCH (n:"+label+" {id: $id}) SET n.version = n.version RETURN n.id", map[string]any{"id": key})
 	if err != nil {
@@ -86,7 +88,7 @@ func lock(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, v
 	if err != nil {
 		return err
 	}
-	if current := records[0].Values[0].(int64); int(current) != version {
+	if current := records[0].Values[0].(int64); version >= 0 && int(current) != version {
 		return model.InputError(model.UserErrorCodeVersionConflict,
 			fmt.Sprintf("the %s changed since it was read: it is at version %d, not %d", label, current, version),
 			"input", "version")

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/model"
+)
+
+// findCypher reads the services that meet the need (or a narrower one) and are available in a
+// zone that contains the asked zone (full coverage) or lies inside it (partial). A service
+// reached both ways counts as full, through the nearest zone.
+const findCypher = `
+MATCH (a:Zone {id: $zone}), (asked:Need {id: $need})
+CALL (a) {
+  MATCH (a)-[:PART_OF]->*(z:Zone) RETURN z, true AS full
+  UNION
+  MATCH (z:Zone)-[:PART_OF]->+(a) RETURN z, false AS full
+}
+MATCH (z)<-[:AVAILABLE_IN]-(s:Service)-[:MEETS]->(m:Need)-[:BROADER]->*(asked)
+WHERE s.status = 'ACTIVE'
+  AND ($channels IS NULL OR s.channel IN $channels)
+  AND (NOT $freeOnly OR s.freePlaces > 0)
+WITH a, asked, s, z, m, full ORDER BY full DESC, z.name, m.code
+WITH a, asked, s, collect([z, m, full])[0] AS best
+RETURN s, best[0].id AS zoneId, best[0].name AS zoneName, best[1].id AS needId, best[1].labelEn AS needLabel,
+       best[2] AS full, a.name AS askedZone, asked.labelEn AS askedNeed`
+
+// FindServices returns every active service that covers the need in the zone, best first,
+// each with its coverage, reasons and barriers. Records not verified for staleAfter are stale.
+func (s *Store) FindServices(ctx context.Context, in model.FindServicesInput, staleAfter time.Duration) ([]*model.ServiceMatch, error) {
+	var c model.Check
+	q := query{params: map[string]any{}}
+	zone := keyOf(&c, "Zone", in.ZoneID, "input", "zoneId")
+	need := keyOf(&c, "Need", in.NeedID, "input", "needId")
+	q.mustExist("Zone", zone, "input.zoneId")
+	q.mustExist("Need", need, "input.needId")
+	if p := in.Person; p != nil {
+		if p.Age != nil && (*p.Age < 0 || *p.Age > 120) {
+			c.Add(model.UserErrorCodeInvalid, "an age lies between 0 and 120", "input", "person", "age")
+		}
+		c.Languages(p.Languages, "input", "person", "languages")
+	}
+	if err := filterErr(c); err != nil {
+		return nil, err
+	}
+	var channels any
+	if len(in.Channels) > 0 {
+		channels = strs(in.Channels)
+	}
+	now := s.now()
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*model.ServiceMatch, error) {
+		if err := q.check(ctx, tx); err != nil {
+			return nil, err
+		}
+		records, err := run(ctx, tx, findCypher, map[string]any{
+			"zone": zone, "need": need, "channels": channels, "freeOnly": in.HasFreePlaces != nil && *in.HasFreePlaces,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*model.ServiceMatch, len(records))
+		for i, r := range records {
+			svc := decodeService(r.Values[0].(neo4j.Node))
+			m := &model.ServiceMatch{
+				Service: svc, ThroughZoneID: r.Values[1].(string), MatchedNeedID: r.Values[3].(string),
+				Coverage: model.CoverageKindPartial, Stale: stale(svc, now, staleAfter),
+				Barriers: model.Barriers(svc, in.Person, in.OpenAt),
+			}
+			if r.Values[5] == true {
+				m.Coverage = model.CoverageKindFull
+			}
+			if svc.PlacesUpdatedAt != nil {
+				h := int(now.Sub(*svc.PlacesUpdatedAt).Hours())
+				m.PlacesAgeHours = &h
+			}
+			m.Reasons = reasons(m, r.Values[2].(string), r.Values[4].(string), r.Values[6].(string), r.Values[7].(string))
+			out[i] = m
+		}
+		model.RankMatches(out)
+		return out, nil
+	})
+}
+
+func stale(s *model.Service, now time.Time, after time.Duration) bool {
+	return s.LastVerifiedAt == nil || s.LastVerifiedAt.Before(now.Add(-after))
+}
+
+// reasons says why a service matched, in words a case manager reads.
+func reasons(m *model.ServiceMatch, zoneName, needLabel, askedZone, askedNeed string) []string {
+	var out []string
+	if needLabel == askedNeed {
+		out = append(out, "answers the need: "+askedNeed)
+	} else {
+		out = append(out, fmt.Sprintf("answers %s, a narrower need of %s", needLabel, askedNeed))
+	}
+	switch {
+	case m.Coverage == model.CoverageKindPartial:
+		out = append(out, fmt.Sprintf("available in %s, inside %s: covers only part of it", zoneName, askedZone))
+	case zoneName == askedZone:
+		out = append(out, "available in "+askedZone)
+	default:
+		out = append(out, fmt.Sprintf("available in %s, which contains %s", zoneName, askedZone))
+	}
+	if m.Service.Capacity != nil && m.Service.FreePlaces != nil && *m.Service.FreePlaces > 0 {
+		out = append(out, fmt.Sprintf("%d free places of %d", *m.Service.FreePlaces, *m.Service.Capacity))
+	}
+	if m.Stale {
+		out = append(out, "its record was not verified recently: check before referring")
+	}
+	return out
+}
+
+// coverageCypher counts, for each zone measured and each need, the active services for the need
+// (or a narrower one) available in a zone that contains it (full) or lies inside it (partial).
+const coverageCypher = `
+MATCH (root:Zone {id: $zone})
+CALL (root) {
+  MATCH (z:Zone)-[:PART_OF]->*(root)
+  WHERE ($level IS NULL AND z = root) OR z.kind = $level
+  RETURN DISTINCT z
+}
+UNWIND $needs AS nid
+MATCH (n:Need {id: nid})
+CALL (z, n) {
+  OPTIONAL MATCH (n)<-[:BROADER]-*(:Need)<-[:MEETS]-(s:Service {status: 'ACTIVE'})-[:AVAILABLE_IN]->(y:Zone)
+  WITH DISTINCT s, y
+  WITH s, max(CASE WHEN y IS NULL THEN 0 WHEN EXISTS { (z)-[:PART_OF]->*(y) } THEN 2
+                   WHEN EXISTS { (y)-[:PART_OF]->+(z) } THEN 1 ELSE 0 END) AS cov
+  RETURN count(CASE WHEN cov = 2 THEN 1 END) AS full, count(CASE WHEN cov = 1 THEN 1 END) AS partial,
+         count(CASE WHEN cov > 0 AND s.freePlaces > 0 THEN 1 END) AS free,
+         count(CASE WHEN cov > 0 AND coalesce(s.lastVerifiedAt < $staleBefore, true) THEN 1 END) AS stale
+}
+RETURN z, n, full, partial, free, stale ORDER BY z.name, n.code`
+
+// Coverage counts the active services that cover each need in each zone measured: the zone, or
+// its zones of the given kind; the top-level needs unless needs are given.
+func (s *Store) Coverage(ctx context.Context, in model.CoverageInput, staleAfter time.Duration) (*model.Coverage, error) {
+	var c model.Check
+	q := query{params: map[string]any{}}
+	zone := keyOf(&c, "Zone", in.ZoneID, "input", "zoneId")
+	q.mustExist("Zone", zone, "input.zoneId")
+	needs := keysOf(&c, "Need", in.NeedIds, "input", "needIds")
+	for i, n := range needs {
+		q.mustExist("Need", n, fmt.Sprintf("input.needIds.%d", i))
+	}
+	if err := filterErr(c); err != nil {
+		return nil, err
+	}
+	var level any
+	if in.Level != nil {
+		level = string(*in.Level)
+	}
+	staleBefore := neo4j.DateOf(s.now().Add(-staleAfter))
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Coverage, error) {
+		if err := q.check(ctx, tx); err != nil {
+			return nil, err
+		}
+		if in.NeedIds == nil {
+			records, err := run(ctx, tx, "MATCH (n:Need) WHERE NOT (n)-[:BROADER]->() RETURN n.id ORDER BY n.code", nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range records {
+				needs = append(needs, r.Values[0].(string))
+			}
+		}
+		records, err := run(ctx, tx, coverageCypher, map[string]any{"zone": zone, "level": level, "needs": needs, "staleBefore": staleBefore})
+		if err != nil {
+			return nil, err
+		}
+		cov := &model.Coverage{}
+		seenZone, seenNeed := map[string]bool{}, map[string]bool{}
+		for _, r := range records {
+			z, n := decodeZone(r.Values[0].(neo4j.Node)), decodeNeed(r.Values[1].(neo4j.Node))
+			if !seenZone[z.ID] {
+				seenZone[z.ID] = true
+				cov.Zones = append(cov.Zones, z)
+			}
+			if !seenNeed[n.ID] {
+				seenNeed[n.ID] = true
+				cov.Needs = append(cov.Needs, n)
+			}
+			cov.Cells = append(cov.Cells, &model.CoverageCell{
+				ZoneID: z.ID, NeedID: n.ID, Full: toInt(r.Values[2]), Partial: toInt(r.Values[3]),
+				WithFreePlaces: toInt(r.Values[4]), Stale: toInt(r.Values[5]),
+			})
+		}
+		sortNeeds(cov.Needs)
+		return cov, nil
+	})
+}
+
+func toInt(v any) int {
+	n, _ := v.(int64)
+	return int(n)
+}
+
+func sortNeeds(ns []*model.Need) {
+	for i := 1; i < len(ns); i++ {
+		for j := i; j > 0 && ns[j].Code < ns[j-1].Code; j-- {
+			ns[j], ns[j-1] = ns[j-1], ns[j]
+		}
+	}
+}
+
+// UpdatePlaces reports a service's free places at the version read, or takes and frees places
+// under the service's lock, so that concurrent operators never lose an update.
+func (s *Store) UpdatePlaces(ctx context.Context, in model.UpdatePlacesInput) (*model.Service, error) {
+	var c model.Check
+	key := keyOf(&c, "Service", in.ServiceID, "input", "serviceId")
+	switch {
+	case (in.FreePlaces == nil) == (in.Delta == nil):
+		c.Add(model.UserErrorCodeRequired, "give freePlaces or delta, one of them", "input", "freePlaces")
+	case in.FreePlaces != nil && in.Version == nil:
+		c.Add(model.UserErrorCodeRequired, "a count of free places is reported at the version read", "input", "version")
+	case in.Delta != nil && in.Capacity != nil:
+		c.Add(model.UserErrorCodeInvalid, "change the capacity with a count of free places, not with a delta", "input", "capacity")
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Service, error) {
+		version := -1
+		if in.Version != nil {
+			version = *in.Version
+		}
+		if err := lock(ctx, tx, "Service", key, version, "input", "serviceId"); err != nil {
+			return nil, err
+		}
+		old, err := getOne(ctx, tx, "Service", key, decodeService)
+		if err != nil {
+			return nil, err
+		}
+		capacity, free := or(in.Capacity, old.Capacity), in.FreePlaces
+		if capacity == nil {
+			return nil, model.InputError(model.UserErrorCodeInvalid, "the service has no places: set its capacity first", "input", "capacity")
+		}
+		if in.Delta != nil {
+			n := deref(old.FreePlaces) + *in.Delta
+			free = &n
+		}
+		c.Places(capacity, free, "input")
+		if err := c.Err(); err != nil {
+			if in.Delta != nil { // the count is not the user's: say what the delta did
+				return nil, model.InputError(model.UserErrorCodeInvalid,
+					fmt.Sprintf("%d free places of %d now: a delta of %d would leave %d", deref(old.FreePlaces), *capacity, *in.Delta, *free), "input", "delta")
+			}
+			return nil, err
+		}
+		if _, err := run(ctx, tx, "MATCH (n:Service {id: $id}) SET n.capacity = $capacity, n.freePlaces = $free, n.placesUpdatedAt = $now, "+touch,
+			map[string]any{"id": key, "capacity": *capacity, "free": *free, "now": s.now()}); err != nil {
+			return nil, err
+		}
+		return getOne(ctx, tx, "Service", key, decodeService)
+	})
+}
+
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
