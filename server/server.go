@@ -78,7 +78,7 @@ func New(s *store.Store, opt Options) http.Handler {
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
 func graphQL(s *store.Store, log *slog.Logger) http.Handler {
-	h := handler.New(graph.NewSchema(s))
+	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s}))
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	h.Use(extension.Introspection{})

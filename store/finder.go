@@ -10,10 +10,11 @@ import (
 	"snodo/model"
 )
 
-// findCypher reads the services that meet the need (or a narrower one) and are available in a
+// FindServicesCypher reads the services that meet the need (or a narrower one) and are available in a
 // zone that contains the asked zone (full coverage) or lies inside it (partial). A service
-// reached both ways counts as full, through the nearest zone.
-const findCypher = `
+// reached both ways counts as full, through the nearest zone. It is exported for the benchmark
+// that compares the GraphQL layer with the bare query.
+const FindServicesCypher = `
 MATCH (a:Zone {id: $zone}), (asked:Need {id: $need})
 CALL (a) {
   MATCH (a)-[:PART_OF]->*(z:Zone) RETURN z, true AS full
@@ -56,7 +57,7 @@ func (s *Store) FindServices(ctx context.Context, in model.FindServicesInput, st
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err
 		}
-		records, err := run(ctx, tx, findCypher, map[string]any{
+		records, err := run(ctx, tx, FindServicesCypher, map[string]any{
 			"zone": zone, "need": need, "channels": channels, "freeOnly": in.HasFreePlaces != nil && *in.HasFreePlaces,
 		})
 		if err != nil {
