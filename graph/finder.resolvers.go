@@ -65,22 +65,11 @@ func (r *queryResolver) CoverageGaps(ctx context.Context, input model.CoverageIn
 	return gaps, nil
 }
 
-func (r *serviceMatchResolver) ThroughZone(ctx context.Context, obj *model.ServiceMatch) (*model.Zone, error) {
-	return loaders.Get(ctx, store.ZoneKind, obj.ThroughZoneID)
-}
-
-func (r *serviceMatchResolver) MatchedNeed(ctx context.Context, obj *model.ServiceMatch) (*model.Need, error) {
-	return loaders.Get(ctx, store.NeedKind, obj.MatchedNeedID)
-}
-
 func (r *Resolver) CoverageCell() CoverageCellResolver { return &coverageCellResolver{r} }
 
 func (r *Resolver) CoverageGap() CoverageGapResolver { return &coverageGapResolver{r} }
 
-func (r *Resolver) ServiceMatch() ServiceMatchResolver { return &serviceMatchResolver{r} }
-
 type (
 	coverageCellResolver struct{ *Resolver }
 	coverageGapResolver  struct{ *Resolver }
-	serviceMatchResolver struct{ *Resolver }
 )

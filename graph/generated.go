@@ -39,7 +39,6 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Service() ServiceResolver
 	ServiceCategory() ServiceCategoryResolver
-	ServiceMatch() ServiceMatchResolver
 	Zone() ZoneResolver
 }
 
@@ -428,10 +427,6 @@ type ServiceResolver interface {
 type ServiceCategoryResolver interface {
 	Broader(ctx context.Context, obj *model.ServiceCategory) (*model.ServiceCategory, error)
 	Narrower(ctx context.Context, obj *model.ServiceCategory) ([]*model.ServiceCategory, error)
-}
-type ServiceMatchResolver interface {
-	ThroughZone(ctx context.Context, obj *model.ServiceMatch) (*model.Zone, error)
-	MatchedNeed(ctx context.Context, obj *model.ServiceMatch) (*model.Need, error)
 }
 type ZoneResolver interface {
 	Parents(ctx context.Context, obj *model.Zone) ([]*model.Zone, error)
@@ -9849,7 +9844,7 @@ func (ec *executionContext) _ServiceMatch_throughZone(ctx context.Context, field
 			return ec.fieldContext_ServiceMatch_throughZone(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServiceMatch().ThroughZone(ctx, obj)
+			return obj.ThroughZone, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
@@ -9863,8 +9858,8 @@ func (ec *executionContext) fieldContext_ServiceMatch_throughZone(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ServiceMatch",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Zone(ctx, field)
 		},
@@ -9881,7 +9876,7 @@ func (ec *executionContext) _ServiceMatch_matchedNeed(ctx context.Context, field
 			return ec.fieldContext_ServiceMatch_matchedNeed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServiceMatch().MatchedNeed(ctx, obj)
+			return obj.MatchedNeed, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Need) graphql.Marshaler {
@@ -9895,8 +9890,8 @@ func (ec *executionContext) fieldContext_ServiceMatch_matchedNeed(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ServiceMatch",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Need(ctx, field)
 		},
@@ -16764,108 +16759,42 @@ func (ec *executionContext) _ServiceMatch(ctx context.Context, sel ast.Selection
 		case "service":
 			out.Values[i] = ec._ServiceMatch_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "coverage":
 			out.Values[i] = ec._ServiceMatch_coverage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "throughZone":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceMatch_throughZone(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ServiceMatch_throughZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "matchedNeed":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceMatch_matchedNeed(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ServiceMatch_matchedNeed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "reasons":
 			out.Values[i] = ec._ServiceMatch_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "barriers":
 			out.Values[i] = ec._ServiceMatch_barriers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "stale":
 			out.Values[i] = ec._ServiceMatch_stale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "placesAgeHours":
 			out.Values[i] = ec._ServiceMatch_placesAgeHours(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

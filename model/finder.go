@@ -12,8 +12,8 @@ import (
 type ServiceMatch struct {
 	Service        *Service
 	Coverage       CoverageKind
-	ThroughZoneID  string
-	MatchedNeedID  string
+	ThroughZone    *Zone
+	MatchedNeed    *Need
 	Reasons        []string
 	Barriers       []*Barrier
 	Stale          bool

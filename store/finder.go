@@ -16,19 +16,20 @@ import (
 // that compares the GraphQL layer with the bare query.
 const FindServicesCypher = `
 MATCH (a:Zone {id: $zone}), (asked:Need {id: $need})
+MATCH (asked)<-[:BROADER]-*(m0:Need)
+WITH a, asked, collect(m0) AS needs
 CALL (a) {
   MATCH (a)-[:PART_OF]->*(z:Zone) RETURN z, true AS full
   UNION
   MATCH (z:Zone)-[:PART_OF]->+(a) RETURN z, false AS full
 }
-MATCH (z)<-[:AVAILABLE_IN]-(s:Service)-[:MEETS]->(m:Need)-[:BROADER]->*(asked)
-WHERE s.status = 'ACTIVE'
+MATCH (z)<-[:AVAILABLE_IN]-(s)-[:MEETS]->(m)
+WHERE m IN needs AND s.status = 'ACTIVE'
   AND ($channels IS NULL OR s.channel IN $channels)
   AND (NOT $freeOnly OR s.freePlaces > 0)
 WITH a, asked, s, z, m, full ORDER BY full DESC, z.name, m.code
 WITH a, asked, s, collect([z, m, full])[0] AS best
-RETURN s, best[0].id AS zoneId, best[0].name AS zoneName, best[1].id AS needId, best[1].labelEn AS needLabel,
-       best[2] AS full, a.name AS askedZone, asked.labelEn AS askedNeed`
+RETURN s, best[0] AS zone, best[1] AS need, best[2] AS full, a.name AS askedZone, asked.labelEn AS askedNeed`
 
 // FindServices returns every active service that covers the need in the zone, best first,
 // each with its coverage, reasons and barriers. Records not verified for staleAfter are stale.
@@ -67,18 +68,18 @@ func (s *Store) FindServices(ctx context.Context, in model.FindServicesInput, st
 		for i, r := range records {
 			svc := decodeService(r.Values[0].(neo4j.Node))
 			m := &model.ServiceMatch{
-				Service: svc, ThroughZoneID: r.Values[1].(string), MatchedNeedID: r.Values[3].(string),
+				Service: svc, ThroughZone: decodeZone(r.Values[1].(neo4j.Node)), MatchedNeed: decodeNeed(r.Values[2].(neo4j.Node)),
 				Coverage: model.CoverageKindPartial, Stale: stale(svc, now, staleAfter),
 				Barriers: model.Barriers(svc, in.Person, in.OpenAt),
 			}
-			if r.Values[5] == true {
+			if r.Values[3] == true {
 				m.Coverage = model.CoverageKindFull
 			}
 			if svc.PlacesUpdatedAt != nil {
 				h := int(now.Sub(*svc.PlacesUpdatedAt).Hours())
 				m.PlacesAgeHours = &h
 			}
-			m.Reasons = reasons(m, r.Values[2].(string), r.Values[4].(string), r.Values[6].(string), r.Values[7].(string))
+			m.Reasons = reasons(m, r.Values[4].(string), r.Values[5].(string))
 			out[i] = m
 		}
 		model.RankMatches(out)
@@ -91,8 +92,9 @@ func stale(s *model.Service, now time.Time, after time.Duration) bool {
 }
 
 // reasons says why a service matched, in words a case manager reads.
-func reasons(m *model.ServiceMatch, zoneName, needLabel, askedZone, askedNeed string) []string {
+func reasons(m *model.ServiceMatch, askedZone, askedNeed string) []string {
 	var out []string
+	zoneName, needLabel := m.ThroughZone.Name, m.MatchedNeed.LabelEn
 	if needLabel == askedNeed {
 		out = append(out, "answers the need: "+askedNeed)
 	} else {
