@@ -30,7 +30,9 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	if r.StaleAfter <= 0 {
 		r.StaleAfter = DefaultStaleAfter
 	}
-	return NewExecutableSchema(Config{Resolvers: r})
+	c := Config{Resolvers: r}
+	c.Directives.HasRole = hasRole
+	return NewExecutableSchema(c)
 }
 
 // userErrors splits a write's error into the input errors its payload carries and any other

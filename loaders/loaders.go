@@ -84,6 +84,21 @@ func Get[T any](ctx context.Context, k store.Kind[T], key string) (T, error) {
 	}).Load(ctx, key)
 }
 
+// GetAll loads the nodes of the kind with the keys, leaving out keys with no node.
+func GetAll[T comparable](ctx context.Context, k store.Kind[T], keys []string) ([]T, error) {
+	var zero T
+	all, err := loader(ctx, k.Label(), func(s *store.Store) *dataloadgen.Loader[string, T] {
+		return mapped(func(ctx context.Context, keys []string) (map[string]T, error) { return store.Get(ctx, s, k, keys) })
+	}).LoadAll(ctx, keys)
+	out := make([]T, 0, len(all))
+	for _, v := range all {
+		if v != zero {
+			out = append(out, v)
+		}
+	}
+	return out, err
+}
+
 // List loads every node related to the parent through rel.
 func List[T any](ctx context.Context, rel *store.Rel[T], parent string) ([]T, error) {
 	return loader(ctx, rel, func(s *store.Store) *dataloadgen.Loader[string, []T] {

@@ -54,6 +54,20 @@ type AddMemberInput struct {
 	Since *Date `json:"since,omitempty"`
 }
 
+// Which audit entries to list.
+type AuditFilter struct {
+	// Only entries of this subject.
+	Subject *string `json:"subject,omitempty"`
+	// Only entries of this operation.
+	Operation *string `json:"operation,omitempty"`
+	// Only entries about this object.
+	TargetID *string `json:"targetId,omitempty"`
+	// Only entries at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only entries before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // Something that may keep the person from using a service.
 type Barrier struct {
 	// What kind of barrier it is.
@@ -721,6 +735,64 @@ func (e ActorOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an audited viewer did.
+type AuditAction string
+
+const (
+	// Read data the log protects.
+	AuditActionRead AuditAction = "READ"
+	// Changed data.
+	AuditActionChange AuditAction = "CHANGE"
+)
+
+var AllAuditAction = []AuditAction{
+	AuditActionRead,
+	AuditActionChange,
+}
+
+func (e AuditAction) IsValid() bool {
+	switch e {
+	case AuditActionRead, AuditActionChange:
+		return true
+	}
+	return false
+}
+
+func (e AuditAction) String() string {
+	return string(e)
+}
+
+func (e *AuditAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AuditAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AuditAction", str)
+	}
+	return nil
+}
+
+func (e AuditAction) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AuditAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AuditAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The kinds of things that may keep a person from using a service.
 type BarrierCode string
 
@@ -1304,6 +1376,76 @@ func (e *PartnershipStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e PartnershipStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a viewer may do. Anonymous visitors have no token and read the public directory only.
+type Role string
+
+const (
+	// Keeps everything, reads the audit log.
+	RoleAdmin Role = "ADMIN"
+	// Keeps the directory of its zones: zones, actors, services and partnerships there.
+	RoleCoordinator Role = "COORDINATOR"
+	// Opens and works the cases of its own actor; reads the cases referred to its actor.
+	RoleCaseManager Role = "CASE_MANAGER"
+	// Answers referrals to its actor's services and keeps their free places.
+	RoleServiceOperator Role = "SERVICE_OPERATOR"
+	// Reads aggregates only; counts under the privacy threshold are withheld.
+	RoleResearcher Role = "RESEARCHER"
+	// A visitor without a token.
+	RoleAnonymous Role = "ANONYMOUS"
+)
+
+var AllRole = []Role{
+	RoleAdmin,
+	RoleCoordinator,
+	RoleCaseManager,
+	RoleServiceOperator,
+	RoleResearcher,
+	RoleAnonymous,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAdmin, RoleCoordinator, RoleCaseManager, RoleServiceOperator, RoleResearcher, RoleAnonymous:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -19,6 +19,7 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"snodo/auth"
 	"snodo/graph"
 	"snodo/loaders"
 	"snodo/model"
@@ -33,6 +34,8 @@ type Options struct {
 	MaxBodyBytes int64
 	// Logger receives the errors that the API hides from callers.
 	Logger *slog.Logger
+	// Verifier checks bearer tokens; nil accepts none, so every request is anonymous.
+	Verifier *auth.Verifier
 }
 
 // DefaultMaxBodyBytes is the default request-body limit: ample for any GraphQL document.
@@ -47,7 +50,7 @@ func New(s *store.Store, opt Options) http.Handler {
 		opt.Logger = slog.Default()
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, loaders.Middleware(s, graphQL(s, opt.Logger))))
+	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, loaders.Middleware(s, graphQL(s, opt.Logger)))))
 	mux.Handle("GET /{$}", playground.Handler("Snodo", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})

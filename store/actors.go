@@ -70,6 +70,9 @@ func (s *Store) CreateActor(ctx context.Context, in model.CreateActorInput) (*mo
 		if err := checkActorRefs(ctx, tx, zones, parent); err != nil {
 			return nil, err
 		}
+		if err := authorizeZones(ctx, tx, zones); err != nil {
+			return nil, err
+		}
 		props := merge(contactProps(in.Contacts), map[string]any{
 			"name": in.Name, "kind": string(in.Kind),
 			"description": emptyToNil(in.Description), "taxCode": emptyToNil(in.TaxCode),
@@ -112,6 +115,11 @@ func (s *Store) UpdateActor(ctx context.Context, in model.UpdateActorInput) (*mo
 		}
 		if err := checkActorRefs(ctx, tx, zones, parent); err != nil {
 			return nil, err
+		}
+		if in.ZoneIds != nil {
+			if err := authorizeZones(ctx, tx, zones); err != nil {
+				return nil, err
+			}
 		}
 		if err := parentCycle(ctx, tx, "Actor", key, parent); err != nil {
 			return nil, err

@@ -17,6 +17,7 @@ var migrations = []string{
 	"CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT category_id IF NOT EXISTS FOR (n:ServiceCategory) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT partnership_id IF NOT EXISTS FOR (n:Partnership) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE",
 	// Natural keys.
 	"CREATE CONSTRAINT zone_istat IF NOT EXISTS FOR (n:Zone) REQUIRE n.istatCode IS UNIQUE",
 	"CREATE CONSTRAINT need_code IF NOT EXISTS FOR (n:Need) REQUIRE n.code IS UNIQUE",
@@ -30,6 +31,7 @@ var migrations = []string{
 	"CREATE INDEX service_status IF NOT EXISTS FOR (n:Service) ON (n.status)",
 	"CREATE INDEX partnership_title IF NOT EXISTS FOR (n:Partnership) ON (n.title)",
 	"CREATE INDEX partnership_end IF NOT EXISTS FOR (n:Partnership) ON (n.endDate)",
+	"CREATE INDEX audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at)",
 	// Full-text search over names and descriptions, accents folded ("societa" finds "Società").
 	"CREATE FULLTEXT INDEX zone_search IF NOT EXISTS FOR (n:Zone) ON EACH [n.name] " + folding,
 	"CREATE FULLTEXT INDEX actor_search IF NOT EXISTS FOR (n:Actor) ON EACH [n.name, n.description] " + folding,

@@ -66,6 +66,9 @@ func (s *Store) CreatePartnership(ctx context.Context, in model.CreatePartnershi
 		if err := checkPartnershipRefs(ctx, tx, zones, parent); err != nil {
 			return nil, err
 		}
+		if err := authorizeZones(ctx, tx, zones); err != nil {
+			return nil, err
+		}
 		key := uuid.NewString()
 		status := model.PartnershipStatusActive
 		if in.Status != nil {
@@ -116,6 +119,11 @@ func (s *Store) UpdatePartnership(ctx context.Context, in model.UpdatePartnershi
 		}
 		if err := checkPartnershipRefs(ctx, tx, zones, parent); err != nil {
 			return nil, err
+		}
+		if in.ZoneIds != nil {
+			if err := authorizeZones(ctx, tx, zones); err != nil {
+				return nil, err
+			}
 		}
 		if err := parentCycle(ctx, tx, "Partnership", key, parent); err != nil {
 			return nil, err

@@ -172,6 +172,9 @@ func (s *Store) CreateService(ctx context.Context, in model.CreateServiceInput) 
 				return nil, err
 			}
 		}
+		if err := authorizeZones(ctx, tx, zones); err != nil {
+			return nil, err
+		}
 		key := uuid.NewString()
 		now := s.now()
 		_, err := run(ctx, tx, `MATCH (a:Actor {id: $provider}), (c:ServiceCategory {id: $category})
@@ -266,6 +269,11 @@ func (s *Store) LinkService(ctx context.Context, in model.LinkServiceInput) (*mo
 		}
 		if err := mustExist(ctx, tx, "Zone", addZones, true, "input", "addZoneIds"); err != nil {
 			return nil, err
+		}
+		if len(addZones) > 0 {
+			if err := authorizeZones(ctx, tx, addZones); err != nil {
+				return nil, err
+			}
 		}
 		if err := linkService(ctx, tx, key, addNeeds, removeNeeds, addZones, removeZones); err != nil {
 			return nil, err

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/model"
 )
 
 // Store runs Snodo's queries on one Neo4j database.
@@ -73,11 +75,18 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 	return neo4j.ExecuteRead(ctx, session, work)
 }
 
-// write runs work in a managed write transaction: all of it is committed, or none of it.
+// write runs work in a managed write transaction: all of it is committed, or none of it. A
+// change made through the API is audited in the same transaction.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = session.Close(context.Background()) }()
-	return neo4j.ExecuteWrite(ctx, session, work)
+	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		v, err := work(tx)
+		if err == nil {
+			err = audit(ctx, tx, model.AuditActionChange, v)
+		}
+		return v, err
+	})
 }
 
 // run sends one query and collects its records, counting the round-trip for the request.
@@ -105,3 +114,6 @@ func Unavailable(err error) bool {
 	var conn *neo4j.ConnectivityError
 	return errors.As(err, &conn)
 }
+
+// timeNow is the clock of the audit log.
+var timeNow = func() time.Time { return time.Now().UTC() }

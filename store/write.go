@@ -71,9 +71,10 @@ func mustExist(ctx context.Context, tx neo4j.ManagedTransaction, label string, k
 	return errs.Err()
 }
 
-// lock takes the write lock of the node with the label and key, then checks that it is still at
-// the version the client read. Locking first means that of two concurrent writers at the same
-// version, the second finds the version raised and is refused instead of overwriting.
+// lock takes the write lock of the node with the label and key, checks that the viewer may
+// change it, then that it is still at the version the client read. Locking first means that of
+// two concurrent writers at the same version, the second finds the version raised and is
+// refused instead of overwriting.
 // A negative version means "whatever the version": the write applies to the latest state,
 // which the lock makes safe (a delta of places, say).
 func lock(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, version int, path ...string) error {
@@ -83,6 +84,9 @@ func lock(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, v
 	}
 	if len(records) == 0 {
 		return model.InputError(model.UserErrorCodeNotFound, "no "+label+" has this ID", path...)
+	}
+	if err := authorize(ctx, tx, label, key); err != nil {
+		return err
 	}
 	records, err = run(ctx, tx, "MATCH (n:"+label+" {id: $id}) RETURN n.version", map[string]any{"id": key})
 	if err != nil {

@@ -58,6 +58,9 @@ func (s *Store) CreateZone(ctx context.Context, in model.CreateZoneInput) (*mode
 		if err := s.checkZone(ctx, tx, key, in.IstatCode, parents); err != nil {
 			return nil, err
 		}
+		if err := authorizeZones(ctx, tx, parents); err != nil {
+			return nil, err
+		}
 		_, err := run(ctx, tx, `CREATE (n:Zone {id: $id, name: $name, kind: $kind, istatCode: $istat,
 			createdAt: $now, updatedAt: $now, version: 1})`, map[string]any{
 			"id": key, "name": in.Name, "kind": string(in.Kind), "istat": emptyToNil(in.IstatCode), "now": s.now(),
@@ -108,6 +111,11 @@ func (s *Store) UpdateZone(ctx context.Context, in model.UpdateZoneInput) (*mode
 		}
 		if err := s.checkZone(ctx, tx, key, in.IstatCode, parents); err != nil {
 			return nil, err
+		}
+		if in.ParentIds != nil {
+			if err := authorizeZones(ctx, tx, parents); err != nil {
+				return nil, err
+			}
 		}
 		props := map[string]any{}
 		setIfGiven(props, "name", in.Name, func(v string) any { return v })

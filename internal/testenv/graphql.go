@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
+	"snodo/auth"
 	"snodo/server"
 	"snodo/store"
 )
@@ -34,16 +36,64 @@ func (r Response) Code() string {
 	return c
 }
 
-// Handler is Snodo's HTTP handler over the environment's store.
-func (e *Env) Handler() http.Handler { return server.New(e.Store, server.Options{}) }
+// The key and issuer of the tests' tokens.
+const (
+	Secret = "snodo-test-secret-0123456789abcdef"
+	Issuer = "snodo-test"
+)
 
-// Do sends a GraphQL request through the HTTP handler, as a client would, and decodes the answer.
+// Admin is the viewer of Do: an administrator, who may do anything.
+var Admin = auth.Viewer{Subject: "test-admin", Role: auth.Admin}
+
+// Verifier verifies the tests' tokens.
+func Verifier() *auth.Verifier {
+	v, err := auth.NewVerifier(auth.Config{HMACSecret: Secret, Issuer: Issuer})
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Token mints a test token for the viewer, valid for an hour.
+func Token(v auth.Viewer) string {
+	t, err := auth.Mint(Secret, Issuer, v, time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Handler is Snodo's HTTP handler over the environment's store, accepting the tests' tokens.
+func (e *Env) Handler() http.Handler {
+	return server.New(e.Store, server.Options{Verifier: Verifier()})
+}
+
+// Do sends a GraphQL request as an administrator through the HTTP handler, as a client would,
+// and decodes the answer.
 func (e *Env) Do(tb testing.TB, query string, vars map[string]any) Response {
+	tb.Helper()
+	return e.DoWithToken(tb, Token(Admin), query, vars)
+}
+
+// DoAs is Do as the viewer; an anonymous viewer sends no token.
+func (e *Env) DoAs(tb testing.TB, v auth.Viewer, query string, vars map[string]any) Response {
+	tb.Helper()
+	if v.Role == auth.Anonymous || v.Role == "" {
+		return e.DoWithToken(tb, "", query, vars)
+	}
+	return e.DoWithToken(tb, Token(v), query, vars)
+}
+
+// DoWithToken is Do with the bearer token given, or none.
+func (e *Env) DoWithToken(tb testing.TB, token, query string, vars map[string]any) Response {
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, counter := store.WithQueryCounter(context.Background())
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	rec := httptest.NewRecorder()
 	e.Handler().ServeHTTP(rec, req)
 	var r Response
