@@ -80,6 +80,12 @@ func (r *Resolver) lookup(ctx context.Context, ids []string) ([]model.Node, erro
 			err = collect(ctx, r.Store, store.CategoryKind, ks, found)
 		case store.PartnershipKind.Label():
 			err = collect(ctx, r.Store, store.PartnershipKind, ks, found)
+		case store.PathwayModelKind.Label():
+			err = collect(ctx, r.Store, store.PathwayModelKind, ks, found)
+		case store.StageKind.Label():
+			err = collect(ctx, r.Store, store.StageKind, ks, found)
+		case store.RouteKind.Label():
+			err = collect(ctx, r.Store, store.RouteKind, ks, found)
 		}
 		if err != nil {
 			return nil, err
@@ -96,6 +102,7 @@ func (r *Resolver) lookup(ctx context.Context, ids []string) ([]model.Node, erro
 var nodeTypes = map[string]bool{
 	store.ZoneKind.Label(): true, store.ActorKind.Label(): true, store.ServiceKind.Label(): true,
 	store.NeedKind.Label(): true, store.CategoryKind.Label(): true, store.PartnershipKind.Label(): true,
+	store.PathwayModelKind.Label(): true, store.StageKind.Label(): true, store.RouteKind.Label(): true,
 }
 
 // collect reads the nodes of one kind and files them under their global IDs.
@@ -155,4 +162,24 @@ func rankedPage[T any](items []T, p store.Page, key func(T) string) (*model.Conn
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[n-1].Cursor
 	}
 	return c.WithTotal(len(items)), nil
+}
+
+// routeEnd loads the actor or service a route end's global ID names.
+func routeEnd(ctx context.Context, gid string) (model.RouteEnd, error) {
+	typ, key, err := relay.ParseGlobalID(gid)
+	if err != nil {
+		return nil, err
+	}
+	if typ == store.ServiceKind.Label() {
+		s, err := loaders.Get(ctx, store.ServiceKind, key)
+		if s == nil {
+			return nil, err
+		}
+		return s, err
+	}
+	a, err := loaders.Get(ctx, store.ActorKind, key)
+	if a == nil {
+		return nil, err
+	}
+	return a, err
 }

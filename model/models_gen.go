@@ -136,6 +136,34 @@ type CreatePartnershipInput struct {
 	ParentID *string `json:"parentId,omitempty"`
 }
 
+// The fields of a new pathway model.
+type CreatePathwayModelInput struct {
+	// The name (1 to 200 characters).
+	Name string `json:"name"`
+	// What the model is for.
+	Description *string `json:"description,omitempty"`
+	// The longest a case may stay open, in days (1 to 3650).
+	MaxDurationDays *int `json:"maxDurationDays,omitempty"`
+	// The stages, in order (at least one).
+	Stages []*StageInput `json:"stages"`
+}
+
+// The fields of a new route.
+type CreateRouteInput struct {
+	// Who refers: an actor's or a service's ID.
+	FromID string `json:"fromId"`
+	// To whom: an actor's or a service's ID, not the same as fromId.
+	ToID string `json:"toId"`
+	// The needs the route is for; none means any need.
+	NeedIds []string `json:"needIds,omitempty"`
+	// The stage the route belongs to.
+	StageID *string `json:"stageId,omitempty"`
+	// The instrument used (at most 200 characters).
+	Instrument *string `json:"instrument,omitempty"`
+	// The partnership that governs it.
+	PartnershipID *string `json:"partnershipId,omitempty"`
+}
+
 // The fields of a new service.
 type CreateServiceInput struct {
 	// The actor that provides it.
@@ -210,6 +238,14 @@ type DeletePayload struct {
 	DeletedID *string `json:"deletedId,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which route to delete.
+type DeleteRouteInput struct {
+	// The route.
+	ID string `json:"id"`
+	// The version the client read.
+	Version int `json:"version"`
 }
 
 // Which service to delete.
@@ -316,6 +352,14 @@ type PartnershipPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// The result of creating or changing a pathway model.
+type PathwayModelPayload struct {
+	// The model as written, or null when the input was refused.
+	Model *PathwayModel `json:"model,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // What a case manager knows of a person that decides which services they can use. It holds no
 // name or document: only what eligibility needs.
 type PersonProfile struct {
@@ -341,6 +385,14 @@ type RemoveMemberInput struct {
 	Version int `json:"version"`
 	// The member to remove.
 	ActorID string `json:"actorId"`
+}
+
+// The result of creating a route.
+type RoutePayload struct {
+	// The route as written, or null when the input was refused.
+	Route *Route `json:"route,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // Which services to list. Every given criterion must hold.
@@ -377,6 +429,16 @@ type ServicePayload struct {
 	Service *Service `json:"service,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A stage of a new or changed model, in order.
+type StageInput struct {
+	// A short code, unique in the model (1 to 20 characters).
+	Code string `json:"code"`
+	// The name (1 to 200 characters).
+	Name string `json:"name"`
+	// Codes of earlier stages a case may go back to from this one.
+	AllowedBack []string `json:"allowedBack,omitempty"`
 }
 
 // The changes to an actor. Fields left out stay as they are.
@@ -437,6 +499,22 @@ type UpdatePartnershipInput struct {
 	ZoneIds []string `json:"zoneIds,omitempty"`
 	// A new parent partnership; an empty string removes the parent.
 	ParentID *string `json:"parentId,omitempty"`
+}
+
+// The changes to a pathway model. Stages, when given, replace the old ones, matched by code so that stages kept keep their IDs.
+type UpdatePathwayModelInput struct {
+	// The model to change.
+	ID string `json:"id"`
+	// The version the client read.
+	Version int `json:"version"`
+	// A new name.
+	Name *string `json:"name,omitempty"`
+	// A new description; an empty string removes it.
+	Description *string `json:"description,omitempty"`
+	// A new longest duration, in days; 0 removes the limit.
+	MaxDurationDays *int `json:"maxDurationDays,omitempty"`
+	// The new stages, in order.
+	Stages []*StageInput `json:"stages,omitempty"`
 }
 
 // A change of a service's places. Give freePlaces to report a count, or delta to take or free places.

@@ -18,6 +18,9 @@ var migrations = []string{
 	"CREATE CONSTRAINT category_id IF NOT EXISTS FOR (n:ServiceCategory) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT partnership_id IF NOT EXISTS FOR (n:Partnership) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT pathway_model_id IF NOT EXISTS FOR (n:PathwayModel) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT stage_id IF NOT EXISTS FOR (n:Stage) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT route_id IF NOT EXISTS FOR (n:Route) REQUIRE n.id IS UNIQUE",
 	// Natural keys.
 	"CREATE CONSTRAINT zone_istat IF NOT EXISTS FOR (n:Zone) REQUIRE n.istatCode IS UNIQUE",
 	"CREATE CONSTRAINT need_code IF NOT EXISTS FOR (n:Need) REQUIRE n.code IS UNIQUE",

@@ -19,11 +19,11 @@ type query struct {
 	start  string
 	conds  []string
 	params map[string]any
-	refs   []ref
+	refs   []filterRef
 }
 
-// ref is an ID a filter names: the node must exist, or the query answers NOT_FOUND.
-type ref struct {
+// filterRef is an ID a filter names: the node must exist, or the query answers NOT_FOUND.
+type filterRef struct {
 	label, id, field string
 }
 
@@ -52,7 +52,7 @@ func (q *query) search(index string, text *string) {
 
 // mustExist records that the node label with id must exist for the filter to make sense.
 func (q *query) mustExist(label, id, field string) {
-	q.refs = append(q.refs, ref{label, id, field})
+	q.refs = append(q.refs, filterRef{label, id, field})
 }
 
 func (q query) text() string {

@@ -161,16 +161,10 @@ func (s *Store) CreateService(ctx context.Context, in model.CreateServiceInput) 
 		return nil, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Service, error) {
-		for _, r := range []struct {
-			label string
-			keys  []string
-			list  bool
-			field string
-		}{{"Actor", []string{provider}, false, "providerId"}, {"ServiceCategory", []string{category}, false, "categoryId"},
-			{"Need", needs, true, "needIds"}, {"Zone", zones, true, "zoneIds"}} {
-			if err := mustExist(ctx, tx, r.label, r.keys, r.list, "input", r.field); err != nil {
-				return nil, err
-			}
+		if err := mustExistAll(ctx, tx, ref{label: "Actor", field: "providerId", keys: []string{provider}},
+			ref{label: "ServiceCategory", field: "categoryId", keys: []string{category}},
+			ref{label: "Need", field: "needIds", keys: needs, list: true}, ref{label: "Zone", field: "zoneIds", keys: zones, list: true}); err != nil {
+			return nil, err
 		}
 		if err := authorizeZones(ctx, tx, zones); err != nil {
 			return nil, err

@@ -186,3 +186,20 @@ func setLinks(ctx context.Context, tx neo4j.ManagedTransaction, label, zoneRel, 
 		map[string]any{"id": key, "zones": zones, "parent": p})
 	return err
 }
+
+// ref is an ID an input names at a field: the node must exist.
+type ref struct {
+	label, field string
+	keys         []string
+	list         bool
+}
+
+// mustExistAll answers a NOT_FOUND input error for the first ref with no node.
+func mustExistAll(ctx context.Context, tx neo4j.ManagedTransaction, refs ...ref) error {
+	for _, r := range refs {
+		if err := mustExist(ctx, tx, r.label, r.keys, r.list, "input", r.field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
