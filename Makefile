@@ -6,6 +6,7 @@ GO ?= go
 BIN := bin/snodo
 
 run: build neo4j
+	@$(BIN) token --demo
 	$(BIN) serve --seed-if-empty
 
 # Packages that touch Neo4j share its one database, so they run one at a time (-p 1).

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"snodo/auth"
 	"snodo/config"
 	"snodo/seed"
 	"snodo/server"
@@ -26,6 +27,7 @@ commands:
   serve     migrate, then serve GraphQL on SNODO_ADDR (default :8080)
   migrate   apply the schema migrations (constraints and indexes) and exit
   seed      load the demo network (idempotent) and exit
+  token     mint a development token (--demo: one per role on the demo network)
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
@@ -43,6 +45,8 @@ func main() {
 	switch cmd {
 	case "serve", "migrate", "seed":
 		err = runWithStore(ctx, cmd, args)
+	case "token":
+		err = runToken(args, os.Getenv)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
@@ -91,7 +95,23 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 			}
 		}
 	}
-	h := server.New(st, server.Options{CORSOrigins: cfg.CORSOrigins, Logger: log})
+	verifier, err := auth.NewVerifier(cfg.Auth)
+	if err != nil {
+		return err
+	}
+	h := server.New(st, server.Options{
+		Verifier:             verifier,
+		StaleAfter:           cfg.StaleAfter,
+		CORSOrigins:          cfg.CORSOrigins,
+		Logger:               log,
+		MaxDepth:             server.Limit(cfg.MaxDepth),
+		MaxComplexity:        server.Limit(cfg.MaxComplexity),
+		MaxAliases:           server.Limit(cfg.MaxAliases),
+		RequestTimeout:       server.Limit(cfg.RequestTimeout),
+		RatePerSecond:        server.Limit(cfg.RateLimit),
+		TrustForwardedFor:    cfg.TrustForwardedFor,
+		DisableIntrospection: !cfg.Introspection,
+	})
 	return server.Run(ctx, cfg.Addr, h, 20*time.Second, log)
 }
 

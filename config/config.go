@@ -3,12 +3,16 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"snodo/auth"
 )
 
 // Config is every setting of Snodo.
@@ -24,7 +28,33 @@ type Config struct {
 	LogLevel    slog.Level
 	// SeedIfEmpty loads the demo network at start when the database holds no zone.
 	SeedIfEmpty bool
+
+	// The limits of the API; 0 turns a limit off.
+
+	// MaxDepth is the deepest nesting of fields a GraphQL operation may have.
+	MaxDepth int
+	// MaxComplexity is the highest cost an operation may have (a field costs 1, a connection
+	// multiplies the cost of its items by its page size).
+	MaxComplexity int
+	// MaxAliases is the most aliases an operation may use.
+	MaxAliases int
+	// RequestTimeout bounds each GraphQL request, its Neo4j transactions included.
+	RequestTimeout time.Duration
+	// RateLimit is how many GraphQL requests per second each client may send, in bursts of
+	// twice as many.
+	RateLimit float64
+	// TrustForwardedFor names clients by X-Forwarded-For, behind a proxy that sets it.
+	TrustForwardedFor bool
+	// Introspection lets clients read the schema (__schema, __type); turn it off in production.
+	Introspection bool
+	// StaleAfter is how long a service record may go unverified before it is flagged stale.
+	StaleAfter time.Duration
+	// Auth says how bearer tokens are verified.
+	Auth auth.Config
 }
+
+// DevJWTSecret signs development tokens when no production key is configured.
+const DevJWTSecret = "snodo-development-secret-not-for-production"
 
 // DevPassword is the password of the local development Neo4j that scripts/neo4j provisions.
 const DevPassword = "snodo-dev-password"
@@ -49,7 +79,65 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&level, "log-level", env("SNODO_LOG_LEVEL", "info"), "debug, info, warn or error (env SNODO_LOG_LEVEL)")
 	seedIfEmpty, _ := strconv.ParseBool(env("SNODO_SEED_IF_EMPTY", "false"))
 	fs.BoolVar(&c.SeedIfEmpty, "seed-if-empty", seedIfEmpty, "load the demo network when the database is empty (env SNODO_SEED_IF_EMPTY)")
+	var maxDepth, maxComplexity, maxAliases, timeout, rateLimit, trustForwarded, introspection, staleAfter string
+	fs.StringVar(&maxDepth, "max-depth", env("SNODO_MAX_DEPTH", "12"), "deepest nesting of fields in a GraphQL operation; 0 for no limit (env SNODO_MAX_DEPTH)")
+	fs.StringVar(&maxComplexity, "max-complexity", env("SNODO_MAX_COMPLEXITY", "5000"), "highest cost of a GraphQL operation; 0 for no limit (env SNODO_MAX_COMPLEXITY)")
+	fs.StringVar(&maxAliases, "max-aliases", env("SNODO_MAX_ALIASES", "30"), "most aliases in a GraphQL operation; 0 for no limit (env SNODO_MAX_ALIASES)")
+	fs.StringVar(&timeout, "request-timeout", env("SNODO_REQUEST_TIMEOUT", "10s"), "time limit of a GraphQL request, its Neo4j transactions included; 0 for none (env SNODO_REQUEST_TIMEOUT)")
+	fs.StringVar(&rateLimit, "rate-limit", env("SNODO_RATE_LIMIT", "20"), "GraphQL requests per second per client (by bearer token, else by IP address); 0 for no limit (env SNODO_RATE_LIMIT)")
+	fs.StringVar(&trustForwarded, "trust-forwarded-for", env("SNODO_TRUST_FORWARDED_FOR", "false"), "name clients by the last address of X-Forwarded-For, behind a proxy that sets it (env SNODO_TRUST_FORWARDED_FOR)")
+	fs.StringVar(&introspection, "introspection", env("SNODO_INTROSPECTION", "true"), "allow schema introspection; false in production (env SNODO_INTROSPECTION)")
+	fs.StringVar(&staleAfter, "stale-after", env("SNODO_STALE_AFTER", "8760h"), "how long a service record may go unverified before it is flagged stale (env SNODO_STALE_AFTER)")
+	var jwtSecret string
+	fs.StringVar(&jwtSecret, "jwt-secret", env("SNODO_JWT_SECRET", ""), "HS256 key of development tokens; a built-in one when no key is set (env SNODO_JWT_SECRET)")
+	fs.StringVar(&c.Auth.PublicKeyFile, "jwt-public-key", env("SNODO_JWT_PUBLIC_KEY", ""), "PEM file of the identity provider's RS256/ES256 key (env SNODO_JWT_PUBLIC_KEY)")
+	fs.StringVar(&c.Auth.JWKSFile, "jwks-file", env("SNODO_JWKS_FILE", ""), "JWKS file of the identity provider's keys (env SNODO_JWKS_FILE)")
+	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", env("SNODO_JWT_ISSUER", "snodo-dev"), "the issuer tokens must name (env SNODO_JWT_ISSUER)")
+	fs.StringVar(&c.Auth.Audience, "jwt-audience", env("SNODO_JWT_AUDIENCE", ""), "the audience tokens must name, if set (env SNODO_JWT_AUDIENCE)")
 	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	var err error
+	count := func(name, v string) int {
+		n, e := strconv.Atoi(strings.TrimSpace(v))
+		if e != nil || n < 0 {
+			err = errors.Join(err, fmt.Errorf("%s %q: use a whole number, 0 for no limit", name, v))
+		}
+		return n
+	}
+	duration := func(name, v string) time.Duration {
+		d, e := time.ParseDuration(strings.TrimSpace(v))
+		if e != nil || d < 0 {
+			err = errors.Join(err, fmt.Errorf("%s %q: use a duration such as 10s", name, v))
+		}
+		return d
+	}
+	boolean := func(name, v string) bool {
+		b, e := strconv.ParseBool(strings.TrimSpace(v))
+		if e != nil {
+			err = errors.Join(err, fmt.Errorf("%s %q: use true or false", name, v))
+		}
+		return b
+	}
+	c.MaxDepth = count("max depth", maxDepth)
+	c.MaxComplexity = count("max complexity", maxComplexity)
+	c.MaxAliases = count("max aliases", maxAliases)
+	c.RequestTimeout = duration("request timeout", timeout)
+	if r, e := strconv.ParseFloat(strings.TrimSpace(rateLimit), 64); e != nil || r < 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+		err = errors.Join(err, fmt.Errorf("rate limit %q: use requests per second, such as 20, or 0 for no limit", rateLimit))
+	} else {
+		c.RateLimit = r
+	}
+	c.TrustForwardedFor = boolean("trust forwarded for", trustForwarded)
+	c.Introspection = boolean("introspection", introspection)
+	c.StaleAfter = duration("stale after", staleAfter)
+	// The development secret is built in only while no production key is configured, so a
+	// production server never accepts tokens signed with it.
+	c.Auth.HMACSecret = jwtSecret
+	if jwtSecret == "" && c.Auth.PublicKeyFile == "" && c.Auth.JWKSFile == "" {
+		c.Auth.HMACSecret = DevJWTSecret
+	}
+	if err != nil {
 		return Config{}, err
 	}
 	for _, o := range strings.Split(cors, ",") {

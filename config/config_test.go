@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"snodo/auth"
 	"strings"
 	"testing"
 	"time"
@@ -26,15 +27,23 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Neo4jURI:      "bolt://127.0.0.1:7687",
-		Neo4jUser:     "neo4j",
-		Neo4jPassword: config.DevPassword,
-		Neo4jDatabase: "",
-		Neo4jWait:     30 * time.Second,
-		Addr:          ":8080",
-		CORSOrigins:   nil,
-		LogLevel:      slog.LevelInfo,
-		SeedIfEmpty:   false,
+		Neo4jURI:       "bolt://127.0.0.1:7687",
+		Neo4jUser:      "neo4j",
+		Neo4jPassword:  config.DevPassword,
+		Neo4jDatabase:  "",
+		Neo4jWait:      30 * time.Second,
+		Addr:           ":8080",
+		CORSOrigins:    nil,
+		LogLevel:       slog.LevelInfo,
+		SeedIfEmpty:    false,
+		MaxDepth:       12,
+		MaxComplexity:  5000,
+		MaxAliases:     30,
+		RequestTimeout: 10 * time.Second,
+		RateLimit:      20,
+		Introspection:  true,
+		StaleAfter:     8760 * time.Hour,
+		Auth:           auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -54,6 +63,15 @@ var fullEnv = map[string]string{
 	"SNODO_CORS_ORIGINS":  "https://app.example",
 	"SNODO_LOG_LEVEL":     "debug",
 	"SNODO_SEED_IF_EMPTY": "true",
+
+	"SNODO_MAX_DEPTH":           "8",
+	"SNODO_MAX_COMPLEXITY":      "900",
+	"SNODO_MAX_ALIASES":         "0",
+	"SNODO_REQUEST_TIMEOUT":     "3s",
+	"SNODO_RATE_LIMIT":          "2.5",
+	"SNODO_TRUST_FORWARDED_FOR": "true",
+	"SNODO_INTROSPECTION":       "false",
+	"SNODO_STALE_AFTER":         "720h",
 }
 
 func TestEnvOverridesDefaults(t *testing.T) {
@@ -62,15 +80,24 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Neo4jURI:      "neo4j://db.example:7687",
-		Neo4jUser:     "snodo",
-		Neo4jPassword: "secret",
-		Neo4jDatabase: "directory",
-		Neo4jWait:     90 * time.Second,
-		Addr:          "127.0.0.1:9000",
-		CORSOrigins:   []string{"https://app.example"},
-		LogLevel:      slog.LevelDebug,
-		SeedIfEmpty:   true,
+		Neo4jURI:          "neo4j://db.example:7687",
+		Neo4jUser:         "snodo",
+		Neo4jPassword:     "secret",
+		Neo4jDatabase:     "directory",
+		Neo4jWait:         90 * time.Second,
+		Addr:              "127.0.0.1:9000",
+		CORSOrigins:       []string{"https://app.example"},
+		LogLevel:          slog.LevelDebug,
+		SeedIfEmpty:       true,
+		MaxDepth:          8,
+		MaxComplexity:     900,
+		MaxAliases:        0,
+		RequestTimeout:    3 * time.Second,
+		RateLimit:         2.5,
+		TrustForwardedFor: true,
+		Introspection:     false,
+		StaleAfter:        720 * time.Hour,
+		Auth:              auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("from the environment:\n got %+v\nwant %+v", c, want)
@@ -103,6 +130,14 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		"--cors-origins", "https://a.example,https://b.example",
 		"--log-level", "warn",
 		"--seed-if-empty=false",
+		"--max-depth", "20",
+		"--max-complexity", "0",
+		"--max-aliases", "5",
+		"--request-timeout", "0",
+		"--rate-limit", "0",
+		"--trust-forwarded-for=false",
+		"--introspection", "true",
+		"--stale-after", "48h",
 	}
 	c, err := load(args, fullEnv)
 	if err != nil {
@@ -118,6 +153,11 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		CORSOrigins:   []string{"https://a.example", "https://b.example"},
 		LogLevel:      slog.LevelWarn,
 		SeedIfEmpty:   false,
+		MaxDepth:      20,
+		MaxAliases:    5,
+		Introspection: true,
+		StaleAfter:    48 * time.Hour,
+		Auth:          auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", c, want)
@@ -201,6 +241,14 @@ func TestErrors(t *testing.T) {
 		{"URI without scheme from env", nil, map[string]string{"NEO4J_URI": "localhost"}, "neo4j URI"},
 		{"unknown flag", []string{"-port", "80"}, nil, "port"},
 		{"stray argument to a bool flag", []string{"-seed-if-empty=maybe"}, nil, "seed-if-empty"},
+		{"bad max depth", nil, map[string]string{"SNODO_MAX_DEPTH": "deep"}, "max depth"},
+		{"negative max complexity", []string{"-max-complexity", "-1"}, nil, "max complexity"},
+		{"bad max aliases", []string{"-max-aliases", "1.5"}, nil, "max aliases"},
+		{"bad request timeout", nil, map[string]string{"SNODO_REQUEST_TIMEOUT": "10"}, "request timeout"},
+		{"negative rate limit", nil, map[string]string{"SNODO_RATE_LIMIT": "-3"}, "rate limit"},
+		{"bad rate limit", []string{"-rate-limit", "fast"}, nil, "rate limit"},
+		{"bad introspection", nil, map[string]string{"SNODO_INTROSPECTION": "sometimes"}, "introspection"},
+		{"bad stale after", nil, map[string]string{"SNODO_STALE_AFTER": "1y"}, "stale after"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -221,5 +269,21 @@ func TestErrors(t *testing.T) {
 func TestHelp(t *testing.T) {
 	if _, err := load([]string{"-h"}, nil); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h gives %v, want flag.ErrHelp", err)
+	}
+}
+
+func TestAuthKeys(t *testing.T) {
+	env := map[string]string{"SNODO_JWKS_FILE": "/etc/snodo/jwks.json", "SNODO_JWT_ISSUER": "https://id.example", "SNODO_JWT_AUDIENCE": "snodo"}
+	c, err := config.Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := auth.Config{JWKSFile: "/etc/snodo/jwks.json", Issuer: "https://id.example", Audience: "snodo"}
+	if c.Auth != want {
+		t.Errorf("with a production key the development secret is off: %+v", c.Auth)
+	}
+	c, err = config.Load(flag.NewFlagSet("t", flag.ContinueOnError), []string{"-jwt-secret", "0123456789abcdef0123456789abcdef"}, func(string) string { return "" })
+	if err != nil || c.Auth.HMACSecret != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("a given secret: %+v %v", c.Auth, err)
 	}
 }

@@ -86,6 +86,12 @@ func (r *Resolver) lookup(ctx context.Context, ids []string) ([]model.Node, erro
 			err = collect(ctx, r.Store, store.StageKind, ks, found)
 		case store.RouteKind.Label():
 			err = collect(ctx, r.Store, store.RouteKind, ks, found)
+		case store.CaseKind.Label():
+			err = collectCaseData(ctx, r.Store, store.CaseKind, ks, found, func(c *model.Case) string { return c.ID })
+		case store.ReferralKind.Label():
+			err = collectCaseData(ctx, r.Store, store.ReferralKind, ks, found, func(x *model.Referral) string { return x.CaseID })
+		case store.InterventionKind.Label():
+			err = collectCaseData(ctx, r.Store, store.InterventionKind, ks, found, func(i *model.Intervention) string { return i.CaseID })
 		}
 		if err != nil {
 			return nil, err
@@ -103,6 +109,28 @@ var nodeTypes = map[string]bool{
 	store.ZoneKind.Label(): true, store.ActorKind.Label(): true, store.ServiceKind.Label(): true,
 	store.NeedKind.Label(): true, store.CategoryKind.Label(): true, store.PartnershipKind.Label(): true,
 	store.PathwayModelKind.Label(): true, store.StageKind.Label(): true, store.RouteKind.Label(): true,
+	store.CaseKind.Label(): true, store.ReferralKind.Label(): true, store.InterventionKind.Label(): true,
+}
+
+// collectCaseData is collect for case-level data: each object's case must be one the viewer
+// may see (else FORBIDDEN), and the read is audited.
+func collectCaseData[T interface {
+	model.Node
+	GlobalID() string
+}](ctx context.Context, s *store.Store, k store.Kind[T], keys []string, into map[string]model.Node, caseOf func(T) string) error {
+	got, err := store.Get(ctx, s, k, keys)
+	if err != nil {
+		return err
+	}
+	var read []string
+	for _, n := range got {
+		if _, err := s.VisibleCase(ctx, caseOf(n)); err != nil {
+			return err
+		}
+		into[n.GlobalID()] = n
+		read = append(read, n.GlobalID())
+	}
+	return s.AuditRead(ctx, "node", read)
 }
 
 // collect reads the nodes of one kind and files them under their global IDs.
@@ -182,4 +210,28 @@ func routeEnd(ctx context.Context, gid string) (model.RouteEnd, error) {
 		return nil, err
 	}
 	return a, err
+}
+
+// keyOfType reads a global ID that must name an object of the type.
+func keyOfType(typ, id string) (string, error) {
+	t, key, err := relay.ParseGlobalID(id)
+	if err != nil || t != typ {
+		return "", model.Errorf(model.CodeInvalidID, "%q is not the ID of a %s", id, typ)
+	}
+	return key, nil
+}
+
+func casePayload(c *model.Case, err error) (*model.CasePayload, error) {
+	errs, err := userErrors(err)
+	return &model.CasePayload{Case: c, UserErrors: errs}, err
+}
+
+func referralPayload(r *model.Referral, err error) (*model.ReferralPayload, error) {
+	errs, err := userErrors(err)
+	return &model.ReferralPayload{Referral: r, UserErrors: errs}, err
+}
+
+func interventionPayload(i *model.Intervention, err error) (*model.InterventionPayload, error) {
+	errs, err := userErrors(err)
+	return &model.InterventionPayload{Intervention: i, UserErrors: errs}, err
 }

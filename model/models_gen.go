@@ -40,6 +40,20 @@ type ActorPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new intervention of a case's plan; the plan is made with its first intervention.
+type AddInterventionInput struct {
+	// The case.
+	CaseID string `json:"caseId"`
+	// The need: one of the case's needs or a narrower one.
+	NeedID string `json:"needId"`
+	// The service that delivers it, which must answer the need.
+	ServiceID string `json:"serviceId"`
+	// When it starts.
+	StartDate *Date `json:"startDate,omitempty"`
+	// When it ends, not before it starts.
+	EndDate *Date `json:"endDate,omitempty"`
+}
+
 // An actor to add to a partnership.
 type AddMemberInput struct {
 	// The partnership.
@@ -74,6 +88,44 @@ type Barrier struct {
 	Code BarrierCode `json:"code"`
 	// What it is, in words.
 	Message string `json:"message"`
+}
+
+// Which cases to list, among those the viewer may see.
+type CaseFilter struct {
+	// Only cases in this zone or a zone inside it.
+	Zone *string `json:"zone,omitempty"`
+	// Only cases at this stage.
+	Stage *string `json:"stage,omitempty"`
+	// Only cases with this status.
+	Status *CaseStatus `json:"status,omitempty"`
+	// Only cases with this need (or a narrower one).
+	Need *string `json:"need,omitempty"`
+	// Only cases managed by this actor.
+	ManagingActor *string `json:"managingActor,omitempty"`
+	// Only cases opened at or after this time.
+	OpenedFrom *time.Time `json:"openedFrom,omitempty"`
+	// Only cases opened before this time.
+	OpenedTo *time.Time `json:"openedTo,omitempty"`
+	// Only open cases older than their model allows.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
+// The result of a change to a case.
+type CasePayload struct {
+	// The case as written, or null when the input was refused.
+	Case *Case `json:"case,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// The closing of a case.
+type CloseCaseInput struct {
+	// The case.
+	CaseID string `json:"caseId"`
+	// The version the client read.
+	Version int `json:"version"`
+	// How it ended.
+	Outcome CaseOutcome `json:"outcome"`
 }
 
 // How to reach an organisation, as given in an input.
@@ -280,6 +332,14 @@ type FindServicesInput struct {
 	OpenAt *time.Time `json:"openAt,omitempty"`
 }
 
+// The result of a change to an intervention.
+type InterventionPayload struct {
+	// The intervention as written, or null when the input was refused.
+	Intervention *Intervention `json:"intervention,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // Links and unlinks a service and needs or zones.
 type LinkServiceInput struct {
 	// The service.
@@ -296,6 +356,36 @@ type LinkServiceInput struct {
 	RemoveZoneIds []string `json:"removeZoneIds,omitempty"`
 }
 
+// A move of a case to another stage of its model.
+type MoveCaseInput struct {
+	// The case.
+	CaseID string `json:"caseId"`
+	// The version the client read.
+	Version int `json:"version"`
+	// The stage to move to: a later one, or an earlier one the current stage allows.
+	StageID string `json:"stageId"`
+}
+
+// A change of an intervention's status.
+type MoveInterventionInput struct {
+	// The intervention.
+	InterventionID string `json:"interventionId"`
+	// The new status.
+	Status InterventionStatus `json:"status"`
+}
+
+// A move of a referral along its lifecycle.
+type MoveReferralInput struct {
+	// The referral.
+	ReferralID string `json:"referralId"`
+	// The version the client read.
+	Version int `json:"version"`
+	// The new status: one the lifecycle allows from the current one.
+	Status ReferralStatus `json:"status"`
+	// The reason of a refusal (required then) or the outcome of a completion (required then).
+	Note *string `json:"note,omitempty"`
+}
+
 // The entry points for changing Snodo. Each mutation is one transaction: it writes all or nothing.
 type Mutation struct {
 }
@@ -308,6 +398,22 @@ type NeedFilter struct {
 	Within *string `json:"within,omitempty"`
 	// Only needs whose Italian or English label matches these words (full-text, prefix matching).
 	Search *string `json:"search,omitempty"`
+}
+
+// A new case.
+type OpenCaseInput struct {
+	// The zone where the person lives or is followed.
+	ZoneID string `json:"zoneId"`
+	// The person's needs (at least one).
+	NeedIds []string `json:"needIds"`
+	// The pathway model to follow; the case starts at its first stage.
+	ModelID string `json:"modelId"`
+	// The managing actor; a case manager's own actor when absent.
+	ManagingActorID *string `json:"managingActorId,omitempty"`
+	// The employability grade.
+	Employability *Employability `json:"employability,omitempty"`
+	// Notes: personal data, at most 1000 characters.
+	Notes *string `json:"notes,omitempty"`
 }
 
 // A weekly opening slot, as given in an input.
@@ -377,6 +483,24 @@ type PersonProfile struct {
 type Query struct {
 }
 
+// A new referral of a case.
+type ReferInput struct {
+	// The case.
+	CaseID string `json:"caseId"`
+	// To whom: a service or an actor (not archived).
+	ToID string `json:"toId"`
+	// The need, one of the case's needs or a narrower one.
+	NeedID string `json:"needId"`
+}
+
+// The result of a change to a referral.
+type ReferralPayload struct {
+	// The referral as written, or null when the input was refused.
+	Referral *Referral `json:"referral,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A member to remove from a partnership.
 type RemoveMemberInput struct {
 	// The partnership.
@@ -439,6 +563,28 @@ type StageInput struct {
 	Name string `json:"name"`
 	// Codes of earlier stages a case may go back to from this one.
 	AllowedBack []string `json:"allowedBack,omitempty"`
+}
+
+// An edge of a trace's graph.
+type TraceEdge struct {
+	// The global ID of the node it leaves.
+	From string `json:"from"`
+	// The global ID of the node it reaches.
+	To string `json:"to"`
+	// What it means, e.g. REFERRED_TO, AT_STAGE, MANAGED_BY.
+	Kind string `json:"kind"`
+	// When it happened, for edges of events.
+	At *time.Time `json:"at,omitempty"`
+}
+
+// A node of a trace's graph.
+type TraceNode struct {
+	// The global ID of the object.
+	ID string `json:"id"`
+	// Its type: Case, Actor, Service, Stage, Referral, Need or Zone.
+	Type string `json:"type"`
+	// What to write on it.
+	Label string `json:"label"`
 }
 
 // The changes to an actor. Fields left out stay as they are.
@@ -941,6 +1087,128 @@ func (e BarrierCode) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a case ended.
+type CaseOutcome string
+
+const (
+	// The person reached the pathway's goal (work, housing, protection).
+	CaseOutcomeIncluded CaseOutcome = "INCLUDED"
+	// Handed over to another network or territory.
+	CaseOutcomeTransferred CaseOutcome = "TRANSFERRED"
+	// The person left the pathway.
+	CaseOutcomeDroppedOut CaseOutcome = "DROPPED_OUT"
+	// Closed for another reason.
+	CaseOutcomeOther CaseOutcome = "OTHER"
+)
+
+var AllCaseOutcome = []CaseOutcome{
+	CaseOutcomeIncluded,
+	CaseOutcomeTransferred,
+	CaseOutcomeDroppedOut,
+	CaseOutcomeOther,
+}
+
+func (e CaseOutcome) IsValid() bool {
+	switch e {
+	case CaseOutcomeIncluded, CaseOutcomeTransferred, CaseOutcomeDroppedOut, CaseOutcomeOther:
+		return true
+	}
+	return false
+}
+
+func (e CaseOutcome) String() string {
+	return string(e)
+}
+
+func (e *CaseOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaseOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaseOutcome", str)
+	}
+	return nil
+}
+
+func (e CaseOutcome) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaseOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaseOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a case is open.
+type CaseStatus string
+
+const (
+	// Being worked.
+	CaseStatusOpen CaseStatus = "OPEN"
+	// Closed with an outcome.
+	CaseStatusClosed CaseStatus = "CLOSED"
+)
+
+var AllCaseStatus = []CaseStatus{
+	CaseStatusOpen,
+	CaseStatusClosed,
+}
+
+func (e CaseStatus) IsValid() bool {
+	switch e {
+	case CaseStatusOpen, CaseStatusClosed:
+		return true
+	}
+	return false
+}
+
+func (e CaseStatus) String() string {
+	return string(e)
+}
+
+func (e *CaseStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaseStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaseStatus", str)
+	}
+	return nil
+}
+
+func (e CaseStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaseStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaseStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How much of a zone a service covers.
 type CoverageKind string
 
@@ -994,6 +1262,67 @@ func (e *CoverageKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e CoverageKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The employability grade of SIL.
+type Employability string
+
+const (
+	// Low.
+	EmployabilityLow Employability = "LOW"
+	// Medium.
+	EmployabilityMedium Employability = "MEDIUM"
+	// High.
+	EmployabilityHigh Employability = "HIGH"
+)
+
+var AllEmployability = []Employability{
+	EmployabilityLow,
+	EmployabilityMedium,
+	EmployabilityHigh,
+}
+
+func (e Employability) IsValid() bool {
+	switch e {
+	case EmployabilityLow, EmployabilityMedium, EmployabilityHigh:
+		return true
+	}
+	return false
+}
+
+func (e Employability) String() string {
+	return string(e)
+}
+
+func (e *Employability) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Employability(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Employability", str)
+	}
+	return nil
+}
+
+func (e Employability) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Employability) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Employability) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1058,6 +1387,70 @@ func (e *GapKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e GapKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where an intervention stands.
+type InterventionStatus string
+
+const (
+	// Planned.
+	InterventionStatusPlanned InterventionStatus = "PLANNED"
+	// Under way.
+	InterventionStatusActive InterventionStatus = "ACTIVE"
+	// Done.
+	InterventionStatusDone InterventionStatus = "DONE"
+	// Stopped before its end.
+	InterventionStatusStopped InterventionStatus = "STOPPED"
+)
+
+var AllInterventionStatus = []InterventionStatus{
+	InterventionStatusPlanned,
+	InterventionStatusActive,
+	InterventionStatusDone,
+	InterventionStatusStopped,
+}
+
+func (e InterventionStatus) IsValid() bool {
+	switch e {
+	case InterventionStatusPlanned, InterventionStatusActive, InterventionStatusDone, InterventionStatusStopped:
+		return true
+	}
+	return false
+}
+
+func (e InterventionStatus) String() string {
+	return string(e)
+}
+
+func (e *InterventionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InterventionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InterventionStatus", str)
+	}
+	return nil
+}
+
+func (e InterventionStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InterventionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InterventionStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1459,6 +1852,82 @@ func (e PartnershipStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The closed loop of a referral.
+type ReferralStatus string
+
+const (
+	// Sent, not yet seen.
+	ReferralStatusSent ReferralStatus = "SENT"
+	// Seen by the recipient.
+	ReferralStatusReceived ReferralStatus = "RECEIVED"
+	// Accepted: the recipient takes the person in charge.
+	ReferralStatusAccepted ReferralStatus = "ACCEPTED"
+	// Refused, with a reason.
+	ReferralStatusRefused ReferralStatus = "REFUSED"
+	// The service is being delivered.
+	ReferralStatusInProgress ReferralStatus = "IN_PROGRESS"
+	// Delivered, with an outcome.
+	ReferralStatusCompleted ReferralStatus = "COMPLETED"
+	// Not delivered after all.
+	ReferralStatusFailed ReferralStatus = "FAILED"
+	// Withdrawn by the sender.
+	ReferralStatusCancelled ReferralStatus = "CANCELLED"
+)
+
+var AllReferralStatus = []ReferralStatus{
+	ReferralStatusSent,
+	ReferralStatusReceived,
+	ReferralStatusAccepted,
+	ReferralStatusRefused,
+	ReferralStatusInProgress,
+	ReferralStatusCompleted,
+	ReferralStatusFailed,
+	ReferralStatusCancelled,
+}
+
+func (e ReferralStatus) IsValid() bool {
+	switch e {
+	case ReferralStatusSent, ReferralStatusReceived, ReferralStatusAccepted, ReferralStatusRefused, ReferralStatusInProgress, ReferralStatusCompleted, ReferralStatusFailed, ReferralStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e ReferralStatus) String() string {
+	return string(e)
+}
+
+func (e *ReferralStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReferralStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReferralStatus", str)
+	}
+	return nil
+}
+
+func (e ReferralStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReferralStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReferralStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a viewer may do. Anonymous visitors have no token and read the public directory only.
 type Role string
 
@@ -1725,6 +2194,76 @@ func (e *ServiceStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ServiceStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of events in a case's trace.
+type TraceEventKind string
+
+const (
+	// The case was opened.
+	TraceEventKindOpened TraceEventKind = "OPENED"
+	// The case moved to another stage.
+	TraceEventKindStageMoved TraceEventKind = "STAGE_MOVED"
+	// A referral was sent.
+	TraceEventKindReferralSent TraceEventKind = "REFERRAL_SENT"
+	// A referral changed status.
+	TraceEventKindReferralChanged TraceEventKind = "REFERRAL_CHANGED"
+	// An intervention was added to the plan.
+	TraceEventKindInterventionAdded TraceEventKind = "INTERVENTION_ADDED"
+	// The case was closed.
+	TraceEventKindClosed TraceEventKind = "CLOSED"
+)
+
+var AllTraceEventKind = []TraceEventKind{
+	TraceEventKindOpened,
+	TraceEventKindStageMoved,
+	TraceEventKindReferralSent,
+	TraceEventKindReferralChanged,
+	TraceEventKindInterventionAdded,
+	TraceEventKindClosed,
+}
+
+func (e TraceEventKind) IsValid() bool {
+	switch e {
+	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindClosed:
+		return true
+	}
+	return false
+}
+
+func (e TraceEventKind) String() string {
+	return string(e)
+}
+
+func (e *TraceEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TraceEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TraceEventKind", str)
+	}
+	return nil
+}
+
+func (e TraceEventKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TraceEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TraceEventKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,13 +1,18 @@
 // Package server is Snodo's HTTP face: GraphQL over HTTP at /graphql, GraphiQL at /, health at
-// /healthz and readiness at /readyz, behind CORS and a request-body limit.
+// /healthz and readiness at /readyz, behind CORS and a request-body limit. GraphQL requests are
+// also held to the limits of limits.go (depth, cost, aliases, batches, introspection, a
+// deadline) and the per-client rate limit of ratelimit.go.
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -36,6 +41,33 @@ type Options struct {
 	Logger *slog.Logger
 	// Verifier checks bearer tokens; nil accepts none, so every request is anonymous.
 	Verifier *auth.Verifier
+	// StaleAfter is how long a service record may go unverified before the finder flags it;
+	// zero means a year.
+	StaleAfter time.Duration
+
+	// The limits below refuse an operation before any resolver runs, each with its code. For
+	// each, 0 means its default and a negative value means no limit (Limit converts a setting
+	// in which 0 means no limit).
+
+	// MaxDepth is the deepest nesting of fields an operation may have (DefaultMaxDepth).
+	MaxDepth int
+	// MaxComplexity is the highest cost an operation may have (DefaultMaxComplexity): each
+	// field costs 1, and a connection multiplies the cost of its items by its page size.
+	MaxComplexity int
+	// MaxAliases is the most aliases an operation may use (DefaultMaxAliases).
+	MaxAliases int
+	// RequestTimeout bounds each GraphQL request, its Neo4j transactions included
+	// (DefaultRequestTimeout).
+	RequestTimeout time.Duration
+	// RatePerSecond is how many GraphQL requests per second each client may send
+	// (DefaultRatePerSecond); RateBurst is how many at once (twice the rate by default).
+	RatePerSecond float64
+	RateBurst     int
+	// TrustForwardedFor names clients by the last address of X-Forwarded-For, for a server
+	// behind a proxy that sets it; otherwise by the peer's address.
+	TrustForwardedFor bool
+	// DisableIntrospection refuses introspection (__schema, __type), as in production.
+	DisableIntrospection bool
 }
 
 // DefaultMaxBodyBytes is the default request-body limit: ample for any GraphQL document.
@@ -50,7 +82,12 @@ func New(s *store.Store, opt Options) http.Handler {
 		opt.Logger = slog.Default()
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, loaders.Middleware(s, graphQL(s, opt.Logger)))))
+	opt.RequestTimeout = orDefault(opt.RequestTimeout, DefaultRequestTimeout)
+	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
+	// The rate limit runs after authentication, so that a client cannot pass as many clients
+	// by sending made-up tokens.
+	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, limiter.middleware(
+		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
 	mux.Handle("GET /{$}", playground.Handler("Snodo", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
@@ -80,14 +117,25 @@ func New(s *store.Store, opt Options) http.Handler {
 }
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
-func graphQL(s *store.Store, log *slog.Logger) http.Handler {
-	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s}))
+func graphQL(s *store.Store, opt Options) http.Handler {
+	log := opt.Logger
+	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s, StaleAfter: opt.StaleAfter}))
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
-	h.Use(extension.Introspection{})
+	if !opt.DisableIntrospection {
+		h.Use(extension.Introspection{})
+	}
+	h.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()})
+	h.Use(&limits{
+		maxDepth:      orDefault(opt.MaxDepth, DefaultMaxDepth),
+		maxComplexity: orDefault(opt.MaxComplexity, DefaultMaxComplexity),
+		maxAliases:    orDefault(opt.MaxAliases, DefaultMaxAliases),
+		introspection: !opt.DisableIntrospection,
+	})
+	h.AroundOperations(timeoutGuard)
 	h.SetErrorPresenter(presenter(log))
 	h.SetRecoverFunc(func(ctx context.Context, v any) error {
-		log.ErrorContext(ctx, "panic in a resolver", "panic", v)
+		log.ErrorContext(ctx, "panic in a resolver", "panic", v, "stack", string(debug.Stack()))
 		return &model.Error{Code: model.CodeInternal, Message: "internal error"}
 	})
 	return specStatus(h)
@@ -112,8 +160,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &e):
 			gqlErr.Message = e.Message
 			gqlErr.Extensions["code"] = string(e.Code)
-		case errors.Is(err, context.DeadlineExceeded):
-			gqlErr.Message = "the request took too long"
+		case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded), neo4jTimeout(err):
+			gqlErr.Message = timeoutMessage
 			gqlErr.Extensions["code"] = string(model.CodeTimeout)
 		case store.Unavailable(err):
 			log.ErrorContext(ctx, "neo4j unavailable", "error", err)
@@ -147,7 +195,8 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// limitBody refuses a body over max bytes with 413, without reading more of it than max.
+// limitBody refuses a body over max bytes with 413, without reading more of it than max, and a
+// batch of operations with 400.
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
@@ -165,7 +214,16 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			writeJSON(w, http.StatusBadRequest, errorBody("could not read the request body", model.CodeBadUserInput))
 			return
 		}
-		r.Body = body
+		// gqlgen reads one operation per request: a JSON array, a batch, gets a plain refusal.
+		peek := bufio.NewReaderSize(body, 512)
+		if ok, n := batch(peek); ok {
+			batchRefused(w, n)
+			return
+		}
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{peek, body}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -31,6 +31,13 @@ func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key stri
 	case v.Role == auth.Coordinator && zonesOf[label] != "":
 		cypher = "MATCH (n:" + label + " {id: $id}) RETURN EXISTS { MATCH " + zonesOf[label] + " WHERE c.id IN $scope }"
 		params["scope"] = orEmpty(v.ZoneIDs)
+	case v.Role == auth.CaseManager && label == "Case":
+		cypher = "MATCH (n:Case {id: $id}) RETURN n.managingActorId = $actor"
+		params["actor"] = v.ActorID
+	case v.Is(auth.CaseManager, auth.ServiceOperator) && label == "Referral":
+		// Either end may move a referral; authorizeReferral says which end may make which move.
+		cypher = "MATCH (n:Referral {id: $id}) RETURN n.fromId = $actor OR " + recipientIs
+		params["actor"] = v.ActorID
 	case v.Role == auth.ServiceOperator && label == "Service":
 		cypher = "MATCH (n:Service {id: $id}) RETURN EXISTS { MATCH (n)<-[:PROVIDES]-(:Actor {id: $actor}) }"
 		params["actor"] = v.ActorID
@@ -74,4 +81,32 @@ func forbidden(v auth.Viewer) error {
 		return model.Errorf(model.CodeForbidden, "this lies outside the zones you keep")
 	}
 	return model.Errorf(model.CodeForbidden, "a %s may not change this", v.Role)
+}
+
+// recipientIs is the predicate on a referral n that the actor $actor receives it, itself or
+// through one of its services.
+const recipientIs = "EXISTS { MATCH (n)-[:REFERRED_TO]->(t) WHERE t.id = $actor OR EXISTS { (t)<-[:PROVIDES]-(:Actor {id: $actor}) } }"
+
+// authorizeReferral checks that the viewer is at the end of the referral that makes the move:
+// the recipient answers, the sender cancels.
+func authorizeReferral(ctx context.Context, tx neo4j.ManagedTransaction, key string, byRecipient bool) error {
+	v := auth.From(ctx)
+	if v.Role == auth.Admin {
+		return nil
+	}
+	cypher := "MATCH (n:Referral {id: $id}) RETURN n.fromId = $actor"
+	if byRecipient {
+		cypher = "MATCH (n:Referral {id: $id}) RETURN " + recipientIs
+	}
+	records, err := run(ctx, tx, cypher, map[string]any{"id": key, "actor": v.ActorID})
+	if err != nil {
+		return err
+	}
+	if len(records) == 0 || records[0].Values[0] != true {
+		if byRecipient {
+			return model.Errorf(model.CodeForbidden, "only the recipient of a referral answers it")
+		}
+		return model.Errorf(model.CodeForbidden, "only the sender of a referral cancels it")
+	}
+	return nil
 }

@@ -68,16 +68,36 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	})
 }
 
-// read runs work in a managed read transaction.
+// read runs work in a managed read transaction. A deadline on ctx also bounds the transaction
+// on the server (its tx timeout), so that Neo4j stops work that no one waits for.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	var config []func(*neo4j.TransactionConfig)
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if left <= 0 {
+			var zero T
+			return zero, context.DeadlineExceeded
+		}
+		config = append(config, neo4j.WithTxTimeout(left))
+	}
 	session := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = session.Close(context.Background()) }()
-	return neo4j.ExecuteRead(ctx, session, work)
+	return neo4j.ExecuteRead(ctx, session, work, config...)
 }
 
 // write runs work in a managed write transaction: all of it is committed, or none of it. A
-// change made through the API is audited in the same transaction.
+// change made through the API is audited in the same transaction. A deadline on ctx also bounds
+// the transaction on the server, as in read.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	var config []func(*neo4j.TransactionConfig)
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if left <= 0 {
+			var zero T
+			return zero, context.DeadlineExceeded
+		}
+		config = append(config, neo4j.WithTxTimeout(left))
+	}
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = session.Close(context.Background()) }()
 	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
@@ -86,7 +106,7 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 			err = audit(ctx, tx, model.AuditActionChange, v)
 		}
 		return v, err
-	})
+	}, config...)
 }
 
 // run sends one query and collects its records, counting the round-trip for the request.

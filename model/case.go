@@ -1,0 +1,163 @@
+package model
+
+import (
+	"time"
+
+	"snodo/relay"
+)
+
+// Case is one person's path through the network, pseudonymous.
+type Case struct {
+	ID              string
+	Code            string
+	Status          CaseStatus
+	OpenedAt        time.Time
+	ClosedAt        *time.Time
+	Outcome         *CaseOutcome
+	ZoneID          string
+	ModelID         string
+	StageID         string
+	ManagingActorID string
+	CaseManager     string
+	Employability   *Employability
+	Notes           *string
+	// MaxDurationDays is the model's limit when the case was opened, to tell whether it is overdue.
+	MaxDurationDays *int
+	PlanCreatedAt   *time.Time
+	PlanCreatedBy   string
+	Meta
+}
+
+// GlobalID is the case's ID in the GraphQL API.
+func (c *Case) GlobalID() string { return relay.GlobalID("Case", c.ID) }
+
+// IsNode marks Case as a Node.
+func (*Case) IsNode() {}
+
+// Overdue reports whether the case is open longer than its model allows.
+func (c *Case) Overdue() bool { return c.OverdueAt(time.Now()) }
+
+// OverdueAt reports whether the case is open at now longer than its model allows.
+func (c *Case) OverdueAt(now time.Time) bool {
+	return c.Status == CaseStatusOpen && c.MaxDurationDays != nil &&
+		now.Sub(c.OpenedAt) > time.Duration(*c.MaxDurationDays)*24*time.Hour
+}
+
+// Referral is one hand-over of a case.
+type Referral struct {
+	ID       string
+	CaseID   string
+	FromID   string // the key of the sending actor
+	ToID     string // the global ID of the receiving service or actor
+	NeedID   string
+	Status   ReferralStatus
+	SentAt   time.Time
+	Reason   *string
+	Outcome  *string
+	OffRoute bool
+	Meta
+}
+
+// GlobalID is the referral's ID in the GraphQL API.
+func (r *Referral) GlobalID() string { return relay.GlobalID("Referral", r.ID) }
+
+// IsNode marks Referral as a Node.
+func (*Referral) IsNode() {}
+
+// ReferralChange is a change of a referral's status.
+type ReferralChange struct {
+	Status ReferralStatus
+	At     time.Time
+	By     string
+	Note   *string
+}
+
+// Plan is a case's personalised intervention plan.
+type Plan struct {
+	CaseID    string
+	CreatedAt time.Time
+	CreatedBy string
+}
+
+// Intervention is a need of a plan met by a service.
+type Intervention struct {
+	ID        string
+	CaseID    string
+	NeedID    string
+	ServiceID string
+	Status    InterventionStatus
+	StartDate *Date
+	EndDate   *Date
+}
+
+// GlobalID is the intervention's ID in the GraphQL API.
+func (i *Intervention) GlobalID() string { return relay.GlobalID("Intervention", i.ID) }
+
+// IsNode marks Intervention as a Node.
+func (*Intervention) IsNode() {}
+
+// TraceEvent is one thing that happened to a case.
+type TraceEvent struct {
+	At         time.Time
+	Kind       TraceEventKind
+	By         string
+	Summary    string
+	StageID    *string
+	ReferralID *string
+	ActorIDs   []string
+	ServiceIDs []string
+	ZoneID     string
+}
+
+// CaseTrace is a case's events and graph.
+type CaseTrace struct {
+	Case   *Case
+	Events []*TraceEvent
+	Nodes  []*TraceNode
+	Edges  []*TraceEdge
+}
+
+// Connections of cases and referrals.
+type (
+	CaseConnection     = Connection[*Case]
+	CaseEdge           = Edge[*Case]
+	ReferralConnection = Connection[*Referral]
+	ReferralEdge       = Edge[*Referral]
+)
+
+// referralMoves are the moves of the closed loop: sent, received, accepted or refused, in
+// progress, then completed or failed; the sender may cancel until the end.
+var referralMoves = map[ReferralStatus][]ReferralStatus{
+	ReferralStatusSent:       {ReferralStatusReceived, ReferralStatusCancelled},
+	ReferralStatusReceived:   {ReferralStatusAccepted, ReferralStatusRefused, ReferralStatusCancelled},
+	ReferralStatusAccepted:   {ReferralStatusInProgress, ReferralStatusCancelled},
+	ReferralStatusInProgress: {ReferralStatusCompleted, ReferralStatusFailed, ReferralStatusCancelled},
+}
+
+// CanMoveReferral reports whether the lifecycle allows a referral to go from one status to another.
+func CanMoveReferral(from, to ReferralStatus) bool {
+	for _, s := range referralMoves[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// ByRecipient reports whether a move to the status is the recipient's to make; cancelling is
+// the sender's.
+func ByRecipient(to ReferralStatus) bool { return to != ReferralStatusCancelled }
+
+// CanMoveStage reports whether a case at stage from may move to stage to: forward always, back
+// only to a stage the current one allows.
+func CanMoveStage(from, to *Stage) bool {
+	if to.Position > from.Position {
+		return true
+	}
+	for _, code := range from.AllowedBack {
+		if code == to.Code {
+			return true
+		}
+	}
+	return false
+}
