@@ -43,7 +43,36 @@ var (
 	LinkPartnershipZone   = LinkType{"Partnership", "COVERS", "Zone"}
 	LinkPartnershipParent = LinkType{"Partnership", "PART_OF", "Partnership"}
 	LinkMember            = LinkType{"Actor", "MEMBER_OF", "Partnership"}
+
+	// Pathways, routes and cases: see cases.go for the properties each node keeps.
+	LinkModelStage          = LinkType{"PathwayModel", "HAS_STAGE", "Stage"}
+	LinkRouteFromActor      = LinkType{"Route", "FROM", "Actor"}
+	LinkRouteFromService    = LinkType{"Route", "FROM", "Service"}
+	LinkRouteToActor        = LinkType{"Route", "TO", "Actor"}
+	LinkRouteToService      = LinkType{"Route", "TO", "Service"}
+	LinkRouteNeed           = LinkType{"Route", "FOR", "Need"}
+	LinkRouteStage          = LinkType{"Route", "IN_STAGE", "Stage"}
+	LinkRoutePartnership    = LinkType{"Route", "GOVERNED_BY", "Partnership"}
+	LinkCaseZone            = LinkType{"Case", "IN_ZONE", "Zone"}
+	LinkCaseNeed            = LinkType{"Case", "HAS_NEED", "Need"}
+	LinkCaseModel           = LinkType{"Case", "FOLLOWS", "PathwayModel"}
+	LinkCaseStage           = LinkType{"Case", "AT_STAGE", "Stage"}
+	LinkCaseActor           = LinkType{"Case", "MANAGED_BY", "Actor"}
+	LinkCaseReferral        = LinkType{"Case", "HAS_REFERRAL", "Referral"}
+	LinkCaseIntervention    = LinkType{"Case", "HAS_INTERVENTION", "Intervention"}
+	LinkCaseEvent           = LinkType{"Case", "HAS_EVENT", "CaseEvent"}
+	LinkReferralFrom        = LinkType{"Referral", "REFERRED_FROM", "Actor"}
+	LinkReferralToActor     = LinkType{"Referral", "REFERRED_TO", "Actor"}
+	LinkReferralToService   = LinkType{"Referral", "REFERRED_TO", "Service"}
+	LinkReferralNeed        = LinkType{"Referral", "FOR", "Need"}
+	LinkInterventionNeed    = LinkType{"Intervention", "FOR", "Need"}
+	LinkInterventionService = LinkType{"Intervention", "DELIVERED_BY", "Service"}
+	LinkEventReferral       = LinkType{"CaseEvent", "ABOUT", "Referral"}
 )
+
+// importLabels are the labels Import writes, in an order where every link's ends exist first.
+var importLabels = []string{"Zone", "Need", "ServiceCategory", "Actor", "Service", "Partnership",
+	"PathwayModel", "Stage", "Route", "Case", "Referral", "Intervention", "CaseEvent"}
 
 // importBatch is how many rows one UNWIND writes.
 const importBatch = 1000
@@ -54,9 +83,10 @@ const importBatch = 1000
 func (s *Store) Import(ctx context.Context, in Import) (map[string]int, error) {
 	created := map[string]int{}
 	now := s.now()
-	for _, label := range []string{"Zone", "Need", "ServiceCategory", "Actor", "Service", "Partnership"} {
+	for _, label := range importLabels {
+		// Props may bring their own createdAt, as generated histories do.
 		cypher := "UNWIND $rows AS row MERGE (n:" + label + " {id: row.id}) " +
-			"ON CREATE SET n += row.props, n.createdAt = $now, n.updatedAt = $now, n.version = 1"
+			"ON CREATE SET n.createdAt = $now, n.updatedAt = $now, n.version = 1, n += row.props"
 		rows := in.Nodes[label]
 		for i := 0; i < len(rows); i += importBatch {
 			batch := make([]map[string]any, 0, importBatch)
