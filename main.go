@@ -102,6 +102,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	h := server.New(st, server.Options{
 		Verifier:             verifier,
 		StaleAfter:           cfg.StaleAfter,
+		PrivacyThreshold:     cfg.PrivacyThreshold,
 		CORSOrigins:          cfg.CORSOrigins,
 		Logger:               log,
 		MaxDepth:             server.Limit(cfg.MaxDepth),

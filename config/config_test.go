@@ -27,23 +27,24 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Neo4jURI:       "bolt://127.0.0.1:7687",
-		Neo4jUser:      "neo4j",
-		Neo4jPassword:  config.DevPassword,
-		Neo4jDatabase:  "",
-		Neo4jWait:      30 * time.Second,
-		Addr:           ":8080",
-		CORSOrigins:    nil,
-		LogLevel:       slog.LevelInfo,
-		SeedIfEmpty:    false,
-		MaxDepth:       12,
-		MaxComplexity:  5000,
-		MaxAliases:     30,
-		RequestTimeout: 10 * time.Second,
-		RateLimit:      20,
-		Introspection:  true,
-		StaleAfter:     8760 * time.Hour,
-		Auth:           auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
+		Neo4jURI:         "bolt://127.0.0.1:7687",
+		Neo4jUser:        "neo4j",
+		Neo4jPassword:    config.DevPassword,
+		Neo4jDatabase:    "",
+		Neo4jWait:        30 * time.Second,
+		Addr:             ":8080",
+		CORSOrigins:      nil,
+		LogLevel:         slog.LevelInfo,
+		SeedIfEmpty:      false,
+		MaxDepth:         12,
+		MaxComplexity:    5000,
+		MaxAliases:       30,
+		RequestTimeout:   10 * time.Second,
+		RateLimit:        20,
+		Introspection:    true,
+		StaleAfter:       8760 * time.Hour,
+		Auth:             auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
+		PrivacyThreshold: 5,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -97,6 +98,7 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		TrustForwardedFor: true,
 		Introspection:     false,
 		StaleAfter:        720 * time.Hour,
+		PrivacyThreshold:  5,
 		Auth:              auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -144,20 +146,21 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Neo4jURI:      "bolt://other:7687",
-		Neo4jUser:     "admin",
-		Neo4jPassword: "flagpw",
-		Neo4jDatabase: "neo4j",
-		Neo4jWait:     5 * time.Second,
-		Addr:          ":9090",
-		CORSOrigins:   []string{"https://a.example", "https://b.example"},
-		LogLevel:      slog.LevelWarn,
-		SeedIfEmpty:   false,
-		MaxDepth:      20,
-		MaxAliases:    5,
-		Introspection: true,
-		StaleAfter:    48 * time.Hour,
-		Auth:          auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
+		Neo4jURI:         "bolt://other:7687",
+		Neo4jUser:        "admin",
+		Neo4jPassword:    "flagpw",
+		Neo4jDatabase:    "neo4j",
+		Neo4jWait:        5 * time.Second,
+		Addr:             ":9090",
+		CORSOrigins:      []string{"https://a.example", "https://b.example"},
+		LogLevel:         slog.LevelWarn,
+		SeedIfEmpty:      false,
+		MaxDepth:         20,
+		MaxAliases:       5,
+		Introspection:    true,
+		StaleAfter:       48 * time.Hour,
+		PrivacyThreshold: 5,
+		Auth:             auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", c, want)

@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Actor() ActorResolver
 	Case() CaseResolver
+	CaseCountRow() CaseCountRowResolver
 	CoverageCell() CoverageCellResolver
 	CoverageGap() CoverageGapResolver
 	Intervention() InterventionResolver
@@ -143,6 +144,21 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	CaseCountRow struct {
+		DroppedOut  func(childComplexity int) int
+		Included    func(childComplexity int) int
+		Open        func(childComplexity int) int
+		Other       func(childComplexity int) int
+		Total       func(childComplexity int) int
+		Transferred func(childComplexity int) int
+		Zone        func(childComplexity int) int
+	}
+
+	CaseCounts struct {
+		Rows      func(childComplexity int) int
+		Threshold func(childComplexity int) int
+	}
+
 	CaseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -165,6 +181,11 @@ type ComplexityRoot struct {
 		Email   func(childComplexity int) int
 		Phone   func(childComplexity int) int
 		Website func(childComplexity int) int
+	}
+
+	Count struct {
+		Value    func(childComplexity int) int
+		Withheld func(childComplexity int) int
 	}
 
 	Coverage struct {
@@ -351,6 +372,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Actors            func(childComplexity int, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) int
 		AuditLog          func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		CaseCounts        func(childComplexity int, input model.CaseCountsInput) int
 		CaseTrace         func(childComplexity int, id string) int
 		Cases             func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
 		Coverage          func(childComplexity int, input model.CoverageInput) int
@@ -603,6 +625,9 @@ type CaseResolver interface {
 	Referrals(ctx context.Context, obj *model.Case) ([]*model.Referral, error)
 	Plan(ctx context.Context, obj *model.Case) (*model.Plan, error)
 }
+type CaseCountRowResolver interface {
+	Zone(ctx context.Context, obj *model.CaseCountRow) (*model.Zone, error)
+}
 type CoverageCellResolver interface {
 	Zone(ctx context.Context, obj *model.CoverageCell) (*model.Zone, error)
 	Need(ctx context.Context, obj *model.CoverageCell) (*model.Need, error)
@@ -686,6 +711,7 @@ type QueryResolver interface {
 	ReferralRoutes(ctx context.Context, fromID string, toID string, needID *string, maxHops *int) ([]*model.RoutePath, error)
 	NextRoutes(ctx context.Context, fromID string, needID *string) ([]*model.Route, error)
 	Services(ctx context.Context, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
+	CaseCounts(ctx context.Context, input model.CaseCountsInput) (*model.CaseCounts, error)
 	Zones(ctx context.Context, filter *model.ZoneFilter, orderBy *model.ZoneOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Zone], error)
 }
 type ReferralResolver interface {
@@ -1122,6 +1148,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CaseConnection.TotalCount(childComplexity), true
 
+	case "CaseCountRow.droppedOut":
+		if e.ComplexityRoot.CaseCountRow.DroppedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.DroppedOut(childComplexity), true
+	case "CaseCountRow.included":
+		if e.ComplexityRoot.CaseCountRow.Included == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.Included(childComplexity), true
+	case "CaseCountRow.open":
+		if e.ComplexityRoot.CaseCountRow.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.Open(childComplexity), true
+	case "CaseCountRow.other":
+		if e.ComplexityRoot.CaseCountRow.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.Other(childComplexity), true
+	case "CaseCountRow.total":
+		if e.ComplexityRoot.CaseCountRow.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.Total(childComplexity), true
+	case "CaseCountRow.transferred":
+		if e.ComplexityRoot.CaseCountRow.Transferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.Transferred(childComplexity), true
+	case "CaseCountRow.zone":
+		if e.ComplexityRoot.CaseCountRow.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCountRow.Zone(childComplexity), true
+
+	case "CaseCounts.rows":
+		if e.ComplexityRoot.CaseCounts.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCounts.Rows(childComplexity), true
+	case "CaseCounts.threshold":
+		if e.ComplexityRoot.CaseCounts.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCounts.Threshold(childComplexity), true
+
 	case "CaseEdge.cursor":
 		if e.ComplexityRoot.CaseEdge.Cursor == nil {
 			break
@@ -1197,6 +1279,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contacts.Website(childComplexity), true
+
+	case "Count.value":
+		if e.ComplexityRoot.Count.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Value(childComplexity), true
+	case "Count.withheld":
+		if e.ComplexityRoot.Count.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Count.Withheld(childComplexity), true
 
 	case "Coverage.csv":
 		if e.ComplexityRoot.Coverage.CSV == nil {
@@ -2082,6 +2177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.caseCounts":
+		if e.ComplexityRoot.Query.CaseCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_caseCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CaseCounts(childComplexity, args["input"].(model.CaseCountsInput)), true
 	case "Query.caseTrace":
 		if e.ComplexityRoot.Query.CaseTrace == nil {
 			break
@@ -3108,6 +3214,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddInterventionInput,
 		ec.unmarshalInputAddMemberInput,
 		ec.unmarshalInputAuditFilter,
+		ec.unmarshalInputCaseCountsInput,
 		ec.unmarshalInputCaseFilter,
 		ec.unmarshalInputCloseCaseInput,
 		ec.unmarshalInputContactsInput,
@@ -5236,6 +5343,57 @@ extend type Mutation {
   deleteService("Which service." input: DeleteServiceInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
 }
 `, BuiltIn: false},
+	{Name: "../schema/statistics.graphqls", Input: `"A count that protects people: counts under the privacy threshold, and counts from which one could be worked out by subtraction, are withheld."
+type Count {
+  "The count, or null when withheld."
+  value: Int
+  "Whether the count is withheld."
+  withheld: Boolean!
+}
+
+"The cases opened in a period in one zone, by where they stand now. The last row of a table has the totals."
+type CaseCountRow {
+  "The zone; null for the row of totals."
+  zone: Zone
+  "Cases still open."
+  open: Count!
+  "Cases closed with the person included."
+  included: Count!
+  "Cases transferred elsewhere."
+  transferred: Count!
+  "Cases the person dropped out of."
+  droppedOut: Count!
+  "Cases closed for another reason."
+  other: Count!
+  "All the cases opened in the period."
+  total: Count!
+}
+
+"Case counts per zone, for research and monitoring: aggregates only."
+type CaseCounts {
+  "One row per zone measured, by name, then the row of totals."
+  rows: [CaseCountRow!]!
+  "Counts from 1 to this value less one are withheld."
+  threshold: Int!
+}
+
+"Which cases to count."
+input CaseCountsInput {
+  "The zone to measure."
+  zoneId: ID!
+  "Count each zone of this kind inside the zone; the zone itself when absent."
+  level: ZoneKind
+  "Only cases opened at or after this time."
+  from: DateTime
+  "Only cases opened before this time."
+  to: DateTime
+}
+
+extend type Query {
+  "How many cases were opened, and how they stand, per zone: counts only, with small counts withheld."
+  caseCounts("What to count." input: CaseCountsInput!): CaseCounts! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+}
+`, BuiltIn: false},
 	{Name: "../schema/zone.graphqls", Input: `"""
 A territory: a region, a province, a health or social district, a municipality or a custom area.
 Zones are not one tree: a municipality lies in a province and in a social district, so ` + "`" + `parents` + "`" + `
@@ -5609,6 +5767,36 @@ func (ec *executionContext) childFields_CaseConnection(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CaseConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_CaseCountRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "zone":
+		return ec.fieldContext_CaseCountRow_zone(ctx, field)
+	case "open":
+		return ec.fieldContext_CaseCountRow_open(ctx, field)
+	case "included":
+		return ec.fieldContext_CaseCountRow_included(ctx, field)
+	case "transferred":
+		return ec.fieldContext_CaseCountRow_transferred(ctx, field)
+	case "droppedOut":
+		return ec.fieldContext_CaseCountRow_droppedOut(ctx, field)
+	case "other":
+		return ec.fieldContext_CaseCountRow_other(ctx, field)
+	case "total":
+		return ec.fieldContext_CaseCountRow_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseCountRow", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_CaseCounts_rows(ctx, field)
+	case "threshold":
+		return ec.fieldContext_CaseCounts_threshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_CaseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -5655,6 +5843,16 @@ func (ec *executionContext) childFields_Contacts(ctx context.Context, field grap
 		return ec.fieldContext_Contacts_address(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contacts", field.Name)
+}
+
+func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Count_value(ctx, field)
+	case "withheld":
+		return ec.fieldContext_Count_withheld(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Count", field.Name)
 }
 
 func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7184,6 +7382,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_caseCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CaseCountsInput, error) {
+			return ec.unmarshalNCaseCountsInput2snodoᚋmodelᚐCaseCountsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9343,6 +9555,285 @@ func (ec *executionContext) fieldContext_CaseConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("CaseConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _CaseCountRow_zone(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_zone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CaseCountRow().Zone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalOZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_zone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCountRow_open(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
+			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCountRow_included(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_included(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Included, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
+			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_included(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCountRow_transferred(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_transferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
+			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_transferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCountRow_droppedOut(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_droppedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DroppedOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
+			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_droppedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCountRow_other(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
+			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCountRow_total(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCountRow_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
+			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCountRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCountRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCounts_rows(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCounts_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CaseCountRow) graphql.Marshaler {
+			return ec.marshalNCaseCountRow2ᚕᚖsnodoᚋmodelᚐCaseCountRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCounts_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseCounts",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseCountRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseCounts_threshold(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCounts_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCounts_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Case]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9680,6 +10171,52 @@ func (ec *executionContext) _Contacts_address(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Contacts_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Count_value(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Count_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Count_withheld(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Count_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withheld, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Count_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Count", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Coverage_zones(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
@@ -14621,6 +15158,68 @@ func (ec *executionContext) fieldContext_Query_services(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_caseCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_caseCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CaseCounts(ctx, fc.Args["input"].(model.CaseCountsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
+				if err != nil {
+					var zeroVal *model.CaseCounts
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CaseCounts
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseCounts) graphql.Marshaler {
+			return ec.marshalNCaseCounts2ᚖsnodoᚋmodelᚐCaseCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_caseCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseCounts(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_caseCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19619,6 +20218,57 @@ func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCaseCountsInput(ctx context.Context, obj any) (model.CaseCountsInput, error) {
+	var it model.CaseCountsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"zoneId", "level", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOZoneKind2ᚖsnodoᚋmodelᚐZoneKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCaseFilter(ctx context.Context, obj any) (model.CaseFilter, error) {
 	var it model.CaseFilter
 	if obj == nil {
@@ -23206,6 +23856,150 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var caseCountRowImplementors = []string{"CaseCountRow"}
+
+func (ec *executionContext) _CaseCountRow(ctx context.Context, sel ast.SelectionSet, obj *model.CaseCountRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseCountRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseCountRow")
+		case "zone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CaseCountRow_zone(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "open":
+			out.Values[i] = ec._CaseCountRow_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "included":
+			out.Values[i] = ec._CaseCountRow_included(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transferred":
+			out.Values[i] = ec._CaseCountRow_transferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "droppedOut":
+			out.Values[i] = ec._CaseCountRow_droppedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._CaseCountRow_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._CaseCountRow_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var caseCountsImplementors = []string{"CaseCounts"}
+
+func (ec *executionContext) _CaseCounts(ctx context.Context, sel ast.SelectionSet, obj *model.CaseCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseCounts")
+		case "rows":
+			out.Values[i] = ec._CaseCounts_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._CaseCounts_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var caseEdgeImplementors = []string{"CaseEdge"}
 
 func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Case]) graphql.Marshaler {
@@ -23375,6 +24169,49 @@ func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet,
 		case "address":
 			out.Values[i] = ec._Contacts_address(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var countImplementors = []string{"Count"}
+
+func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *model.Count) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Count")
+		case "value":
+			out.Values[i] = ec._Count_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "withheld":
+			out.Values[i] = ec._Count_withheld(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -25849,6 +26686,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_services(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "caseCounts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_caseCounts(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -29159,6 +30018,51 @@ func (ec *executionContext) marshalNCaseConnection2ᚖsnodoᚋmodelᚐConnection
 	return ec._CaseConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCaseCountRow2ᚕᚖsnodoᚋmodelᚐCaseCountRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CaseCountRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCaseCountRow2ᚖsnodoᚋmodelᚐCaseCountRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCaseCountRow2ᚖsnodoᚋmodelᚐCaseCountRow(ctx context.Context, sel ast.SelectionSet, v *model.CaseCountRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CaseCountRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCaseCounts2snodoᚋmodelᚐCaseCounts(ctx context.Context, sel ast.SelectionSet, v model.CaseCounts) graphql.Marshaler {
+	return ec._CaseCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCaseCounts2ᚖsnodoᚋmodelᚐCaseCounts(ctx context.Context, sel ast.SelectionSet, v *model.CaseCounts) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CaseCounts(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCaseCountsInput2snodoᚋmodelᚐCaseCountsInput(ctx context.Context, v any) (model.CaseCountsInput, error) {
+	res, err := ec.unmarshalInputCaseCountsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCaseEdge2snodoᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[*model.Case]) graphql.Marshaler {
 	return ec._CaseEdge(ctx, sel, &v)
 }
@@ -29234,6 +30138,10 @@ func (ec *executionContext) unmarshalNCloseCaseInput2snodoᚋmodelᚐCloseCaseIn
 
 func (ec *executionContext) marshalNContacts2snodoᚋmodelᚐContacts(ctx context.Context, sel ast.SelectionSet, v model.Contacts) graphql.Marshaler {
 	return ec._Contacts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCount2snodoᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v model.Count) graphql.Marshaler {
+	return ec._Count(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNCoverage2snodoᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v model.Coverage) graphql.Marshaler {

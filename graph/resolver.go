@@ -20,7 +20,12 @@ type Resolver struct {
 	Store *store.Store
 	// StaleAfter is how long a service record may go unverified before the finder flags it.
 	StaleAfter time.Duration
+	// PrivacyThreshold withholds aggregate counts from 1 to the threshold less one.
+	PrivacyThreshold int
 }
+
+// DefaultPrivacyThreshold is the default privacy threshold of aggregates.
+const DefaultPrivacyThreshold = 5
 
 // DefaultStaleAfter is how long a service record may go unverified by default: a year.
 const DefaultStaleAfter = 365 * 24 * time.Hour
@@ -29,6 +34,9 @@ const DefaultStaleAfter = 365 * 24 * time.Hour
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	if r.StaleAfter <= 0 {
 		r.StaleAfter = DefaultStaleAfter
+	}
+	if r.PrivacyThreshold <= 0 {
+		r.PrivacyThreshold = DefaultPrivacyThreshold
 	}
 	c := Config{Resolvers: r}
 	c.Directives.HasRole = hasRole

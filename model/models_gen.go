@@ -90,6 +90,18 @@ type Barrier struct {
 	Message string `json:"message"`
 }
 
+// Which cases to count.
+type CaseCountsInput struct {
+	// The zone to measure.
+	ZoneID string `json:"zoneId"`
+	// Count each zone of this kind inside the zone; the zone itself when absent.
+	Level *ZoneKind `json:"level,omitempty"`
+	// Only cases opened at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only cases opened before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // Which cases to list, among those the viewer may see.
 type CaseFilter struct {
 	// Only cases in this zone or a zone inside it.

@@ -621,3 +621,63 @@ func (s *Store) AuditRead(ctx context.Context, operation string, targets []strin
 	})
 	return err
 }
+
+// CaseCounts counts the cases opened in a period per zone measured (the zone, or its zones of
+// a kind), by where they stand: open, or closed with each outcome. Rows are by zone name.
+func (s *Store) CaseCounts(ctx context.Context, in model.CaseCountsInput) ([]string, [][5]int, error) {
+	var c model.Check
+	zone := keyOf(&c, "Zone", in.ZoneID, "input", "zoneId")
+	if err := filterErr(c); err != nil {
+		return nil, nil, err
+	}
+	q := query{params: map[string]any{}}
+	q.mustExist("Zone", zone, "input.zoneId")
+	var level any
+	if in.Level != nil {
+		level = string(*in.Level)
+	}
+	var from, to any
+	if in.From != nil {
+		from = *in.From
+	}
+	if in.To != nil {
+		to = *in.To
+	}
+	type result struct {
+		ids    []string
+		counts [][5]int
+	}
+	r, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+		if err := q.check(ctx, tx); err != nil {
+			return result{}, err
+		}
+		records, err := run(ctx, tx, `MATCH (root:Zone {id: $zone})
+			CALL (root) { MATCH (z:Zone)-[:PART_OF]->*(root) WHERE ($level IS NULL AND z = root) OR z.kind = $level RETURN DISTINCT z }
+			CALL (z) {
+			  OPTIONAL MATCH (c:Case)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(z)
+			  WHERE ($from IS NULL OR c.openedAt >= $from) AND ($to IS NULL OR c.openedAt < $to)
+			  WITH DISTINCT c
+			  RETURN count(CASE WHEN c.status = 'OPEN' THEN 1 END) AS open,
+			         count(CASE WHEN c.outcome = 'INCLUDED' THEN 1 END) AS included,
+			         count(CASE WHEN c.outcome = 'TRANSFERRED' THEN 1 END) AS transferred,
+			         count(CASE WHEN c.outcome = 'DROPPED_OUT' THEN 1 END) AS dropped,
+			         count(CASE WHEN c.outcome = 'OTHER' THEN 1 END) AS other
+			}
+			RETURN z.id, open, included, transferred, dropped, other ORDER BY z.name, z.id`,
+			map[string]any{"zone": zone, "level": level, "from": from, "to": to})
+		if err != nil {
+			return result{}, err
+		}
+		var out result
+		for _, rec := range records {
+			out.ids = append(out.ids, rec.Values[0].(string))
+			var row [5]int
+			for j := 0; j < 5; j++ {
+				row[j] = toInt(rec.Values[j+1])
+			}
+			out.counts = append(out.counts, row)
+		}
+		return out, nil
+	})
+	return r.ids, r.counts, err
+}
