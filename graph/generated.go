@@ -38,6 +38,8 @@ type ResolverRoot interface {
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
+	NetworkAnalysis() NetworkAnalysisResolver
+	NetworkComponent() NetworkComponentResolver
 	Partnership() PartnershipResolver
 	PathwayModel() PathwayModelResolver
 	Plan() PlanResolver
@@ -72,6 +74,12 @@ type ComplexityRoot struct {
 		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
 		Zones        func(childComplexity int) int
+	}
+
+	ActorCentrality struct {
+		Actor       func(childComplexity int) int
+		Betweenness func(childComplexity int) int
+		Degree      func(childComplexity int) int
 	}
 
 	ActorConnection struct {
@@ -301,6 +309,20 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NetworkAnalysis struct {
+		ActorCount           func(childComplexity int) int
+		Centrality           func(childComplexity int, first *int) int
+		Components           func(childComplexity int) int
+		ExpiringPartnerships func(childComplexity int) int
+		Isolated             func(childComplexity int) int
+		Ties                 func(childComplexity int) int
+	}
+
+	NetworkComponent struct {
+		Actors func(childComplexity int) int
+		Size   func(childComplexity int) int
+	}
+
 	OpeningHours struct {
 		Closes func(childComplexity int) int
 		Day    func(childComplexity int) int
@@ -381,6 +403,7 @@ type ComplexityRoot struct {
 		IncomingReferrals func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
 		NeedTree          func(childComplexity int) int
 		Needs             func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
+		NetworkAnalysis   func(childComplexity int, input model.NetworkInput) int
 		NextRoutes        func(childComplexity int, fromID string, needID *string) int
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
@@ -679,6 +702,14 @@ type NeedResolver interface {
 	Narrower(ctx context.Context, obj *model.Need) ([]*model.Need, error)
 	Services(ctx context.Context, obj *model.Need, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
 }
+type NetworkAnalysisResolver interface {
+	Centrality(ctx context.Context, obj *model.NetworkAnalysis, first *int) ([]*model.ActorCentrality, error)
+	Components(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.NetworkComponent, error)
+	Isolated(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.Actor, error)
+}
+type NetworkComponentResolver interface {
+	Actors(ctx context.Context, obj *model.NetworkComponent) ([]*model.Actor, error)
+}
 type PartnershipResolver interface {
 	Zones(ctx context.Context, obj *model.Partnership) ([]*model.Zone, error)
 	Parent(ctx context.Context, obj *model.Partnership) (*model.Partnership, error)
@@ -706,6 +737,7 @@ type QueryResolver interface {
 	Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error)
 	NeedTree(ctx context.Context) ([]*model.Need, error)
 	ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error)
+	NetworkAnalysis(ctx context.Context, input model.NetworkInput) (*model.NetworkAnalysis, error)
 	Partnerships(ctx context.Context, filter *model.PartnershipFilter, orderBy *model.PartnershipOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Partnership], error)
 	PathwayModels(ctx context.Context) ([]*model.PathwayModel, error)
 	ReferralRoutes(ctx context.Context, fromID string, toID string, needID *string, maxHops *int) ([]*model.RoutePath, error)
@@ -880,6 +912,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Zones(childComplexity), true
+
+	case "ActorCentrality.actor":
+		if e.ComplexityRoot.ActorCentrality.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorCentrality.Actor(childComplexity), true
+	case "ActorCentrality.betweenness":
+		if e.ComplexityRoot.ActorCentrality.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorCentrality.Betweenness(childComplexity), true
+	case "ActorCentrality.degree":
+		if e.ComplexityRoot.ActorCentrality.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorCentrality.Degree(childComplexity), true
 
 	case "ActorConnection.edges":
 		if e.ComplexityRoot.ActorConnection.Edges == nil {
@@ -1895,6 +1946,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NeedEdge.Node(childComplexity), true
 
+	case "NetworkAnalysis.actorCount":
+		if e.ComplexityRoot.NetworkAnalysis.ActorCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.ActorCount(childComplexity), true
+	case "NetworkAnalysis.centrality":
+		if e.ComplexityRoot.NetworkAnalysis.Centrality == nil {
+			break
+		}
+
+		args, err := ec.field_NetworkAnalysis_centrality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Centrality(childComplexity, args["first"].(*int)), true
+	case "NetworkAnalysis.components":
+		if e.ComplexityRoot.NetworkAnalysis.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Components(childComplexity), true
+	case "NetworkAnalysis.expiringPartnerships":
+		if e.ComplexityRoot.NetworkAnalysis.ExpiringPartnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.ExpiringPartnerships(childComplexity), true
+	case "NetworkAnalysis.isolated":
+		if e.ComplexityRoot.NetworkAnalysis.Isolated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Isolated(childComplexity), true
+	case "NetworkAnalysis.ties":
+		if e.ComplexityRoot.NetworkAnalysis.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Ties(childComplexity), true
+
+	case "NetworkComponent.actors":
+		if e.ComplexityRoot.NetworkComponent.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkComponent.Actors(childComplexity), true
+	case "NetworkComponent.size":
+		if e.ComplexityRoot.NetworkComponent.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkComponent.Size(childComplexity), true
+
 	case "OpeningHours.closes":
 		if e.ComplexityRoot.OpeningHours.Closes == nil {
 			break
@@ -2272,6 +2378,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Needs(childComplexity, args["filter"].(*model.NeedFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.networkAnalysis":
+		if e.ComplexityRoot.Query.NetworkAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkAnalysis(childComplexity, args["input"].(model.NetworkInput)), true
 	case "Query.nextRoutes":
 		if e.ComplexityRoot.Query.NextRoutes == nil {
 			break
@@ -3236,6 +3353,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMoveInterventionInput,
 		ec.unmarshalInputMoveReferralInput,
 		ec.unmarshalInputNeedFilter,
+		ec.unmarshalInputNetworkInput,
 		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
 		ec.unmarshalInputPartnershipFilter,
@@ -4529,6 +4647,68 @@ extend type Query {
   serviceCategories: [ServiceCategory!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/network.graphqls", Input: `"A layer of the ties between actors."
+enum NetworkLayer {
+  "Members of the same active partnership."
+  PARTNERSHIPS
+  "Ends of a designed referral route (an actor or one of its services)."
+  ROUTES
+  "Sender and recipient of actual referrals."
+  REFERRALS
+}
+
+"Which network of actors to analyse."
+input NetworkInput {
+  "Only actors that operate in this zone or a zone inside it; the whole network when absent."
+  zoneId: ID
+  "The layers of ties to use, together; all of them when absent."
+  layers: [NetworkLayer!]
+  "Partnerships ending within this many days count as about to expire (default 90)."
+  expiringWithinDays: Int = 90
+}
+
+"An actor's place in the network."
+type ActorCentrality {
+  "The actor."
+  actor: Actor!
+  "How many other actors it is tied to."
+  degree: Int!
+  "How many shortest paths between two other actors pass through it (each pair once, shared among equal paths): how much it bridges the others."
+  betweenness: Float!
+}
+
+"A group of actors tied to each other, directly or not, and to no one outside."
+type NetworkComponent {
+  "How many actors it holds."
+  size: Int!
+  "Its actors, by name."
+  actors: [Actor!]!
+}
+
+"Who works with whom: the network of actors measured."
+type NetworkAnalysis {
+  "How many actors the network holds."
+  actorCount: Int!
+  "How many pairs of actors are tied."
+  ties: Int!
+  "The actors, the strongest bridges first."
+  centrality(
+    "How many to return (at most 100)."
+    first: Int = 20
+  ): [ActorCentrality!]!
+  "The connected groups, largest first."
+  components: [NetworkComponent!]!
+  "The actors tied to no other."
+  isolated: [Actor!]!
+  "Active partnerships of the network that end within the days asked, soonest first."
+  expiringPartnerships: [Partnership!]!
+}
+
+extend type Query {
+  "Analyses the network of actors: degree, betweenness, components, actors alone, partnerships about to expire."
+  networkAnalysis("What to analyse." input: NetworkInput!): NetworkAnalysis! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+}
+`, BuiltIn: false},
 	{Name: "../schema/partnership.graphqls", Input: `"An agreement or a joint body between actors: a protocol, a programme agreement, a temporary association, a convention, a coordination group, a funded project."
 type Partnership implements Node {
   "The global ID of the partnership."
@@ -5627,6 +5807,18 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
 }
 
+func (ec *executionContext) childFields_ActorCentrality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_ActorCentrality_actor(ctx, field)
+	case "degree":
+		return ec.fieldContext_ActorCentrality_degree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_ActorCentrality_betweenness(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorCentrality", field.Name)
+}
+
 func (ec *executionContext) childFields_ActorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -6017,6 +6209,34 @@ func (ec *executionContext) childFields_NeedEdge(ctx context.Context, field grap
 		return ec.fieldContext_NeedEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NeedEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actorCount":
+		return ec.fieldContext_NetworkAnalysis_actorCount(ctx, field)
+	case "ties":
+		return ec.fieldContext_NetworkAnalysis_ties(ctx, field)
+	case "centrality":
+		return ec.fieldContext_NetworkAnalysis_centrality(ctx, field)
+	case "components":
+		return ec.fieldContext_NetworkAnalysis_components(ctx, field)
+	case "isolated":
+		return ec.fieldContext_NetworkAnalysis_isolated(ctx, field)
+	case "expiringPartnerships":
+		return ec.fieldContext_NetworkAnalysis_expiringPartnerships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkAnalysis", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "size":
+		return ec.fieldContext_NetworkComponent_size(ctx, field)
+	case "actors":
+		return ec.fieldContext_NetworkComponent_actors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkComponent", field.Name)
 }
 
 func (ec *executionContext) childFields_OpeningHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7249,6 +7469,20 @@ func (ec *executionContext) field_Need_services_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_NetworkAnalysis_centrality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Partnership_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7574,6 +7808,20 @@ func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["before"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_networkAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.NetworkInput, error) {
+			return ec.unmarshalNNetworkInput2snodoᚋmodelᚐNetworkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8411,6 +8659,84 @@ func (ec *executionContext) _Actor_version(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Actor_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ActorCentrality_actor(ctx context.Context, field graphql.CollectedField, obj *model.ActorCentrality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorCentrality_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorCentrality_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorCentrality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorCentrality_degree(ctx context.Context, field graphql.CollectedField, obj *model.ActorCentrality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorCentrality_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorCentrality_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorCentrality", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ActorCentrality_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.ActorCentrality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorCentrality_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorCentrality_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorCentrality", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Actor]) (ret graphql.Marshaler) {
@@ -13232,6 +13558,247 @@ func (ec *executionContext) fieldContext_NeedEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkAnalysis_actorCount(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_actorCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_actorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkAnalysis_ties(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkAnalysis_centrality(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_centrality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NetworkAnalysis().Centrality(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorCentrality) graphql.Marshaler {
+			return ec.marshalNActorCentrality2ᚕᚖsnodoᚋmodelᚐActorCentralityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_centrality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorCentrality(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NetworkAnalysis_centrality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkAnalysis_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkAnalysis().Components(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
+			return ec.marshalNNetworkComponent2ᚕᚖsnodoᚋmodelᚐNetworkComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkComponent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkAnalysis_isolated(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_isolated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkAnalysis().Isolated(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖsnodoᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_isolated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkAnalysis_expiringPartnerships(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_expiringPartnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiringPartnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚕᚖsnodoᚋmodelᚐPartnershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_expiringPartnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkComponent_size(ctx context.Context, field graphql.CollectedField, obj *model.NetworkComponent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkComponent_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkComponent_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkComponent", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkComponent_actors(ctx context.Context, field graphql.CollectedField, obj *model.NetworkComponent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkComponent_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkComponent().Actors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖsnodoᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkComponent_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkComponent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14952,6 +15519,68 @@ func (ec *executionContext) fieldContext_Query_serviceCategories(_ context.Conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ServiceCategory(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networkAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkAnalysis(ctx, fc.Args["input"].(model.NetworkInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
+				if err != nil {
+					var zeroVal *model.NetworkAnalysis
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.NetworkAnalysis
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkAnalysis) graphql.Marshaler {
+			return ec.marshalNNetworkAnalysis2ᚖsnodoᚋmodelᚐNetworkAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkAnalysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -21453,6 +22082,54 @@ func (ec *executionContext) unmarshalInputNeedFilter(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputNetworkInput(ctx context.Context, obj any) (model.NetworkInput, error) {
+	var it model.NetworkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["expiringWithinDays"]; !present {
+		asMap["expiringWithinDays"] = 90
+	}
+
+	fieldsInOrder := [...]string{"zoneId", "layers", "expiringWithinDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "layers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("layers"))
+			data, err := ec.unmarshalONetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Layers = data
+		case "expiringWithinDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiringWithinDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiringWithinDays = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOpenCaseInput(ctx context.Context, obj any) (model.OpenCaseInput, error) {
 	var it model.OpenCaseInput
 	if obj == nil {
@@ -22992,6 +23669,54 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Actor_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var actorCentralityImplementors = []string{"ActorCentrality"}
+
+func (ec *executionContext) _ActorCentrality(ctx context.Context, sel ast.SelectionSet, obj *model.ActorCentrality) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorCentralityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorCentrality")
+		case "actor":
+			out.Values[i] = ec._ActorCentrality_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._ActorCentrality_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._ActorCentrality_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25527,6 +26252,244 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var networkAnalysisImplementors = []string{"NetworkAnalysis"}
+
+func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkAnalysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkAnalysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkAnalysis")
+		case "actorCount":
+			out.Values[i] = ec._NetworkAnalysis_actorCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ties":
+			out.Values[i] = ec._NetworkAnalysis_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "centrality":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkAnalysis_centrality(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "components":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkAnalysis_components(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "isolated":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkAnalysis_isolated(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "expiringPartnerships":
+			out.Values[i] = ec._NetworkAnalysis_expiringPartnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var networkComponentImplementors = []string{"NetworkComponent"}
+
+func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkComponent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkComponentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkComponent")
+		case "size":
+			out.Values[i] = ec._NetworkComponent_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actors":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkComponent_actors(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var openingHoursImplementors = []string{"OpeningHours"}
 
 func (ec *executionContext) _OpeningHours(ctx context.Context, sel ast.SelectionSet, obj *model.OpeningHours) graphql.Marshaler {
@@ -26576,6 +27539,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_serviceCategories(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "networkAnalysis":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_networkAnalysis(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -29806,6 +30791,32 @@ func (ec *executionContext) marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx context.C
 	return ec._Actor(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActorCentrality2ᚕᚖsnodoᚋmodelᚐActorCentralityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorCentrality) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorCentrality2ᚖsnodoᚋmodelᚐActorCentrality(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorCentrality2ᚖsnodoᚋmodelᚐActorCentrality(ctx context.Context, sel ast.SelectionSet, v *model.ActorCentrality) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ActorCentrality(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNActorConnection2snodoᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v model.Connection[*model.Actor]) graphql.Marshaler {
 	return ec._ActorConnection(ctx, sel, &v)
 }
@@ -30315,6 +31326,22 @@ func (ec *executionContext) unmarshalNFindServicesInput2snodoᚋmodelᚐFindServ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNGapKind2snodoᚋmodelᚐGapKind(ctx context.Context, v any) (model.GapKind, error) {
 	var res model.GapKind
 	err := res.UnmarshalGQL(v)
@@ -30612,6 +31639,61 @@ func (ec *executionContext) marshalNNeedEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx cont
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNetworkAnalysis2snodoᚋmodelᚐNetworkAnalysis(ctx context.Context, sel ast.SelectionSet, v model.NetworkAnalysis) graphql.Marshaler {
+	return ec._NetworkAnalysis(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNetworkAnalysis2ᚖsnodoᚋmodelᚐNetworkAnalysis(ctx context.Context, sel ast.SelectionSet, v *model.NetworkAnalysis) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NetworkAnalysis(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkComponent2ᚕᚖsnodoᚋmodelᚐNetworkComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkComponent2ᚖsnodoᚋmodelᚐNetworkComponent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkComponent2ᚖsnodoᚋmodelᚐNetworkComponent(ctx context.Context, sel ast.SelectionSet, v *model.NetworkComponent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NetworkComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkInput2snodoᚋmodelᚐNetworkInput(ctx context.Context, v any) (model.NetworkInput, error) {
+	res, err := ec.unmarshalInputNetworkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx context.Context, v any) (model.NetworkLayer, error) {
+	var res model.NetworkLayer
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx context.Context, sel ast.SelectionSet, v model.NetworkLayer) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNNode2ᚕsnodoᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -32120,6 +33202,42 @@ func (ec *executionContext) unmarshalONeedFilter2ᚖsnodoᚋmodelᚐNeedFilter(c
 	}
 	res, err := ec.unmarshalInputNeedFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, v any) ([]model.NetworkLayer, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkLayer, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkLayer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalONode2snodoᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -5,6 +5,7 @@ package graph
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -149,4 +150,11 @@ func referralPayload(r *model.Referral, err error) (*model.ReferralPayload, erro
 func interventionPayload(i *model.Intervention, err error) (*model.InterventionPayload, error) {
 	errs, err := userErrors(err)
 	return &model.InterventionPayload{Intervention: i, UserErrors: errs}, err
+}
+
+// actorsByName loads actors by key, sorted by name.
+func actorsByName(ctx context.Context, keys []string) ([]*model.Actor, error) {
+	actors, err := loaders.GetAll(ctx, store.ActorKind, keys)
+	sort.Slice(actors, func(i, j int) bool { return actors[i].Name < actors[j].Name })
+	return actors, err
 }

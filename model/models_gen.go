@@ -10,6 +10,16 @@ import (
 	"time"
 )
 
+// An actor's place in the network.
+type ActorCentrality struct {
+	// The actor.
+	Actor *Actor `json:"actor"`
+	// How many other actors it is tied to.
+	Degree int `json:"degree"`
+	// How many shortest paths between two other actors pass through it (each pair once, shared among equal paths): how much it bridges the others.
+	Betweenness float64 `json:"betweenness"`
+}
+
 // Which actors to list. Every given criterion must hold.
 type ActorFilter struct {
 	// Only actors of these kinds.
@@ -410,6 +420,16 @@ type NeedFilter struct {
 	Within *string `json:"within,omitempty"`
 	// Only needs whose Italian or English label matches these words (full-text, prefix matching).
 	Search *string `json:"search,omitempty"`
+}
+
+// Which network of actors to analyse.
+type NetworkInput struct {
+	// Only actors that operate in this zone or a zone inside it; the whole network when absent.
+	ZoneID *string `json:"zoneId,omitempty"`
+	// The layers of ties to use, together; all of them when absent.
+	Layers []NetworkLayer `json:"layers,omitempty"`
+	// Partnerships ending within this many days count as about to expire (default 90).
+	ExpiringWithinDays *int `json:"expiringWithinDays,omitempty"`
 }
 
 // A new case.
@@ -1603,6 +1623,67 @@ func (e *MemberRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e MemberRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A layer of the ties between actors.
+type NetworkLayer string
+
+const (
+	// Members of the same active partnership.
+	NetworkLayerPartnerships NetworkLayer = "PARTNERSHIPS"
+	// Ends of a designed referral route (an actor or one of its services).
+	NetworkLayerRoutes NetworkLayer = "ROUTES"
+	// Sender and recipient of actual referrals.
+	NetworkLayerReferrals NetworkLayer = "REFERRALS"
+)
+
+var AllNetworkLayer = []NetworkLayer{
+	NetworkLayerPartnerships,
+	NetworkLayerRoutes,
+	NetworkLayerReferrals,
+}
+
+func (e NetworkLayer) IsValid() bool {
+	switch e {
+	case NetworkLayerPartnerships, NetworkLayerRoutes, NetworkLayerReferrals:
+		return true
+	}
+	return false
+}
+
+func (e NetworkLayer) String() string {
+	return string(e)
+}
+
+func (e *NetworkLayer) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkLayer(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkLayer", str)
+	}
+	return nil
+}
+
+func (e NetworkLayer) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkLayer) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkLayer) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,97 @@
+// Package analysis computes on projections of the graph that the store fetches: the network of
+// actors (who works with whom), with gonum's graph algorithms.
+package analysis
+
+import (
+	"sort"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/network"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+)
+
+// Link is a tie between two actors, by key, in one layer of the network.
+type Link struct {
+	A, B  string
+	Layer string
+}
+
+// Centrality is an actor's place in the network.
+type Centrality struct {
+	Actor string
+	// Degree is how many other actors it is tied to.
+	Degree int
+	// Betweenness is how many shortest paths between two other actors pass through it, each pair
+	// counted once and shared among its shortest paths: how much the actor bridges the others.
+	Betweenness float64
+}
+
+// Network is the analysis of a network of actors.
+type Network struct {
+	Actors     []Centrality // by betweenness, then degree, then key
+	Components [][]string   // largest first; each by key
+	Isolated   []string     // actors tied to no other, by key
+	Ties       int          // distinct pairs of actors tied
+}
+
+// Analyse builds the undirected network of the actors and the links (ties in several layers
+// between the same two actors count once) and measures it.
+func Analyse(actors []string, links []Link) Network {
+	g := simple.NewUndirectedGraph()
+	ids := make(map[string]int64, len(actors))
+	keys := make(map[int64]string, len(actors))
+	for i, a := range actors {
+		ids[a], keys[int64(i)] = int64(i), a
+		g.AddNode(simple.Node(i))
+	}
+	for _, l := range links {
+		a, okA := ids[l.A]
+		b, okB := ids[l.B]
+		if !okA || !okB || a == b || g.HasEdgeBetween(a, b) {
+			continue
+		}
+		g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(b)))
+	}
+	var n Network
+	n.Ties = g.Edges().Len()
+	// gonum counts the shortest paths of an undirected graph from both ends: halve it.
+	bc := network.Betweenness(g)
+	for i, a := range actors {
+		deg := g.From(int64(i)).Len()
+		n.Actors = append(n.Actors, Centrality{Actor: a, Degree: deg, Betweenness: bc[int64(i)] / 2})
+		if deg == 0 {
+			n.Isolated = append(n.Isolated, a)
+		}
+	}
+	sort.Slice(n.Actors, func(i, j int) bool {
+		x, y := n.Actors[i], n.Actors[j]
+		if x.Betweenness != y.Betweenness {
+			return x.Betweenness > y.Betweenness
+		}
+		if x.Degree != y.Degree {
+			return x.Degree > y.Degree
+		}
+		return x.Actor < y.Actor
+	})
+	for _, comp := range topo.ConnectedComponents(g) {
+		n.Components = append(n.Components, componentKeys(comp, keys))
+	}
+	sort.Slice(n.Components, func(i, j int) bool {
+		if len(n.Components[i]) != len(n.Components[j]) {
+			return len(n.Components[i]) > len(n.Components[j])
+		}
+		return n.Components[i][0] < n.Components[j][0]
+	})
+	sort.Strings(n.Isolated)
+	return n
+}
+
+func componentKeys(nodes []graph.Node, keys map[int64]string) []string {
+	out := make([]string, len(nodes))
+	for i, nd := range nodes {
+		out[i] = keys[nd.ID()]
+	}
+	sort.Strings(out)
+	return out
+}

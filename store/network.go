@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/analysis"
+	"snodo/model"
+)
+
+// networkCypher projects the network of actors in one query: the actors in scope, and the ties
+// between two of them in the layers asked, each as [a, b, layer].
+const networkCypher = `
+MATCH (a:Actor)
+WHERE $zone IS NULL OR EXISTS { MATCH (a)-[:OPERATES_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
+WITH collect(a) AS actors
+CALL (actors) {
+  UNWIND actors AS a
+  MATCH (a)-[:MEMBER_OF]->(p:Partnership {status: 'ACTIVE'})<-[:MEMBER_OF]-(b:Actor)
+  WHERE 'PARTNERSHIPS' IN $layers AND a.id < b.id AND b IN actors
+  RETURN DISTINCT [a.id, b.id, 'PARTNERSHIPS'] AS tie
+  UNION
+  UNWIND actors AS a
+  MATCH (a)-[:PROVIDES*0..1]->(from)<-[:FROM]-(:Route)-[:TO]->(to)<-[:PROVIDES*0..1]-(b:Actor)
+  WHERE 'ROUTES' IN $layers AND b IN actors AND a <> b
+  RETURN DISTINCT [a.id, b.id, 'ROUTES'] AS tie
+  UNION
+  UNWIND actors AS a
+  MATCH (a)<-[:REFERRED_FROM]-(:Referral)-[:REFERRED_TO]->(to)<-[:PROVIDES*0..1]-(b:Actor)
+  WHERE 'REFERRALS' IN $layers AND b IN actors AND a <> b
+  RETURN DISTINCT [a.id, b.id, 'REFERRALS'] AS tie
+}
+RETURN [x IN actors | x.id] AS actors, collect(tie) AS ties`
+
+// Network fetches the network of actors of a zone (all when zone is "") in the layers asked,
+// measures it, and reads its partnerships ending within the days given.
+func (s *Store) Network(ctx context.Context, in model.NetworkInput) (*model.NetworkAnalysis, error) {
+	var c model.Check
+	var zone any
+	q := query{params: map[string]any{}}
+	if in.ZoneID != nil {
+		k := keyOf(&c, "Zone", *in.ZoneID, "input", "zoneId")
+		q.mustExist("Zone", k, "input.zoneId")
+		zone = k
+	}
+	days := 90
+	if in.ExpiringWithinDays != nil {
+		days = *in.ExpiringWithinDays
+	}
+	if days < 0 || days > 3650 {
+		c.Add(model.UserErrorCodeInvalid, "a number of days from 0 to 3650", "input", "expiringWithinDays")
+	}
+	if err := filterErr(c); err != nil {
+		return nil, err
+	}
+	layers := strs(in.Layers)
+	if len(layers) == 0 {
+		layers = strs(model.AllNetworkLayer)
+	}
+	today := model.Today()
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.NetworkAnalysis, error) {
+		if err := q.check(ctx, tx); err != nil {
+			return nil, err
+		}
+		records, err := run(ctx, tx, networkCypher, map[string]any{"zone": zone, "layers": layers})
+		if err != nil {
+			return nil, err
+		}
+		var actors []string
+		for _, a := range records[0].Values[0].([]any) {
+			actors = append(actors, a.(string))
+		}
+		var links []analysis.Link
+		for _, t := range records[0].Values[1].([]any) {
+			tie := t.([]any)
+			links = append(links, analysis.Link{A: tie[0].(string), B: tie[1].(string), Layer: tie[2].(string)})
+		}
+		n := analysis.Analyse(actors, links)
+		out := &model.NetworkAnalysis{ActorCount: len(actors), Ties: n.Ties, Components: n.Components, Isolated: n.Isolated}
+		for _, a := range n.Actors {
+			out.Actors = append(out.Actors, model.ActorCentralityRow{ActorID: a.Actor, Degree: a.Degree, Betweenness: a.Betweenness})
+		}
+		records, err = run(ctx, tx, `MATCH (n:Partnership {status: 'ACTIVE'})
+			WHERE n.endDate >= $today AND n.endDate <= $until
+			  AND ($zone IS NULL OR EXISTS { MATCH (n)-[:COVERS]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) })
+			RETURN n ORDER BY n.endDate, n.title`, map[string]any{
+			"zone": zone, "today": neo4j.DateOf(today.Time), "until": neo4j.DateOf(today.Add(time.Duration(days) * 24 * time.Hour)),
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range records {
+			out.ExpiringPartnerships = append(out.ExpiringPartnerships, decodePartnership(r.Values[0].(neo4j.Node)))
+		}
+		return out, nil
+	})
+}
