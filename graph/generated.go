@@ -409,6 +409,7 @@ type ComplexityRoot struct {
 		Nodes             func(childComplexity int, ids []string) int
 		Partnerships      func(childComplexity int, filter *model.PartnershipFilter, orderBy *model.PartnershipOrder, first *int, after *string, last *int, before *string) int
 		PathwayModels     func(childComplexity int) int
+		ReferralFlows     func(childComplexity int, input model.FlowsInput) int
 		ReferralRoutes    func(childComplexity int, fromID string, toID string, needID *string, maxHops *int) int
 		ServiceCategories func(childComplexity int) int
 		Services          func(childComplexity int, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) int
@@ -447,6 +448,23 @@ type ComplexityRoot struct {
 	ReferralEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ReferralFlow struct {
+		AcceptanceRate       func(childComplexity int) int
+		Accepted             func(childComplexity int) int
+		Completed            func(childComplexity int) int
+		From                 func(childComplexity int) int
+		FromID               func(childComplexity int) int
+		MedianDaysToAccept   func(childComplexity int) int
+		MedianDaysToComplete func(childComplexity int) int
+		OffRoute             func(childComplexity int) int
+		P90DaysToAccept      func(childComplexity int) int
+		P90DaysToComplete    func(childComplexity int) int
+		Refused              func(childComplexity int) int
+		Sent                 func(childComplexity int) int
+		To                   func(childComplexity int) int
+		ToID                 func(childComplexity int) int
 	}
 
 	ReferralPayload struct {
@@ -734,6 +752,7 @@ type QueryResolver interface {
 	FindServices(ctx context.Context, input model.FindServicesInput, first *int, after *string) (*model.Connection[*model.ServiceMatch], error)
 	Coverage(ctx context.Context, input model.CoverageInput) (*model.Coverage, error)
 	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
+	ReferralFlows(ctx context.Context, input model.FlowsInput) ([]*model.ReferralFlow, error)
 	Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error)
 	NeedTree(ctx context.Context) ([]*model.Need, error)
 	ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error)
@@ -2439,6 +2458,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PathwayModels(childComplexity), true
+	case "Query.referralFlows":
+		if e.ComplexityRoot.Query.ReferralFlows == nil {
+			break
+		}
+
+		args, err := ec.field_Query_referralFlows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReferralFlows(childComplexity, args["input"].(model.FlowsInput)), true
 	case "Query.referralRoutes":
 		if e.ComplexityRoot.Query.ReferralRoutes == nil {
 			break
@@ -2614,6 +2644,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReferralEdge.Node(childComplexity), true
+
+	case "ReferralFlow.acceptanceRate":
+		if e.ComplexityRoot.ReferralFlow.AcceptanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.AcceptanceRate(childComplexity), true
+	case "ReferralFlow.accepted":
+		if e.ComplexityRoot.ReferralFlow.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.Accepted(childComplexity), true
+	case "ReferralFlow.completed":
+		if e.ComplexityRoot.ReferralFlow.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.Completed(childComplexity), true
+	case "ReferralFlow.from":
+		if e.ComplexityRoot.ReferralFlow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.From(childComplexity), true
+	case "ReferralFlow.fromId":
+		if e.ComplexityRoot.ReferralFlow.FromID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.FromID(childComplexity), true
+	case "ReferralFlow.medianDaysToAccept":
+		if e.ComplexityRoot.ReferralFlow.MedianDaysToAccept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.MedianDaysToAccept(childComplexity), true
+	case "ReferralFlow.medianDaysToComplete":
+		if e.ComplexityRoot.ReferralFlow.MedianDaysToComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.MedianDaysToComplete(childComplexity), true
+	case "ReferralFlow.offRoute":
+		if e.ComplexityRoot.ReferralFlow.OffRoute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.OffRoute(childComplexity), true
+	case "ReferralFlow.p90DaysToAccept":
+		if e.ComplexityRoot.ReferralFlow.P90DaysToAccept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.P90DaysToAccept(childComplexity), true
+	case "ReferralFlow.p90DaysToComplete":
+		if e.ComplexityRoot.ReferralFlow.P90DaysToComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.P90DaysToComplete(childComplexity), true
+	case "ReferralFlow.refused":
+		if e.ComplexityRoot.ReferralFlow.Refused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.Refused(childComplexity), true
+	case "ReferralFlow.sent":
+		if e.ComplexityRoot.ReferralFlow.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.Sent(childComplexity), true
+	case "ReferralFlow.to":
+		if e.ComplexityRoot.ReferralFlow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.To(childComplexity), true
+	case "ReferralFlow.toId":
+		if e.ComplexityRoot.ReferralFlow.ToID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralFlow.ToID(childComplexity), true
 
 	case "ReferralPayload.referral":
 		if e.ComplexityRoot.ReferralPayload.Referral == nil {
@@ -3348,6 +3463,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteServiceInput,
 		ec.unmarshalInputDeleteZoneInput,
 		ec.unmarshalInputFindServicesInput,
+		ec.unmarshalInputFlowsInput,
 		ec.unmarshalInputLinkServiceInput,
 		ec.unmarshalInputMoveCaseInput,
 		ec.unmarshalInputMoveInterventionInput,
@@ -4554,6 +4670,59 @@ extend type Query {
 extend type Mutation {
   "Reports a service's free places, or takes and frees places, never below 0 nor above capacity."
   updateServicePlaces("The change." input: UpdatePlacesInput!): ServicePayload! @hasRole(roles: [ADMIN, COORDINATOR, SERVICE_OPERATOR])
+}
+`, BuiltIn: false},
+	{Name: "../schema/flows.graphqls", Input: `"Which referrals to measure as flows. Flows follow the privacy threshold: the figures of a flow with fewer referrals than the threshold are withheld."
+input FlowsInput {
+  "Only referrals of cases in this zone or a zone inside it."
+  zoneId: ID
+  "Only referrals sent at or after this time."
+  from: DateTime
+  "Only referrals sent before this time."
+  to: DateTime
+  "Only referrals for this need or a narrower one."
+  needId: ID
+  "Only referrals of cases following this pathway model."
+  modelId: ID
+  "Roll the flows up from actors to actor kinds."
+  byActorKind: Boolean = false
+}
+
+"The referrals from one end to another, and how they went."
+type ReferralFlow {
+  "Who sent: an actor's name, or an actor kind when rolled up."
+  from: String!
+  "The global ID of the sending actor; null when rolled up."
+  fromId: ID
+  "Who received: an actor's or a service's name, or the receiving actor's kind when rolled up."
+  to: String!
+  "The global ID of the receiving actor or service; null when rolled up."
+  toId: ID
+  "Referrals sent."
+  sent: Count!
+  "Referrals accepted (whatever happened next)."
+  accepted: Count!
+  "Referrals refused."
+  refused: Count!
+  "Referrals completed."
+  completed: Count!
+  "Referrals off every designed route."
+  offRoute: Count!
+  "Accepted over answered (accepted or refused); null when withheld or none answered."
+  acceptanceRate: Float
+  "Median days from sending to acceptance."
+  medianDaysToAccept: Float
+  "90th percentile of the days from sending to acceptance."
+  p90DaysToAccept: Float
+  "Median days from sending to completion."
+  medianDaysToComplete: Float
+  "90th percentile of the days from sending to completion."
+  p90DaysToComplete: Float
+}
+
+extend type Query {
+  "The flows of referrals between actors (or actor kinds), most sent first: weighted edges with acceptance and timing."
+  referralFlows("What to measure." input: FlowsInput!): [ReferralFlow!]! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/need.graphqls", Input: `"A need area of a person (training, work, housing, health, legal...), in a taxonomy from broad to narrow."
@@ -6441,6 +6610,40 @@ func (ec *executionContext) childFields_ReferralEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ReferralEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ReferralFlow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ReferralFlow_from(ctx, field)
+	case "fromId":
+		return ec.fieldContext_ReferralFlow_fromId(ctx, field)
+	case "to":
+		return ec.fieldContext_ReferralFlow_to(ctx, field)
+	case "toId":
+		return ec.fieldContext_ReferralFlow_toId(ctx, field)
+	case "sent":
+		return ec.fieldContext_ReferralFlow_sent(ctx, field)
+	case "accepted":
+		return ec.fieldContext_ReferralFlow_accepted(ctx, field)
+	case "refused":
+		return ec.fieldContext_ReferralFlow_refused(ctx, field)
+	case "completed":
+		return ec.fieldContext_ReferralFlow_completed(ctx, field)
+	case "offRoute":
+		return ec.fieldContext_ReferralFlow_offRoute(ctx, field)
+	case "acceptanceRate":
+		return ec.fieldContext_ReferralFlow_acceptanceRate(ctx, field)
+	case "medianDaysToAccept":
+		return ec.fieldContext_ReferralFlow_medianDaysToAccept(ctx, field)
+	case "p90DaysToAccept":
+		return ec.fieldContext_ReferralFlow_p90DaysToAccept(ctx, field)
+	case "medianDaysToComplete":
+		return ec.fieldContext_ReferralFlow_medianDaysToComplete(ctx, field)
+	case "p90DaysToComplete":
+		return ec.fieldContext_ReferralFlow_p90DaysToComplete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReferralFlow", field.Name)
+}
+
 func (ec *executionContext) childFields_ReferralPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "referral":
@@ -7926,6 +8129,20 @@ func (ec *executionContext) field_Query_partnerships_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_referralFlows_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FlowsInput, error) {
+			return ec.unmarshalNFlowsInput2snodoᚋmodelᚐFlowsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -15415,6 +15632,68 @@ func (ec *executionContext) fieldContext_Query_coverageGaps(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_referralFlows(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_referralFlows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReferralFlows(ctx, fc.Args["input"].(model.FlowsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
+				if err != nil {
+					var zeroVal []*model.ReferralFlow
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.ReferralFlow
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReferralFlow) graphql.Marshaler {
+			return ec.marshalNReferralFlow2ᚕᚖsnodoᚋmodelᚐReferralFlowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_referralFlows(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReferralFlow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_referralFlows_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16519,6 +16798,373 @@ func (ec *executionContext) fieldContext_ReferralEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReferralFlow_from(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_fromId(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_fromId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_fromId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_to(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_toId(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_toId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_sent(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralFlow_accepted(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralFlow_refused(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_refused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralFlow_completed(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralFlow_offRoute(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_offRoute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OffRoute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_offRoute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralFlow_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_acceptanceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptanceRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_medianDaysToAccept(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_medianDaysToAccept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysToAccept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_medianDaysToAccept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_p90DaysToAccept(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_p90DaysToAccept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90DaysToAccept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_p90DaysToAccept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_medianDaysToComplete(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_medianDaysToComplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysToComplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_medianDaysToComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralFlow_p90DaysToComplete(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralFlow_p90DaysToComplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90DaysToComplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralFlow_p90DaysToComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralPayload_referral(ctx context.Context, field graphql.CollectedField, obj *model.ReferralPayload) (ret graphql.Marshaler) {
@@ -21836,6 +22482,75 @@ func (ec *executionContext) unmarshalInputFindServicesInput(ctx context.Context,
 				return it, err
 			}
 			it.OpenAt = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFlowsInput(ctx context.Context, obj any) (model.FlowsInput, error) {
+	var it model.FlowsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["byActorKind"]; !present {
+		asMap["byActorKind"] = false
+	}
+
+	fieldsInOrder := [...]string{"zoneId", "from", "to", "needId", "modelId", "byActorKind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "needId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NeedID = data
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "byActorKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byActorKind"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByActorKind = data
 		}
 	}
 	return it, nil
@@ -27485,6 +28200,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "referralFlows":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_referralFlows(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "needs":
 			field := field
 
@@ -28174,6 +28911,109 @@ func (ec *executionContext) _ReferralEdge(ctx context.Context, sel ast.Selection
 		case "node":
 			out.Values[i] = ec._ReferralEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var referralFlowImplementors = []string{"ReferralFlow"}
+
+func (ec *executionContext) _ReferralFlow(ctx context.Context, sel ast.SelectionSet, obj *model.ReferralFlow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referralFlowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReferralFlow")
+		case "from":
+			out.Values[i] = ec._ReferralFlow_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromId":
+			out.Values[i] = ec._ReferralFlow_fromId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ReferralFlow_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toId":
+			out.Values[i] = ec._ReferralFlow_toId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._ReferralFlow_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._ReferralFlow_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refused":
+			out.Values[i] = ec._ReferralFlow_refused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completed":
+			out.Values[i] = ec._ReferralFlow_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "offRoute":
+			out.Values[i] = ec._ReferralFlow_offRoute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptanceRate":
+			out.Values[i] = ec._ReferralFlow_acceptanceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "medianDaysToAccept":
+			out.Values[i] = ec._ReferralFlow_medianDaysToAccept(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90DaysToAccept":
+			out.Values[i] = ec._ReferralFlow_p90DaysToAccept(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "medianDaysToComplete":
+			out.Values[i] = ec._ReferralFlow_medianDaysToComplete(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90DaysToComplete":
+			out.Values[i] = ec._ReferralFlow_p90DaysToComplete(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -31155,6 +31995,16 @@ func (ec *executionContext) marshalNCount2snodoᚋmodelᚐCount(ctx context.Cont
 	return ec._Count(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v *model.Count) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Count(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoverage2snodoᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v model.Coverage) graphql.Marshaler {
 	return ec._Coverage(ctx, sel, &v)
 }
@@ -31340,6 +32190,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFlowsInput2snodoᚋmodelᚐFlowsInput(ctx context.Context, v any) (model.FlowsInput, error) {
+	res, err := ec.unmarshalInputFlowsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNGapKind2snodoᚋmodelᚐGapKind(ctx context.Context, v any) (model.GapKind, error) {
@@ -31981,6 +32836,32 @@ func (ec *executionContext) marshalNReferralEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx 
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNReferralFlow2ᚕᚖsnodoᚋmodelᚐReferralFlowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReferralFlow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReferralFlow2ᚖsnodoᚋmodelᚐReferralFlow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReferralFlow2ᚖsnodoᚋmodelᚐReferralFlow(ctx context.Context, sel ast.SelectionSet, v *model.ReferralFlow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReferralFlow(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReferralPayload2snodoᚋmodelᚐReferralPayload(ctx context.Context, sel ast.SelectionSet, v model.ReferralPayload) graphql.Marshaler {
@@ -33041,6 +33922,23 @@ func (ec *executionContext) marshalOEmployability2ᚖsnodoᚋmodelᚐEmployabili
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -354,6 +354,22 @@ type FindServicesInput struct {
 	OpenAt *time.Time `json:"openAt,omitempty"`
 }
 
+// Which referrals to measure as flows. Flows follow the privacy threshold: the figures of a flow with fewer referrals than the threshold are withheld.
+type FlowsInput struct {
+	// Only referrals of cases in this zone or a zone inside it.
+	ZoneID *string `json:"zoneId,omitempty"`
+	// Only referrals sent at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only referrals sent before this time.
+	To *time.Time `json:"to,omitempty"`
+	// Only referrals for this need or a narrower one.
+	NeedID *string `json:"needId,omitempty"`
+	// Only referrals of cases following this pathway model.
+	ModelID *string `json:"modelId,omitempty"`
+	// Roll the flows up from actors to actor kinds.
+	ByActorKind *bool `json:"byActorKind,omitempty"`
+}
+
 // The result of a change to an intervention.
 type InterventionPayload struct {
 	// The intervention as written, or null when the input was refused.
@@ -523,6 +539,38 @@ type ReferInput struct {
 	ToID string `json:"toId"`
 	// The need, one of the case's needs or a narrower one.
 	NeedID string `json:"needId"`
+}
+
+// The referrals from one end to another, and how they went.
+type ReferralFlow struct {
+	// Who sent: an actor's name, or an actor kind when rolled up.
+	From string `json:"from"`
+	// The global ID of the sending actor; null when rolled up.
+	FromID *string `json:"fromId,omitempty"`
+	// Who received: an actor's or a service's name, or the receiving actor's kind when rolled up.
+	To string `json:"to"`
+	// The global ID of the receiving actor or service; null when rolled up.
+	ToID *string `json:"toId,omitempty"`
+	// Referrals sent.
+	Sent *Count `json:"sent"`
+	// Referrals accepted (whatever happened next).
+	Accepted *Count `json:"accepted"`
+	// Referrals refused.
+	Refused *Count `json:"refused"`
+	// Referrals completed.
+	Completed *Count `json:"completed"`
+	// Referrals off every designed route.
+	OffRoute *Count `json:"offRoute"`
+	// Accepted over answered (accepted or refused); null when withheld or none answered.
+	AcceptanceRate *float64 `json:"acceptanceRate,omitempty"`
+	// Median days from sending to acceptance.
+	MedianDaysToAccept *float64 `json:"medianDaysToAccept,omitempty"`
+	// 90th percentile of the days from sending to acceptance.
+	P90DaysToAccept *float64 `json:"p90DaysToAccept,omitempty"`
+	// Median days from sending to completion.
+	MedianDaysToComplete *float64 `json:"medianDaysToComplete,omitempty"`
+	// 90th percentile of the days from sending to completion.
+	P90DaysToComplete *float64 `json:"p90DaysToComplete,omitempty"`
 }
 
 // The result of a change to a referral.
