@@ -28,6 +28,7 @@ commands:
   migrate   apply the schema migrations (constraints and indexes) and exit
   seed      load the demo network (idempotent) and exit
   token     mint a development token (--demo: one per role on the demo network)
+  report    write a zone's quarterly monitoring report: --zone ID --quarter 2026-Q3 --format csv|json
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
@@ -43,7 +44,7 @@ func main() {
 	defer stop()
 	var err error
 	switch cmd {
-	case "serve", "migrate", "seed":
+	case "serve", "migrate", "seed", "report":
 		err = runWithStore(ctx, cmd, args)
 	case "token":
 		err = runToken(args, os.Getenv)
@@ -62,6 +63,10 @@ func main() {
 
 func runWithStore(ctx context.Context, cmd string, args []string) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	var rep reportFlags
+	if cmd == "report" {
+		rep.register(fs)
+	}
 	cfg, err := config.Load(fs, args, os.Getenv)
 	if err != nil {
 		return err
@@ -83,6 +88,8 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		return nil
 	case "seed":
 		return loadDemo(ctx, st, log)
+	case "report":
+		return rep.write(ctx, st, cfg.PrivacyThreshold)
 	}
 	if cfg.SeedIfEmpty {
 		empty, err := st.Empty(ctx)

@@ -158,3 +158,17 @@ func actorsByName(ctx context.Context, keys []string) ([]*model.Actor, error) {
 	sort.Slice(actors, func(i, j int) bool { return actors[i].Name < actors[j].Name })
 	return actors, err
 }
+
+// breakdown lists the counts of a breakdown by key, each under the privacy threshold.
+func breakdown(in *model.Indicators, counts map[string]int) []*model.BreakdownCount {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]*model.BreakdownCount, len(keys))
+	for i, k := range keys {
+		out[i] = &model.BreakdownCount{Key: k, Count: in.Count(counts[k])}
+	}
+	return out
+}

@@ -100,6 +100,14 @@ type Barrier struct {
 	Message string `json:"message"`
 }
 
+// A count for one value of a breakdown.
+type BreakdownCount struct {
+	// The value counted: an outcome, a status or a category code.
+	Key string `json:"key"`
+	// The count.
+	Count *Count `json:"count"`
+}
+
 // Which cases to count.
 type CaseCountsInput struct {
 	// The zone to measure.
