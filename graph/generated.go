@@ -392,6 +392,11 @@ type ComplexityRoot struct {
 		UserErrors  func(childComplexity int) int
 	}
 
+	PathSequence struct {
+		Cases func(childComplexity int) int
+		Steps func(childComplexity int) int
+	}
+
 	PathwayModel struct {
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
@@ -406,6 +411,13 @@ type ComplexityRoot struct {
 	PathwayModelPayload struct {
 		Model      func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	PathwaysTaken struct {
+		ActorKindSequences func(childComplexity int) int
+		Cases              func(childComplexity int) int
+		StageSequences     func(childComplexity int) int
+		Stages             func(childComplexity int) int
 	}
 
 	Plan struct {
@@ -433,6 +445,7 @@ type ComplexityRoot struct {
 		Nodes             func(childComplexity int, ids []string) int
 		Partnerships      func(childComplexity int, filter *model.PartnershipFilter, orderBy *model.PartnershipOrder, first *int, after *string, last *int, before *string) int
 		PathwayModels     func(childComplexity int) int
+		PathwaysTaken     func(childComplexity int, input model.PathwaysInput) int
 		ReferralFlows     func(childComplexity int, input model.FlowsInput) int
 		ReferralRoutes    func(childComplexity int, fromID string, toID string, needID *string, maxHops *int) int
 		ServiceCategories func(childComplexity int) int
@@ -598,6 +611,13 @@ type ComplexityRoot struct {
 		Model       func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Position    func(childComplexity int) int
+	}
+
+	StageFunnel struct {
+		DropOuts        func(childComplexity int) int
+		MedianDwellDays func(childComplexity int) int
+		Reached         func(childComplexity int) int
+		Stage           func(childComplexity int) int
 	}
 
 	TraceEdge struct {
@@ -800,6 +820,7 @@ type QueryResolver interface {
 	PathwayModels(ctx context.Context) ([]*model.PathwayModel, error)
 	ReferralRoutes(ctx context.Context, fromID string, toID string, needID *string, maxHops *int) ([]*model.RoutePath, error)
 	NextRoutes(ctx context.Context, fromID string, needID *string) ([]*model.Route, error)
+	PathwaysTaken(ctx context.Context, input model.PathwaysInput) (*model.PathwaysTaken, error)
 	Services(ctx context.Context, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
 	CaseCounts(ctx context.Context, input model.CaseCountsInput) (*model.CaseCounts, error)
 	Zones(ctx context.Context, filter *model.ZoneFilter, orderBy *model.ZoneOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Zone], error)
@@ -2336,6 +2357,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnershipPayload.UserErrors(childComplexity), true
 
+	case "PathSequence.cases":
+		if e.ComplexityRoot.PathSequence.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathSequence.Cases(childComplexity), true
+	case "PathSequence.steps":
+		if e.ComplexityRoot.PathSequence.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathSequence.Steps(childComplexity), true
+
 	case "PathwayModel.createdAt":
 		if e.ComplexityRoot.PathwayModel.CreatedAt == nil {
 			break
@@ -2397,6 +2431,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathwayModelPayload.UserErrors(childComplexity), true
+
+	case "PathwaysTaken.actorKindSequences":
+		if e.ComplexityRoot.PathwaysTaken.ActorKindSequences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathwaysTaken.ActorKindSequences(childComplexity), true
+	case "PathwaysTaken.cases":
+		if e.ComplexityRoot.PathwaysTaken.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathwaysTaken.Cases(childComplexity), true
+	case "PathwaysTaken.stageSequences":
+		if e.ComplexityRoot.PathwaysTaken.StageSequences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathwaysTaken.StageSequences(childComplexity), true
+	case "PathwaysTaken.stages":
+		if e.ComplexityRoot.PathwaysTaken.Stages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathwaysTaken.Stages(childComplexity), true
 
 	case "Plan.createdAt":
 		if e.ComplexityRoot.Plan.CreatedAt == nil {
@@ -2606,6 +2665,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PathwayModels(childComplexity), true
+	case "Query.pathwaysTaken":
+		if e.ComplexityRoot.Query.PathwaysTaken == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pathwaysTaken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PathwaysTaken(childComplexity, args["input"].(model.PathwaysInput)), true
 	case "Query.referralFlows":
 		if e.ComplexityRoot.Query.ReferralFlows == nil {
 			break
@@ -3311,6 +3381,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Stage.Position(childComplexity), true
 
+	case "StageFunnel.dropOuts":
+		if e.ComplexityRoot.StageFunnel.DropOuts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageFunnel.DropOuts(childComplexity), true
+	case "StageFunnel.medianDwellDays":
+		if e.ComplexityRoot.StageFunnel.MedianDwellDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageFunnel.MedianDwellDays(childComplexity), true
+	case "StageFunnel.reached":
+		if e.ComplexityRoot.StageFunnel.Reached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageFunnel.Reached(childComplexity), true
+	case "StageFunnel.stage":
+		if e.ComplexityRoot.StageFunnel.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageFunnel.Stage(childComplexity), true
+
 	case "TraceEdge.at":
 		if e.ComplexityRoot.TraceEdge.At == nil {
 			break
@@ -3622,6 +3717,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOpeningHoursInput,
 		ec.unmarshalInputPartnershipFilter,
 		ec.unmarshalInputPartnershipOrder,
+		ec.unmarshalInputPathwaysInput,
 		ec.unmarshalInputPersonProfile,
 		ec.unmarshalInputReferInput,
 		ec.unmarshalInputRemoveMemberInput,
@@ -5555,6 +5651,55 @@ extend type Mutation {
   deleteRoute("Which route." input: DeleteRouteInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
 }
 `, BuiltIn: false},
+	{Name: "../schema/pathways_taken.graphqls", Input: `"A path that cases actually took, with how many took it."
+type PathSequence {
+  "The steps: stage codes, or the kinds of the actors referred to."
+  steps: [String!]!
+  "How many cases took it."
+  cases: Count!
+}
+
+"A stage's figures over the cases of a model: the funnel, the dwell and the drop-outs."
+type StageFunnel {
+  "The stage."
+  stage: Stage!
+  "How many cases reached the stage."
+  reached: Count!
+  "The median days cases stayed at the stage before moving on or closing (open cases up to now)."
+  medianDwellDays: Float
+  "How many cases ended, dropped out, at the stage."
+  dropOuts: Count!
+}
+
+"The pathways cases actually took through a model."
+type PathwaysTaken {
+  "How many cases were measured."
+  cases: Count!
+  "The most frequent sequences of stages, most taken first (at most 10)."
+  stageSequences: [PathSequence!]!
+  "The most frequent sequences of the kinds of actors referred to (at most 10)."
+  actorKindSequences: [PathSequence!]!
+  "Each stage in the model's order: the funnel from first contact to inclusion, where cases stall and drop out."
+  stages: [StageFunnel!]!
+}
+
+"Which cases' pathways to measure."
+input PathwaysInput {
+  "The pathway model."
+  modelId: ID!
+  "Only cases in this zone or a zone inside it."
+  zoneId: ID
+  "Only cases opened at or after this time."
+  from: DateTime
+  "Only cases opened before this time."
+  to: DateTime
+}
+
+extend type Query {
+  "The pathways cases actually took through a model: frequent sequences, the funnel, where they stall."
+  pathwaysTaken("What to measure." input: PathwaysInput!): PathwaysTaken! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+}
+`, BuiltIn: false},
 	{Name: "../schema/service.graphqls", Input: `"Something an actor offers to people: a desk, a drop-in centre, a street unit, a helpline, a shelter, a course, an internship scheme..."
 type Service implements Node {
   "The global ID of the service."
@@ -6742,6 +6887,16 @@ func (ec *executionContext) childFields_PartnershipPayload(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_PathSequence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_PathSequence_steps(ctx, field)
+	case "cases":
+		return ec.fieldContext_PathSequence_cases(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathSequence", field.Name)
+}
+
 func (ec *executionContext) childFields_PathwayModel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6772,6 +6927,20 @@ func (ec *executionContext) childFields_PathwayModelPayload(ctx context.Context,
 		return ec.fieldContext_PathwayModelPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathwayModelPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PathwaysTaken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cases":
+		return ec.fieldContext_PathwaysTaken_cases(ctx, field)
+	case "stageSequences":
+		return ec.fieldContext_PathwaysTaken_stageSequences(ctx, field)
+	case "actorKindSequences":
+		return ec.fieldContext_PathwaysTaken_actorKindSequences(ctx, field)
+	case "stages":
+		return ec.fieldContext_PathwaysTaken_stages(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathwaysTaken", field.Name)
 }
 
 func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7102,6 +7271,20 @@ func (ec *executionContext) childFields_Stage(ctx context.Context, field graphql
 		return ec.fieldContext_Stage_model(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stage", field.Name)
+}
+
+func (ec *executionContext) childFields_StageFunnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_StageFunnel_stage(ctx, field)
+	case "reached":
+		return ec.fieldContext_StageFunnel_reached(ctx, field)
+	case "medianDwellDays":
+		return ec.fieldContext_StageFunnel_medianDwellDays(ctx, field)
+	case "dropOuts":
+		return ec.fieldContext_StageFunnel_dropOuts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageFunnel", field.Name)
 }
 
 func (ec *executionContext) childFields_TraceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8393,6 +8576,20 @@ func (ec *executionContext) field_Query_partnerships_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_pathwaysTaken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PathwaysInput, error) {
+			return ec.unmarshalNPathwaysInput2snodoᚋmodelᚐPathwaysInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -15475,6 +15672,61 @@ func (ec *executionContext) fieldContext_PartnershipPayload_userErrors(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _PathSequence_steps(ctx context.Context, field graphql.CollectedField, obj *model.PathSequence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathSequence_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathSequence_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathSequence", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PathSequence_cases(ctx context.Context, field graphql.CollectedField, obj *model.PathSequence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathSequence_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathSequence_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathSequence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PathwayModel_id(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15727,6 +15979,134 @@ func (ec *executionContext) fieldContext_PathwayModelPayload_userErrors(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathwaysTaken_cases(ctx context.Context, field graphql.CollectedField, obj *model.PathwaysTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathwaysTaken_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathwaysTaken_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathwaysTaken",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathwaysTaken_stageSequences(ctx context.Context, field graphql.CollectedField, obj *model.PathwaysTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathwaysTaken_stageSequences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StageSequences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathSequence) graphql.Marshaler {
+			return ec.marshalNPathSequence2ᚕᚖsnodoᚋmodelᚐPathSequenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathwaysTaken_stageSequences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathwaysTaken",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathSequence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathwaysTaken_actorKindSequences(ctx context.Context, field graphql.CollectedField, obj *model.PathwaysTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathwaysTaken_actorKindSequences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorKindSequences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathSequence) graphql.Marshaler {
+			return ec.marshalNPathSequence2ᚕᚖsnodoᚋmodelᚐPathSequenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathwaysTaken_actorKindSequences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathwaysTaken",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathSequence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathwaysTaken_stages(ctx context.Context, field graphql.CollectedField, obj *model.PathwaysTaken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathwaysTaken_stages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StageFunnel) graphql.Marshaler {
+			return ec.marshalNStageFunnel2ᚕᚖsnodoᚋmodelᚐStageFunnelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathwaysTaken_stages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathwaysTaken",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageFunnel(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16806,6 +17186,68 @@ func (ec *executionContext) fieldContext_Query_nextRoutes(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nextRoutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pathwaysTaken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pathwaysTaken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PathwaysTaken(ctx, fc.Args["input"].(model.PathwaysInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
+				if err != nil {
+					var zeroVal *model.PathwaysTaken
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.PathwaysTaken
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PathwaysTaken) graphql.Marshaler {
+			return ec.marshalNPathwaysTaken2ᚖsnodoᚋmodelᚐPathwaysTaken(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pathwaysTaken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathwaysTaken(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pathwaysTaken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19817,6 +20259,125 @@ func (ec *executionContext) fieldContext_Stage_model(_ context.Context, field gr
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PathwayModel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageFunnel_stage(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageFunnel_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Stage) graphql.Marshaler {
+			return ec.marshalNStage2ᚖsnodoᚋmodelᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageFunnel_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageFunnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageFunnel_reached(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageFunnel_reached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageFunnel_reached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageFunnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageFunnel_medianDwellDays(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageFunnel_medianDwellDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDwellDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageFunnel_medianDwellDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _StageFunnel_dropOuts(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageFunnel_dropOuts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DropOuts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageFunnel_dropOuts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageFunnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Count(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23839,6 +24400,57 @@ func (ec *executionContext) unmarshalInputPartnershipOrder(ctx context.Context, 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPathwaysInput(ctx context.Context, obj any) (model.PathwaysInput, error) {
+	var it model.PathwaysInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"modelId", "zoneId", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "modelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelID = data
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
 		}
 	}
 	return it, nil
@@ -28935,6 +29547,49 @@ func (ec *executionContext) _PartnershipPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var pathSequenceImplementors = []string{"PathSequence"}
+
+func (ec *executionContext) _PathSequence(ctx context.Context, sel ast.SelectionSet, obj *model.PathSequence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathSequenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathSequence")
+		case "steps":
+			out.Values[i] = ec._PathSequence_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cases":
+			out.Values[i] = ec._PathSequence_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var pathwayModelImplementors = []string{"PathwayModel", "Node"}
 
 func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.SelectionSet, obj *model.PathwayModel) graphql.Marshaler {
@@ -29060,6 +29715,59 @@ func (ec *executionContext) _PathwayModelPayload(ctx context.Context, sel ast.Se
 			}
 		case "userErrors":
 			out.Values[i] = ec._PathwayModelPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var pathwaysTakenImplementors = []string{"PathwaysTaken"}
+
+func (ec *executionContext) _PathwaysTaken(ctx context.Context, sel ast.SelectionSet, obj *model.PathwaysTaken) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathwaysTakenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathwaysTaken")
+		case "cases":
+			out.Values[i] = ec._PathwaysTaken_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stageSequences":
+			out.Values[i] = ec._PathwaysTaken_stageSequences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorKindSequences":
+			out.Values[i] = ec._PathwaysTaken_actorKindSequences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stages":
+			out.Values[i] = ec._PathwaysTaken_stages(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29635,6 +30343,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_nextRoutes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "pathwaysTaken":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_pathwaysTaken(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -31539,6 +32269,59 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var stageFunnelImplementors = []string{"StageFunnel"}
+
+func (ec *executionContext) _StageFunnel(ctx context.Context, sel ast.SelectionSet, obj *model.StageFunnel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageFunnelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageFunnel")
+		case "stage":
+			out.Values[i] = ec._StageFunnel_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reached":
+			out.Values[i] = ec._StageFunnel_reached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianDwellDays":
+			out.Values[i] = ec._StageFunnel_medianDwellDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dropOuts":
+			out.Values[i] = ec._StageFunnel_dropOuts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33992,6 +34775,32 @@ func (ec *executionContext) marshalNPartnershipStatus2snodoᚋmodelᚐPartnershi
 	return v
 }
 
+func (ec *executionContext) marshalNPathSequence2ᚕᚖsnodoᚋmodelᚐPathSequenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathSequence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathSequence2ᚖsnodoᚋmodelᚐPathSequence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathSequence2ᚖsnodoᚋmodelᚐPathSequence(ctx context.Context, sel ast.SelectionSet, v *model.PathSequence) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PathSequence(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPathwayModel2snodoᚋmodelᚐPathwayModel(ctx context.Context, sel ast.SelectionSet, v model.PathwayModel) graphql.Marshaler {
 	return ec._PathwayModel(ctx, sel, &v)
 }
@@ -34034,6 +34843,25 @@ func (ec *executionContext) marshalNPathwayModelPayload2ᚖsnodoᚋmodelᚐPathw
 		return graphql.Null
 	}
 	return ec._PathwayModelPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPathwaysInput2snodoᚋmodelᚐPathwaysInput(ctx context.Context, v any) (model.PathwaysInput, error) {
+	res, err := ec.unmarshalInputPathwaysInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPathwaysTaken2snodoᚋmodelᚐPathwaysTaken(ctx context.Context, sel ast.SelectionSet, v model.PathwaysTaken) graphql.Marshaler {
+	return ec._PathwaysTaken(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPathwaysTaken2ᚖsnodoᚋmodelᚐPathwaysTaken(ctx context.Context, sel ast.SelectionSet, v *model.PathwaysTaken) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PathwaysTaken(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReferInput2snodoᚋmodelᚐReferInput(ctx context.Context, v any) (model.ReferInput, error) {
@@ -34508,6 +35336,32 @@ func (ec *executionContext) marshalNStage2ᚖsnodoᚋmodelᚐStage(ctx context.C
 		return graphql.Null
 	}
 	return ec._Stage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStageFunnel2ᚕᚖsnodoᚋmodelᚐStageFunnelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StageFunnel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageFunnel2ᚖsnodoᚋmodelᚐStageFunnel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStageFunnel2ᚖsnodoᚋmodelᚐStageFunnel(ctx context.Context, sel ast.SelectionSet, v *model.StageFunnel) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StageFunnel(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStageInput2ᚕᚖsnodoᚋmodelᚐStageInputᚄ(ctx context.Context, v any) ([]*model.StageInput, error) {

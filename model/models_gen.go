@@ -514,12 +514,44 @@ type PartnershipPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A path that cases actually took, with how many took it.
+type PathSequence struct {
+	// The steps: stage codes, or the kinds of the actors referred to.
+	Steps []string `json:"steps"`
+	// How many cases took it.
+	Cases *Count `json:"cases"`
+}
+
 // The result of creating or changing a pathway model.
 type PathwayModelPayload struct {
 	// The model as written, or null when the input was refused.
 	Model *PathwayModel `json:"model,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// Which cases' pathways to measure.
+type PathwaysInput struct {
+	// The pathway model.
+	ModelID string `json:"modelId"`
+	// Only cases in this zone or a zone inside it.
+	ZoneID *string `json:"zoneId,omitempty"`
+	// Only cases opened at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only cases opened before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
+// The pathways cases actually took through a model.
+type PathwaysTaken struct {
+	// How many cases were measured.
+	Cases *Count `json:"cases"`
+	// The most frequent sequences of stages, most taken first (at most 10).
+	StageSequences []*PathSequence `json:"stageSequences"`
+	// The most frequent sequences of the kinds of actors referred to (at most 10).
+	ActorKindSequences []*PathSequence `json:"actorKindSequences"`
+	// Each stage in the model's order: the funnel from first contact to inclusion, where cases stall and drop out.
+	Stages []*StageFunnel `json:"stages"`
 }
 
 // What a case manager knows of a person that decides which services they can use. It holds no
@@ -641,6 +673,18 @@ type ServicePayload struct {
 	Service *Service `json:"service,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A stage's figures over the cases of a model: the funnel, the dwell and the drop-outs.
+type StageFunnel struct {
+	// The stage.
+	Stage *Stage `json:"stage"`
+	// How many cases reached the stage.
+	Reached *Count `json:"reached"`
+	// The median days cases stayed at the stage before moving on or closing (open cases up to now).
+	MedianDwellDays *float64 `json:"medianDwellDays,omitempty"`
+	// How many cases ended, dropped out, at the stage.
+	DropOuts *Count `json:"dropOuts"`
 }
 
 // A stage of a new or changed model, in order.
