@@ -245,6 +245,7 @@ type ComplexityRoot struct {
 		Referrals                func(childComplexity int) int
 		ShelterCapacity          func(childComplexity int) int
 		ShelterPlacesFree        func(childComplexity int) int
+		ShelterPlacesOverTime    func(childComplexity int) int
 		Zone                     func(childComplexity int) int
 	}
 
@@ -418,6 +419,12 @@ type ComplexityRoot struct {
 		Cases              func(childComplexity int) int
 		StageSequences     func(childComplexity int) int
 		Stages             func(childComplexity int) int
+	}
+
+	PlacesPoint struct {
+		At       func(childComplexity int) int
+		Capacity func(childComplexity int) int
+		Free     func(childComplexity int) int
 	}
 
 	Plan struct {
@@ -1620,6 +1627,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicators.ShelterPlacesFree(childComplexity), true
+	case "Indicators.shelterPlacesOverTime":
+		if e.ComplexityRoot.Indicators.ShelterPlacesOverTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicators.ShelterPlacesOverTime(childComplexity), true
 	case "Indicators.zone":
 		if e.ComplexityRoot.Indicators.Zone == nil {
 			break
@@ -2456,6 +2469,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathwaysTaken.Stages(childComplexity), true
+
+	case "PlacesPoint.at":
+		if e.ComplexityRoot.PlacesPoint.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacesPoint.At(childComplexity), true
+	case "PlacesPoint.capacity":
+		if e.ComplexityRoot.PlacesPoint.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacesPoint.Capacity(childComplexity), true
+	case "PlacesPoint.free":
+		if e.ComplexityRoot.PlacesPoint.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlacesPoint.Free(childComplexity), true
 
 	case "Plan.createdAt":
 		if e.ComplexityRoot.Plan.CreatedAt == nil {
@@ -5003,6 +5035,8 @@ type Indicators {
   shelterPlacesFree: Int!
   "Places in active emergency shelters of the zone."
   shelterCapacity: Int!
+  "Free places in the zone's active emergency shelters at the end of each week of the quarter, as reported by then (weeks not yet ended are left out)."
+  shelterPlacesOverTime: [PlacesPoint!]!
   "Open cases older than their model allows, at the end of the quarter."
   overdueCases: Count!
   "Need areas with no active service covering the zone."
@@ -5017,6 +5051,16 @@ extend type Query {
     "The quarter, written YYYY-Qn, e.g. \"2026-Q3\"."
     quarter: String!
   ): Indicators! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+}
+
+"Places at a point in time."
+type PlacesPoint {
+  "When."
+  at: DateTime!
+  "Free places reported by then, summed over the shelters that had reported."
+  free: Int!
+  "The capacity of those shelters."
+  capacity: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/need.graphqls", Input: `"A need area of a person (training, work, housing, health, legal...), in a taxonomy from broad to narrow."
@@ -6653,6 +6697,8 @@ func (ec *executionContext) childFields_Indicators(ctx context.Context, field gr
 		return ec.fieldContext_Indicators_shelterPlacesFree(ctx, field)
 	case "shelterCapacity":
 		return ec.fieldContext_Indicators_shelterCapacity(ctx, field)
+	case "shelterPlacesOverTime":
+		return ec.fieldContext_Indicators_shelterPlacesOverTime(ctx, field)
 	case "overdueCases":
 		return ec.fieldContext_Indicators_overdueCases(ctx, field)
 	case "needsWithoutService":
@@ -6941,6 +6987,18 @@ func (ec *executionContext) childFields_PathwaysTaken(ctx context.Context, field
 		return ec.fieldContext_PathwaysTaken_stages(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathwaysTaken", field.Name)
+}
+
+func (ec *executionContext) childFields_PlacesPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_PlacesPoint_at(ctx, field)
+	case "free":
+		return ec.fieldContext_PlacesPoint_free(ctx, field)
+	case "capacity":
+		return ec.fieldContext_PlacesPoint_capacity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlacesPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12080,6 +12138,38 @@ func (ec *executionContext) fieldContext_Indicators_shelterCapacity(_ context.Co
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Indicators_shelterPlacesOverTime(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicators_shelterPlacesOverTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShelterPlacesOverTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlacesPoint) graphql.Marshaler {
+			return ec.marshalNPlacesPoint2ᚕᚖsnodoᚋmodelᚐPlacesPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicators_shelterPlacesOverTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlacesPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Indicators_overdueCases(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16110,6 +16200,75 @@ func (ec *executionContext) fieldContext_PathwaysTaken_stages(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PlacesPoint_at(ctx context.Context, field graphql.CollectedField, obj *model.PlacesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacesPoint_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacesPoint_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacesPoint", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PlacesPoint_free(ctx context.Context, field graphql.CollectedField, obj *model.PlacesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacesPoint_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacesPoint_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacesPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PlacesPoint_capacity(ctx context.Context, field graphql.CollectedField, obj *model.PlacesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlacesPoint_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlacesPoint_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlacesPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Plan_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
@@ -27766,6 +27925,11 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shelterPlacesOverTime":
+			out.Values[i] = ec._Indicators_shelterPlacesOverTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "overdueCases":
 			field := field
 
@@ -29768,6 +29932,54 @@ func (ec *executionContext) _PathwaysTaken(ctx context.Context, sel ast.Selectio
 			}
 		case "stages":
 			out.Values[i] = ec._PathwaysTaken_stages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var placesPointImplementors = []string{"PlacesPoint"}
+
+func (ec *executionContext) _PlacesPoint(ctx context.Context, sel ast.SelectionSet, obj *model.PlacesPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placesPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlacesPoint")
+		case "at":
+			out.Values[i] = ec._PlacesPoint_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._PlacesPoint_free(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._PlacesPoint_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34862,6 +35074,32 @@ func (ec *executionContext) marshalNPathwaysTaken2ᚖsnodoᚋmodelᚐPathwaysTak
 		return graphql.Null
 	}
 	return ec._PathwaysTaken(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlacesPoint2ᚕᚖsnodoᚋmodelᚐPlacesPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlacesPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlacesPoint2ᚖsnodoᚋmodelᚐPlacesPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlacesPoint2ᚖsnodoᚋmodelᚐPlacesPoint(ctx context.Context, sel ast.SelectionSet, v *model.PlacesPoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlacesPoint(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReferInput2snodoᚋmodelᚐReferInput(ctx context.Context, v any) (model.ReferInput, error) {

@@ -122,3 +122,24 @@ func TestGapsAndCSV(t *testing.T) {
 		t.Errorf("csv:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestPlacesSeries(t *testing.T) {
+	d := func(n int) time.Time { return time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n) }
+	reports := []PlacesReport{
+		{"a", d(1), 3, 10}, {"b", d(2), 5, 5}, {"a", d(9), 0, 10}, {"b", d(20), 2, 5},
+	}
+	got := PlacesSeries(reports, []time.Time{d(0), d(7), d(14), d(21)})
+	want := [][2]int{{0, 0}, {8, 15}, {5, 15}, {2, 15}}
+	for i, p := range got {
+		if p.Free != want[i][0] || p.Capacity != want[i][1] {
+			t.Errorf("point %d: %d of %d, want %v", i, p.Free, p.Capacity, want[i])
+		}
+	}
+	q := Quarter{2026, 3}
+	if n := len(q.WeekEnds(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))); n != 13 {
+		t.Errorf("a past quarter has 13 week ends, got %d", n)
+	}
+	if n := len(q.WeekEnds(time.Date(2026, 7, 20, 0, 0, 0, 0, time.UTC))); n != 2 {
+		t.Errorf("by 20 July two weeks have ended, got %d", n)
+	}
+}

@@ -49,6 +49,7 @@ type Indicators struct {
 	InterventionsByCategory  map[string]int
 	ShelterPlacesFree        int
 	ShelterCapacity          int
+	ShelterPlacesOverTime    []*PlacesPoint
 	OverdueCases             int
 	NeedsWithoutService      []string
 	// Threshold withholds the counts from 1 to it less one when they are shown.
@@ -103,3 +104,51 @@ func (in *Indicators) Rows() [][2]string {
 }
 
 func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }
+
+// PlacesReport is one report of a service's places.
+type PlacesReport struct {
+	Service        string
+	At             time.Time
+	Free, Capacity int
+}
+
+// PlacesSeries sums, at each instant asked, the latest report of each service made by then;
+// services with no report by then are left out of that point.
+func PlacesSeries(reports []PlacesReport, at []time.Time) []*PlacesPoint {
+	sorted := append([]PlacesReport(nil), reports...)
+	slices.SortFunc(sorted, func(a, b PlacesReport) int { return a.At.Compare(b.At) })
+	out := make([]*PlacesPoint, 0, len(at))
+	for _, t := range at {
+		latest := map[string]PlacesReport{}
+		for _, r := range sorted {
+			if r.At.After(t) {
+				break
+			}
+			latest[r.Service] = r
+		}
+		p := &PlacesPoint{At: t}
+		for _, r := range latest {
+			p.Free += r.Free
+			p.Capacity += r.Capacity
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// WeekEnds are the ends of the weeks of the quarter that have passed by now, a week after another
+// from its first day.
+func (q Quarter) WeekEnds(now time.Time) []time.Time {
+	from, to := q.Bounds()
+	var out []time.Time
+	for t := from.AddDate(0, 0, 7); !t.After(to) && !t.After(now); t = t.AddDate(0, 0, 7) {
+		out = append(out, t)
+	}
+	return out
+}
+
+// PlacesPoint is the places at a point in time.
+type PlacesPoint struct {
+	At             time.Time
+	Free, Capacity int
+}

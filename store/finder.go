@@ -254,7 +254,9 @@ func (s *Store) UpdatePlaces(ctx context.Context, in model.UpdatePlacesInput) (*
 			}
 			return nil, err
 		}
-		if _, err := run(ctx, tx, "MATCH (n:Service {id: $id}) SET n.capacity = $capacity, n.freePlaces = $free, n.placesUpdatedAt = $now, "+touch,
+		// Each report is also kept as a :PlacesReport, so places can be followed over time.
+		if _, err := run(ctx, tx, "MATCH (n:Service {id: $id}) SET n.capacity = $capacity, n.freePlaces = $free, n.placesUpdatedAt = $now, "+touch+
+			" CREATE (n)-[:REPORTED]->(:PlacesReport {at: $now, free: $free, capacity: $capacity})",
 			map[string]any{"id": key, "capacity": *capacity, "free": *free, "now": s.now()}); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -37,6 +38,10 @@ RETURN cat.code, count(i)`
 MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})
 WHERE EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
 RETURN coalesce(sum(s.freePlaces), 0), coalesce(sum(s.capacity), 0)`
+	indicatorPlacesReports = `
+MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})-[:REPORTED]->(p:PlacesReport)
+WHERE p.at < $to AND EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
+RETURN s.id, p.at, p.free, p.capacity`
 	indicatorNeedsWithout = `
 MATCH (a:Zone {id: $zone}), (n:Need) WHERE NOT (n)-[:BROADER]->()
 AND NOT EXISTS {
@@ -108,6 +113,14 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, quarter model.Qua
 			return nil, err
 		}
 		in.ShelterPlacesFree, in.ShelterCapacity = toInt(recs[0].Values[0]), toInt(recs[0].Values[1])
+		if recs, err = run(ctx, tx, indicatorPlacesReports, params); err != nil {
+			return nil, err
+		}
+		reports := make([]model.PlacesReport, len(recs))
+		for i, r := range recs {
+			reports[i] = model.PlacesReport{Service: r.Values[0].(string), At: r.Values[1].(time.Time), Free: toInt(r.Values[2]), Capacity: toInt(r.Values[3])}
+		}
+		in.ShelterPlacesOverTime = model.PlacesSeries(reports, quarter.WeekEnds(s.now()))
 		if recs, err = run(ctx, tx, indicatorNeedsWithout, params); err != nil {
 			return nil, err
 		}

@@ -29,6 +29,7 @@ var migrations = []string{
 	"CREATE INDEX case_opened IF NOT EXISTS FOR (n:Case) ON (n.openedAt)",
 	"CREATE INDEX case_managing IF NOT EXISTS FOR (n:Case) ON (n.managingActorId)",
 	"CREATE INDEX referral_sent IF NOT EXISTS FOR (n:Referral) ON (n.sentAt)",
+	"CREATE INDEX places_report_at IF NOT EXISTS FOR (n:PlacesReport) ON (n.at)",
 	// Natural keys.
 	"CREATE CONSTRAINT zone_istat IF NOT EXISTS FOR (n:Zone) REQUIRE n.istatCode IS UNIQUE",
 	"CREATE CONSTRAINT need_code IF NOT EXISTS FOR (n:Need) REQUIRE n.code IS UNIQUE",
