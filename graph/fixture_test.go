@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"snodo/auth"
 	"snodo/internal/testenv"
 	"snodo/relay"
 	"snodo/store"
@@ -56,4 +57,14 @@ func userError(t *testing.T, e *testenv.Env, name, inputType string, input map[s
 		t.Fatalf("%s: want a user error, got none", name)
 	}
 	return testenv.Get(errs[0], "code").(string), joinPath(testenv.Get(errs[0], "field"))
+}
+
+// mustAs runs a request as the viewer with the variable in, which must succeed.
+func mustAs(t *testing.T, e *testenv.Env, v auth.Viewer, q string, in map[string]any) map[string]any {
+	t.Helper()
+	r := e.DoAs(t, v, q, map[string]any{"in": in})
+	if len(r.Errors) > 0 {
+		t.Fatalf("%+v", r.Errors)
+	}
+	return r.Data
 }

@@ -12,12 +12,7 @@ func (r *queryResolver) ReferralFlows(ctx context.Context, input model.FlowsInpu
 	if err != nil {
 		return nil, err
 	}
-	count := func(n int) *model.Count {
-		if n > 0 && n < r.PrivacyThreshold {
-			return &model.Count{Withheld: true}
-		}
-		return &model.Count{Value: &n}
-	}
+	count := func(n int) *model.Count { return model.Withhold(n, r.PrivacyThreshold) }
 	figure := func(sent int, v float64) *float64 {
 		if sent < r.PrivacyThreshold || math.IsNaN(v) {
 			return nil

@@ -13,22 +13,14 @@ func TestReferralFlows(t *testing.T) {
 	ids := caseWorld(t, e)
 	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
 	operator := auth.Viewer{Subject: "op", Role: auth.ServiceOperator, ActorID: key(t, ids["Job centre"])}
-	do := func(v auth.Viewer, q string, in map[string]any) map[string]any {
-		t.Helper()
-		r := e.DoAs(t, v, q, map[string]any{"in": in})
-		if len(r.Errors) > 0 {
-			t.Fatalf("%+v", r.Errors)
-		}
-		return r.Data
-	}
 	refer := func(to string) string {
-		c := testenv.Get(do(manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
+		c := testenv.Get(mustAs(t, e, manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
 			map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"], ids["housing"]}}), "openCase", "case", "id")
 		need := ids["work.placement"]
 		if to == "Shelter" {
 			need = ids["housing.shelter"]
 		}
-		return testenv.Get(do(manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
+		return testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
 			map[string]any{"caseId": c, "toId": ids[to], "needId": need}), "refer", "referral", "id").(string)
 	}
 	move := func(ref string, version int, status, note string) {
@@ -36,7 +28,7 @@ func TestReferralFlows(t *testing.T) {
 		if note != "" {
 			in["note"] = note
 		}
-		do(operator, `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { userErrors { code } } }`, in)
+		mustAs(t, e, operator, `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { userErrors { code } } }`, in)
 	}
 	for i := 0; i < 6; i++ {
 		ref := refer("Job desk")
@@ -52,7 +44,7 @@ func TestReferralFlows(t *testing.T) {
 	q := `query($in: FlowsInput!) { referralFlows(input: $in) { from to fromId sent { value withheld } accepted { value } refused { value withheld }
 		offRoute { value } acceptanceRate medianDaysToAccept p90DaysToAccept medianDaysToComplete } }`
 	researcher := auth.Viewer{Subject: "res", Role: auth.Researcher}
-	flows := testenv.Get(do(researcher, q, map[string]any{"zoneId": ids["Toscana"]}), "referralFlows").([]any)
+	flows := testenv.Get(mustAs(t, e, researcher, q, map[string]any{"zoneId": ids["Toscana"]}), "referralFlows").([]any)
 	if len(flows) != 2 {
 		t.Fatalf("two flows: %v", flows)
 	}
@@ -70,7 +62,7 @@ func TestReferralFlows(t *testing.T) {
 	if testenv.Get(shelter, "sent", "withheld") != true || testenv.Get(shelter, "acceptanceRate") != nil {
 		t.Errorf("a flow of one referral is withheld: %v", shelter)
 	}
-	rolled := testenv.Get(do(researcher, q, map[string]any{"byActorKind": true}), "referralFlows").([]any)
+	rolled := testenv.Get(mustAs(t, e, researcher, q, map[string]any{"byActorKind": true}), "referralFlows").([]any)
 	if len(rolled) != 1 || testenv.Get(rolled[0], "from") != "OTHER" || testenv.Get(rolled[0], "sent", "value") != float64(7) || testenv.Get(rolled[0], "fromId") != nil {
 		t.Errorf("rolled up to kinds: %v", rolled)
 	}

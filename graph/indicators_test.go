@@ -14,26 +14,18 @@ func TestIndicators(t *testing.T) {
 	ids := caseWorld(t, e)
 	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
 	operator := auth.Viewer{Subject: "op", Role: auth.ServiceOperator, ActorID: key(t, ids["Job centre"])}
-	do := func(v auth.Viewer, q string, in map[string]any) map[string]any {
-		t.Helper()
-		r := e.DoAs(t, v, q, map[string]any{"in": in})
-		if len(r.Errors) > 0 {
-			t.Fatalf("%+v", r.Errors)
-		}
-		return r.Data
-	}
 	// 6 cases in Follonica: 5 referred to the job desk and accepted, 1 closed as dropped out.
 	for i := 0; i < 6; i++ {
-		c := testenv.Get(do(manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
+		c := testenv.Get(mustAs(t, e, manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
 			map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"]}}), "openCase", "case", "id").(string)
 		if i == 5 {
-			do(manager, `mutation($in: CloseCaseInput!) { closeCase(input: $in) { userErrors { code } } }`, map[string]any{"caseId": c, "version": 1, "outcome": "DROPPED_OUT"})
+			mustAs(t, e, manager, `mutation($in: CloseCaseInput!) { closeCase(input: $in) { userErrors { code } } }`, map[string]any{"caseId": c, "version": 1, "outcome": "DROPPED_OUT"})
 			continue
 		}
-		ref := testenv.Get(do(manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
+		ref := testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
 			map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"]}), "refer", "referral", "id").(string)
 		for v, st := range []string{"RECEIVED", "ACCEPTED"} {
-			do(operator, `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { userErrors { code } } }`, map[string]any{"referralId": ref, "version": v + 1, "status": st})
+			mustAs(t, e, operator, `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { userErrors { code } } }`, map[string]any{"referralId": ref, "version": v + 1, "status": st})
 		}
 	}
 	now := time.Now().In(time.FixedZone("CET", 3600))

@@ -19,12 +19,7 @@ func (r *queryResolver) PathwaysTaken(ctx context.Context, input model.PathwaysI
 		codes[i] = s.Code
 	}
 	seqs, kinds, figures := analysis.Pathways(walks, codes, time.Now(), 10)
-	count := func(n int) *model.Count {
-		if n > 0 && n < r.PrivacyThreshold {
-			return &model.Count{Withheld: true}
-		}
-		return &model.Count{Value: &n}
-	}
+	count := func(n int) *model.Count { return model.Withhold(n, r.PrivacyThreshold) }
 	sequences := func(ss []analysis.Sequence) []*model.PathSequence {
 		out := make([]*model.PathSequence, len(ss))
 		for i, s := range ss {

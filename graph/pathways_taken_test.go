@@ -11,14 +11,7 @@ func TestPathwaysTaken(t *testing.T) {
 	e := testenv.Open(t)
 	ids := caseWorld(t, e)
 	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
-	do := func(q string, in map[string]any) map[string]any {
-		t.Helper()
-		r := e.DoAs(t, manager, q, map[string]any{"in": in})
-		if len(r.Errors) > 0 {
-			t.Fatalf("%+v", r.Errors)
-		}
-		return r.Data
-	}
+	do := func(q string, in map[string]any) map[string]any { return mustAs(t, e, manager, q, in) }
 	// 6 cases: 5 go 1 -> 2a -> 2c, one of which drops out at 2c; 1 stays at 1.
 	for i := 0; i < 6; i++ {
 		c := testenv.Get(do(`mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,

@@ -57,12 +57,7 @@ type Indicators struct {
 }
 
 // Count applies the privacy threshold to one count.
-func (in *Indicators) Count(n int) *Count {
-	if n > 0 && n < in.Threshold {
-		return &Count{Withheld: true}
-	}
-	return &Count{Value: &n}
-}
+func (in *Indicators) Count(n int) *Count { return Withhold(n, in.Threshold) }
 
 // Rows are the indicators as (indicator, value) pairs for a report, counts under the threshold
 // written "withheld".

@@ -55,3 +55,11 @@ func CaseCountTable(zoneIDs []string, counts [][5]int, threshold int) *CaseCount
 	}
 	return out
 }
+
+// Withhold applies the privacy threshold to a count: from 1 to threshold-1 it is withheld.
+func Withhold(n, threshold int) *Count {
+	if n > 0 && n < threshold {
+		return &Count{Withheld: true}
+	}
+	return &Count{Value: &n}
+}

@@ -34,12 +34,8 @@ type FlowEnd struct {
 func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analysis.Flow, map[string]FlowEnd, error) {
 	var c model.Check
 	q := query{params: map[string]any{}}
-	params := map[string]any{"zone": nil, "from": nil, "to": nil, "model": nil, "need": nil}
-	if in.ZoneID != nil {
-		k := keyOf(&c, "Zone", *in.ZoneID, "input", "zoneId")
-		q.mustExist("Zone", k, "input.zoneId")
-		params["zone"] = k
-	}
+	params := periodParams(&c, &q, in.ZoneID, in.From, in.To)
+	params["model"], params["need"] = nil, nil
 	if in.NeedID != nil {
 		k := keyOf(&c, "Need", *in.NeedID, "input", "needId")
 		q.mustExist("Need", k, "input.needId")
@@ -49,12 +45,6 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 		k := keyOf(&c, "PathwayModel", *in.ModelID, "input", "modelId")
 		q.mustExist("PathwayModel", k, "input.modelId")
 		params["model"] = k
-	}
-	if in.From != nil {
-		params["from"] = *in.From
-	}
-	if in.To != nil {
-		params["to"] = *in.To
 	}
 	if err := filterErr(c); err != nil {
 		return nil, nil, err
@@ -103,4 +93,22 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 func str0(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// periodParams reads the scope shared by the research queries: an optional zone, which must
+// exist, and an optional period; absent ones are null parameters.
+func periodParams(c *model.Check, q *query, zoneID *string, from, to *time.Time) map[string]any {
+	params := map[string]any{"zone": nil, "from": nil, "to": nil}
+	if zoneID != nil {
+		k := keyOf(c, "Zone", *zoneID, "input", "zoneId")
+		q.mustExist("Zone", k, "input.zoneId")
+		params["zone"] = k
+	}
+	if from != nil {
+		params["from"] = *from
+	}
+	if to != nil {
+		params["to"] = *to
+	}
+	return params
 }

@@ -26,18 +26,8 @@ func (s *Store) PathwaysTaken(ctx context.Context, in model.PathwaysInput) ([]an
 	var c model.Check
 	q := query{params: map[string]any{}}
 	pm := keyOf(&c, "PathwayModel", in.ModelID, "input", "modelId")
-	params := map[string]any{"model": pm, "zone": nil, "from": nil, "to": nil}
-	if in.ZoneID != nil {
-		k := keyOf(&c, "Zone", *in.ZoneID, "input", "zoneId")
-		q.mustExist("Zone", k, "input.zoneId")
-		params["zone"] = k
-	}
-	if in.From != nil {
-		params["from"] = *in.From
-	}
-	if in.To != nil {
-		params["to"] = *in.To
-	}
+	params := periodParams(&c, &q, in.ZoneID, in.From, in.To)
+	params["model"] = pm
 	if err := filterErr(c); err != nil {
 		return nil, nil, err
 	}
