@@ -261,3 +261,23 @@ func caseUserError(t *testing.T, e *testenv.Env, v auth.Viewer, mutation, inputT
 	}
 	return testenv.Get(errs[0], "code").(string), joinPath(testenv.Get(errs[0], "field"))
 }
+
+// A route to an actor covers referrals to the actor's services.
+func TestReferralOnRouteThroughProvider(t *testing.T) {
+	e := testenv.Open(t)
+	ids := caseWorld(t, e)
+	mutate(t, e, "createRoute", "CreateRouteInput", map[string]any{"fromId": ids["Reception centre"], "toId": ids["Job centre"]}, "route { id }")
+	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
+	c := testenv.Get(mustAs(t, e, manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
+		map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"], ids["housing"]}}), "openCase", "case", "id")
+	refer := func(to, need string) any {
+		return testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { offRoute } } }`,
+			map[string]any{"caseId": c, "toId": ids[to], "needId": ids[need]}), "refer", "referral", "offRoute")
+	}
+	if refer("Job desk", "work.placement") != false {
+		t.Error("the route to the job centre covers its desk")
+	}
+	if refer("Shelter", "housing.shelter") != true {
+		t.Error("no route leads to the shelter's provider")
+	}
+}

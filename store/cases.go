@@ -358,7 +358,8 @@ func (s *Store) CloseCase(ctx context.Context, in model.CloseCaseInput) (*model.
 }
 
 // Refer refers a case to a service or an actor for one of its needs. A referral that no
-// designed route leads to from the case's managing actor (or its services) is marked off route.
+// designed route leads to, from the case's managing actor or its services to the recipient or
+// the recipient's provider, is marked off route.
 func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral, error) {
 	var c model.Check
 	key := keyOf(&c, "Case", in.CaseID, "input", "caseId")
@@ -378,8 +379,8 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 		}
 		records, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (t:`+toLabel+` {id: $to}), (x:Need {id: $need})
 			RETURN coalesce(t.status, 'ACTIVE'), EXISTS { MATCH (c)-[:HAS_NEED]->(:Need)<-[:BROADER]-*(x) },
-			  EXISTS { MATCH (a:Actor {id: c.managingActorId}) MATCH (a)<-[:FROM]-(:Route)-[:TO]->(t) }
-			  OR EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES]->(:Service)<-[:FROM]-(:Route)-[:TO]->(t) }`,
+			  EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(:Route)-[:TO]->(x)
+			           WHERE x = t OR (x)-[:PROVIDES]->(t) }`,
 			map[string]any{"case": key, "to": to, "need": need})
 		if err != nil {
 			return nil, err
