@@ -379,8 +379,8 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 		}
 		records, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (t:`+toLabel+` {id: $to}), (x:Need {id: $need})
 			RETURN coalesce(t.status, 'ACTIVE'), EXISTS { MATCH (c)-[:HAS_NEED]->(:Need)<-[:BROADER]-*(x) },
-			  EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(:Route)-[:TO]->(x)
-			           WHERE x = t OR (x)-[:PROVIDES]->(t) }`,
+			  EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(:Route)-[:TO]->(y)
+			           WHERE y = t OR (y)-[:PROVIDES]->(t) }`,
 			map[string]any{"case": key, "to": to, "need": need})
 		if err != nil {
 			return nil, err
