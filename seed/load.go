@@ -105,6 +105,8 @@ func (n Network) Import() store.Import {
 			link(store.LinkMember, m.Actor, p.Key, map[string]any{"role": m.Role, "since": optDate(m.Since)})
 		}
 	}
+	n.importPathways(node, link)
+	n.importCases(node, link)
 	return im
 }
 

@@ -4,6 +4,8 @@
 // into a deterministic ID, so loading twice finds the same nodes and writes no duplicates.
 package seed
 
+import "time"
+
 // Network is the whole demo network.
 type Network struct {
 	Zones        []Zone
@@ -12,6 +14,11 @@ type Network struct {
 	Actors       []Actor
 	Services     []Service
 	Partnerships []Partnership
+	// PathwayModels are the networks' pathway models, Routes the designed referral paths, and
+	// Cases a generated case history that follows them.
+	PathwayModels []PathwayModel
+	Routes        []Route
+	Cases         []Case
 }
 
 // Zone is a territory; Parents are the keys of the zones it lies in directly.
@@ -96,4 +103,118 @@ type Member struct {
 	Actor string
 	Role  string // a MemberRole value of the schema
 	Since string
+}
+
+// PathwayModel is the ordered phases a network follows; its Key names it. Stages are in order.
+type PathwayModel struct {
+	Key             string
+	Name            string
+	Description     string
+	MaxDurationDays int // 0 means no limit
+	Stages          []Stage
+}
+
+// Stage is a phase of a pathway model; its Code is its key within the model, and AllowedBack
+// the codes of the earlier stages a case may go back to from it.
+type Stage struct {
+	Code        string
+	Name        string
+	AllowedBack []string
+}
+
+// The kinds of a route's end.
+const (
+	EndActor   = "Actor"
+	EndService = "Service"
+)
+
+// End is an end of a route or a referral: an actor or a service, by key.
+type End struct {
+	Kind string // EndActor or EndService
+	Key  string
+}
+
+// Route is a designed referral path: who sends whom to whom, for which needs, in which stage
+// of which model, with which instrument, under which partnership. Needs, Model, Stage and
+// Partnership are keys; Stage is a stage code of Model, and "" means none.
+type Route struct {
+	Key         string
+	From, To    End
+	Needs       []string
+	Model       string
+	Stage       string
+	Instrument  string
+	Partnership string
+}
+
+// Case is one person's generated path through the network, pseudonymous: the Code is its key.
+// Zone, Needs, Model and ManagingActor are keys; Stage is the code of the stage it is at.
+// Events are every change of the case in time order, as the store records them.
+type Case struct {
+	Code          string
+	Zone          string
+	Needs         []string
+	Model         string
+	Stage         string
+	ManagingActor string
+	CaseManager   string // the subject of the case manager's token
+	Employability string // "" when not graded
+	Status        string // OPEN or CLOSED
+	Outcome       string // a CaseOutcome when closed
+	OpenedAt      time.Time
+	ClosedAt      time.Time // zero while open
+	UpdatedAt     time.Time // the last stage move or the closing, as the store keeps it
+	Version       int
+	PlanCreatedAt time.Time // zero when the case has no plan
+	PlanCreatedBy string
+	Referrals     []Referral
+	Interventions []Intervention
+	Events        []CaseEvent
+}
+
+// Referral is one hand-over of a case from its managing actor, with its status history; the
+// first change is SENT. Key is unique within the case.
+type Referral struct {
+	Key      string
+	To       End
+	Need     string
+	OffRoute bool
+	History  []ReferralChange
+}
+
+// ReferralChange is a move of a referral: its new status, when, by whom, and the note (the
+// reason of a refusal, the outcome of a completion).
+type ReferralChange struct {
+	Status string
+	At     time.Time
+	By     string
+	Note   string
+}
+
+// Intervention is a need of a case's plan met by a service; Key is unique within the case.
+type Intervention struct {
+	Key       string
+	Need      string
+	Service   string
+	Status    string // an InterventionStatus
+	StartDate time.Time
+	EndDate   time.Time // zero when open-ended
+	AddedAt   time.Time
+	AddedBy   string
+}
+
+// CaseEvent is one entry of a case's log, as the store appends it: Stage is a stage code,
+// Referral a referral key, Actors and Services keys.
+type CaseEvent struct {
+	Key      string
+	At       time.Time
+	Kind     string // a TraceEventKind
+	By       string
+	Summary  string
+	Stage    string
+	Referral string
+	Status   string
+	Note     string
+	Actors   []string
+	Services []string
 }

@@ -1,0 +1,70 @@
+package graph_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"snodo/internal/gen"
+	"snodo/internal/testenv"
+	"snodo/relay"
+)
+
+// BenchmarkResearch times the research queries on the generated region with its case history
+// (SNODO_BENCH_CASES cases, 100,000 by default, ten referrals each): referral flows of the
+// region over one year, one province's quarterly indicators, the pathways taken through a
+// model, and the betweenness of the region's actor network.
+//
+// Run it with: go test -p 1 -run '^$' -bench BenchmarkResearch -benchtime 3x -timeout 60m ./graph/
+func BenchmarkResearch(b *testing.B) {
+	e := testenv.Open(b)
+	ctx := context.Background()
+	history := gen.Big
+	if s := os.Getenv("SNODO_BENCH_CASES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("SNODO_BENCH_CASES=%q: want a number of cases", s)
+		}
+		history.Cases, history.Referrals = n, n*10
+	}
+	start := time.Now()
+	if _, err := load(ctx, e.Store, history.Region.Import()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := load(ctx, e.Store, history.Pathways()); err != nil {
+		b.Fatal(err)
+	}
+	for im := range history.Chunks() {
+		if _, err := load(ctx, e.Store, im); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("loaded %d cases and %d referrals in %s", history.Cases, history.Referrals, time.Since(start).Round(time.Second))
+	region := relay.GlobalID("Zone", gen.RegionKey())
+	queries := []struct{ name, query string }{
+		{"flows of the region over a year", `query($z: ID!) { referralFlows(input: {zoneId: $z, from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z"}) {
+			from to sent { value } acceptanceRate medianDaysToAccept } }`},
+		{"flows rolled up to actor kinds", `query($z: ID!) { referralFlows(input: {zoneId: $z, byActorKind: true}) { from to sent { value } } }`},
+		{"quarterly indicators of a province", `query($p: ID!) { indicators(zoneId: $p, quarter: "2026-Q2") { casesOpened { value } casesInCharge { value }
+			referrals { key count { value } } acceptanceRate medianDaysToTakingCharge overdueCases { value } } }`},
+		{"pathways taken through the COMMIT model", `query($m: ID!) { pathwaysTaken(input: {modelId: $m}) { cases { value }
+			stageSequences { steps cases { value } } stages { stage { code } reached { value } medianDwellDays dropOuts { value } } } }`},
+		{"betweenness of the region's actor network", `query($z: ID!) { networkAnalysis(input: {zoneId: $z}) { actorCount ties
+			centrality(first: 10) { actor { name } betweenness } components { size } } }`},
+	}
+	vars := map[string]any{"z": region, "p": relay.GlobalID("Zone", "g-prov-0"), "m": relay.GlobalID("PathwayModel", "g-model-commit")}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				r := e.DoWithToken(b, testenv.Token(testenv.Admin), q.query, vars)
+				if len(r.Errors) > 0 {
+					b.Fatalf("%+v", r.Errors)
+				}
+				b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms/query")
+			}
+		})
+	}
+}
