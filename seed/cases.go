@@ -214,11 +214,11 @@ func (w *world) covers(e End, zone string) bool {
 	return false
 }
 
-// onRoute is the store's test: a designed route leads to the end from the managing actor or
-// from one of its services.
+// onRoute is the store's test: a designed route leads from the managing actor or one of its
+// services to the end, or to the actor that provides it.
 func (w *world) onRoute(managing string, to End) bool {
 	for _, r := range w.routes {
-		if r.To == to && w.from(r, managing) {
+		if w.from(r, managing) && (r.To == to || r.To.Kind == EndActor && to.Kind == EndService && w.services[to.Key].Provider == r.To.Key) {
 			return true
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"snodo/internal/testenv"
 	"snodo/model"
 	"snodo/relay"
@@ -150,10 +152,12 @@ func checkCases(t *testing.T, n seed.Network, cases []seed.Case) {
 	for _, s := range n.Services {
 		services[s.Key] = s
 	}
+	// As the store's Refer: a route from the managing actor or its services to the recipient or
+	// to the recipient's provider.
 	onRoute := func(managing string, to seed.End) bool {
 		for _, r := range n.Routes {
-			if r.To == to && (r.From == seed.End{Kind: seed.EndActor, Key: managing} ||
-				r.From.Kind == seed.EndService && services[r.From.Key].Provider == managing) {
+			from := r.From == seed.End{Kind: seed.EndActor, Key: managing} || r.From.Kind == seed.EndService && services[r.From.Key].Provider == managing
+			if from && (r.To == to || r.To.Kind == seed.EndActor && to.Kind == seed.EndService && services[to.Key].Provider == r.To.Key) {
 				return true
 			}
 		}
@@ -340,6 +344,18 @@ func TestDemoCasesAnswer(t *testing.T) {
 	if created["Case"] != c["cases"] || created["Referral"] != c["referrals"] || created["CaseEvent"] != c["events"] ||
 		created["Route"] != len(n.Routes) || created["Stage"] != 21 || created["ABOUT"] == 0 {
 		t.Errorf("created %v", created)
+	}
+
+	// Each referral is off route exactly when the store's Refer would have marked it so.
+	res, err := neo4j.ExecuteQuery(ctx, e.Driver, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t)
+		WITH r, EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(:Route)-[:TO]->(y)
+		                 WHERE y = t OR (y)-[:PROVIDES]->(t) } AS onRoute
+		RETURN count(*), count(CASE WHEN r.offRoute = onRoute THEN 1 END)`, nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := res.Records[0].Values; v[0] != int64(c["referrals"]) || v[1] != int64(0) {
+		t.Errorf("%v referrals, %v of them off route when a designed route leads to them or on route when none does", v[0], v[1])
 	}
 
 	// Overdue: the SIL cases open for more than two years at the reference day are overdue now.

@@ -453,10 +453,17 @@ func (w *world) addCase(im *bulk, i, n int) {
 	path := stages[model]
 	reach := 1 + rnd.IntN(len(path))
 	moved := 1
+	// On route, as the store's Refer has it: a route end of the managing actor, or a service
+	// of an actor that is one.
 	routeEnds := w.targets[managing]
 	onRoute := map[string]bool{}
 	for _, r := range routeEnds {
 		onRoute[r.to] = true
+		if !r.toService {
+			for _, s := range w.svc.provides[r.to] {
+				onRoute[s] = true
+			}
+		}
 	}
 	for j := 1; j <= n; j++ {
 		// Stage moves spread among the referrals.
@@ -564,10 +571,12 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// services are a region's active services: all of them, and by the need area they meet.
+// services are a region's active services: all of them, and by the need area they meet; and
+// every service by the actor that provides it.
 type services struct {
-	active []svcNeed
-	byArea map[string][]svcNeed
+	active   []svcNeed
+	byArea   map[string][]svcNeed
+	provides map[string][]string
 }
 
 type svcNeed struct{ key, need string }
@@ -597,7 +606,10 @@ func (r Region) services() *services {
 			areaOf[NarrowNeedKey(area, i)] = area
 		}
 	}
-	s := &services{byArea: map[string][]svcNeed{}}
+	s := &services{byArea: map[string][]svcNeed{}, provides: map[string][]string{}}
+	for _, l := range im.Links[store.LinkProvides] {
+		s.provides[l.From] = append(s.provides[l.From], l.To)
+	}
 	seen := map[string]bool{}
 	for _, l := range im.Links[store.LinkServiceNeed] {
 		if !active[l.From] {
