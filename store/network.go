@@ -11,7 +11,9 @@ import (
 )
 
 // networkCypher projects the network of actors in one query: the actors in scope, and the ties
-// between two of them in the layers asked, each as [a, b, layer].
+// from them in the layers asked, each as [a, b, layer]. Ties to actors out of scope are left
+// out in Go (analysis.Analyse), where a set lookup is cheap; in Cypher, "b IN actors" scans the
+// list for every tie.
 const networkCypher = `
 MATCH (a:Actor)
 WHERE $zone IS NULL OR EXISTS { MATCH (a)-[:OPERATES_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
@@ -19,17 +21,17 @@ WITH collect(a) AS actors
 CALL (actors) {
   UNWIND actors AS a
   MATCH (a)-[:MEMBER_OF]->(p:Partnership {status: 'ACTIVE'})<-[:MEMBER_OF]-(b:Actor)
-  WHERE 'PARTNERSHIPS' IN $layers AND a.id < b.id AND b IN actors
+  WHERE 'PARTNERSHIPS' IN $layers AND a.id < b.id
   RETURN DISTINCT [a.id, b.id, 'PARTNERSHIPS'] AS tie
   UNION
   UNWIND actors AS a
   MATCH (a)-[:PROVIDES*0..1]->(from)<-[:FROM]-(:Route)-[:TO]->(to)<-[:PROVIDES*0..1]-(b:Actor)
-  WHERE 'ROUTES' IN $layers AND b IN actors AND a <> b
+  WHERE 'ROUTES' IN $layers AND a <> b
   RETURN DISTINCT [a.id, b.id, 'ROUTES'] AS tie
   UNION
   UNWIND actors AS a
   MATCH (a)<-[:REFERRED_FROM]-(:Referral)-[:REFERRED_TO]->(to)<-[:PROVIDES*0..1]-(b:Actor)
-  WHERE 'REFERRALS' IN $layers AND b IN actors AND a <> b
+  WHERE 'REFERRALS' IN $layers AND a <> b
   RETURN DISTINCT [a.id, b.id, 'REFERRALS'] AS tie
 }
 RETURN [x IN actors | x.id] AS actors, collect(tie) AS ties`
