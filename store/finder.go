@@ -264,9 +264,11 @@ func (s *Store) UpdatePlaces(ctx context.Context, in model.UpdatePlacesInput) (*
 	})
 }
 
-func deref(n *int) int {
-	if n == nil {
-		return 0
+// deref is the value p points to, or the zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return *n
+	return *p
 }

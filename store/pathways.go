@@ -233,7 +233,7 @@ func (s *Store) CreateRoute(ctx context.Context, in model.CreateRouteInput) (*mo
 			CALL (r) { MATCH (p:Partnership {id: $partnership}) CREATE (r)-[:GOVERNED_BY]->(p) }`,
 			map[string]any{
 				"id": key, "from": from, "to": to, "fromId": in.FromID, "toId": in.ToID, "needs": needs,
-				"stage": deref0(stage), "stageId": stageGID, "partnership": deref0(partnership), "partnershipId": partnershipGID,
+				"stage": deref(stage), "stageId": stageGID, "partnership": deref(partnership), "partnershipId": partnershipGID,
 				"instrument": emptyToNil(in.Instrument), "now": s.now(),
 			})
 		if err != nil {
@@ -241,13 +241,6 @@ func (s *Store) CreateRoute(ctx context.Context, in model.CreateRouteInput) (*mo
 		}
 		return getOne(ctx, tx, "Route", key, decodeRoute)
 	})
-}
-
-func deref0(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func optGlobal(label string, key *string) any {
