@@ -3,17 +3,16 @@ package analysis
 import (
 	"math"
 	"sort"
-	"time"
 )
 
-// Referral is one referral as flow analysis reads it.
-type Referral struct {
-	From, To    string // the ends of the flow: actor keys, or kinds when rolled up
-	Status      string
-	SentAt      time.Time
-	AcceptedAt  *time.Time
-	CompletedAt *time.Time
-	OffRoute    bool
+// Tally is what the store counts of the referrals between two ends.
+type Tally struct {
+	From, To                                   string // actor keys, or kinds when rolled up
+	Sent, Accepted, Refused, Completed, Failed int
+	OffRoute                                   int
+	// Days from sending to acceptance, of the referrals accepted (whatever came after), and to
+	// completion, of those completed.
+	DaysToAccept, DaysToComplete []float64
 }
 
 // Flow is the referrals between two ends, with their figures.
@@ -28,62 +27,16 @@ type Flow struct {
 	MedianDaysToComplete, P90DaysToComplete float64
 }
 
-// Flows groups referrals by their two ends, most sent first, then by ends.
-func Flows(refs []Referral) []Flow {
-	type acc struct {
-		f                  Flow
-		toAccept, toFinish []float64
+// Flow measures the tally: its acceptance rate and the percentiles of its times.
+func (t Tally) Flow() Flow {
+	f := Flow{From: t.From, To: t.To, Sent: t.Sent, Accepted: t.Accepted, Refused: t.Refused, Completed: t.Completed,
+		Failed: t.Failed, OffRoute: t.OffRoute, AcceptanceRate: math.NaN()}
+	if answered := t.Accepted + t.Refused; answered > 0 {
+		f.AcceptanceRate = float64(t.Accepted) / float64(answered)
 	}
-	by := map[[2]string]*acc{}
-	for _, r := range refs {
-		k := [2]string{r.From, r.To}
-		a := by[k]
-		if a == nil {
-			a = &acc{f: Flow{From: r.From, To: r.To}}
-			by[k] = a
-		}
-		a.f.Sent++
-		if r.OffRoute {
-			a.f.OffRoute++
-		}
-		// A referral that was accepted counts as accepted whatever came after.
-		if r.AcceptedAt != nil {
-			a.f.Accepted++
-			a.toAccept = append(a.toAccept, r.AcceptedAt.Sub(r.SentAt).Hours()/24)
-		}
-		switch r.Status {
-		case "REFUSED":
-			a.f.Refused++
-		case "COMPLETED":
-			a.f.Completed++
-			if r.CompletedAt != nil {
-				a.toFinish = append(a.toFinish, r.CompletedAt.Sub(r.SentAt).Hours()/24)
-			}
-		case "FAILED":
-			a.f.Failed++
-		}
-	}
-	out := make([]Flow, 0, len(by))
-	for _, a := range by {
-		f := a.f
-		f.AcceptanceRate = math.NaN()
-		if answered := f.Accepted + f.Refused; answered > 0 {
-			f.AcceptanceRate = float64(f.Accepted) / float64(answered)
-		}
-		f.MedianDaysToAccept, f.P90DaysToAccept = Percentile(a.toAccept, 50), Percentile(a.toAccept, 90)
-		f.MedianDaysToComplete, f.P90DaysToComplete = Percentile(a.toFinish, 50), Percentile(a.toFinish, 90)
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Sent != out[j].Sent {
-			return out[i].Sent > out[j].Sent
-		}
-		if out[i].From != out[j].From {
-			return out[i].From < out[j].From
-		}
-		return out[i].To < out[j].To
-	})
-	return out
+	f.MedianDaysToAccept, f.P90DaysToAccept = Percentile(t.DaysToAccept, 50), Percentile(t.DaysToAccept, 90)
+	f.MedianDaysToComplete, f.P90DaysToComplete = Percentile(t.DaysToComplete, 50), Percentile(t.DaysToComplete, 90)
+	return f
 }
 
 // Percentile is the p-th percentile of the values by linear interpolation between the closest

@@ -3,7 +3,6 @@ package analysis
 import (
 	"math"
 	"testing"
-	"time"
 )
 
 func TestPercentile(t *testing.T) {
@@ -23,30 +22,19 @@ func TestPercentile(t *testing.T) {
 	}
 }
 
-func TestFlows(t *testing.T) {
-	day := func(d int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
-	at := func(d int) *time.Time { t := day(d); return &t }
-	refs := []Referral{
-		// A to B: 4 referrals; accepted after 2, 4 and 6 days, one refused; one completed after 10.
-		{From: "A", To: "B", Status: "COMPLETED", SentAt: day(0), AcceptedAt: at(2), CompletedAt: at(10)},
-		{From: "A", To: "B", Status: "IN_PROGRESS", SentAt: day(0), AcceptedAt: at(4)},
-		{From: "A", To: "B", Status: "FAILED", SentAt: day(1), AcceptedAt: at(7), OffRoute: true},
-		{From: "A", To: "B", Status: "REFUSED", SentAt: day(1)},
-		// A to C: one still sent.
-		{From: "A", To: "C", Status: "SENT", SentAt: day(3)},
-	}
-	flows := Flows(refs)
-	if len(flows) != 2 || flows[0].To != "B" {
-		t.Fatalf("flows: %+v", flows)
-	}
-	f := flows[0]
+func TestTallyFlow(t *testing.T) {
+	// A to B: 4 referrals; accepted after 2, 4 and 6 days, one refused; one completed after 10.
+	f := Tally{From: "A", To: "B", Sent: 4, Accepted: 3, Refused: 1, Completed: 1, Failed: 1, OffRoute: 1,
+		DaysToAccept: []float64{6, 2, 4}, DaysToComplete: []float64{10}}.Flow()
 	if f.Sent != 4 || f.Accepted != 3 || f.Refused != 1 || f.Completed != 1 || f.Failed != 1 || f.OffRoute != 1 {
 		t.Errorf("counts: %+v", f)
 	}
 	if f.AcceptanceRate != 0.75 || f.MedianDaysToAccept != 4 || math.Abs(f.P90DaysToAccept-5.6) > 1e-9 || f.MedianDaysToComplete != 10 {
 		t.Errorf("figures: rate %v median %v p90 %v complete %v", f.AcceptanceRate, f.MedianDaysToAccept, f.P90DaysToAccept, f.MedianDaysToComplete)
 	}
-	if !math.IsNaN(flows[1].AcceptanceRate) || !math.IsNaN(flows[1].MedianDaysToAccept) {
-		t.Errorf("a flow with no answer has no rate: %+v", flows[1])
+	// A to C: one still sent, never answered.
+	g := Tally{From: "A", To: "C", Sent: 1}.Flow()
+	if !math.IsNaN(g.AcceptanceRate) || !math.IsNaN(g.MedianDaysToAccept) {
+		t.Errorf("a flow with no answer has no rate: %+v", g)
 	}
 }

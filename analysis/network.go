@@ -1,12 +1,12 @@
 // Package analysis computes on projections of the graph that the store fetches: the network of
-// actors (who works with whom), with gonum's graph algorithms.
+// actors (who works with whom) as a gonum graph, with gonum's components and a parallel
+// betweenness on slices (see betweenness), and the flows and pathways of cases.
 package analysis
 
 import (
 	"sort"
 
 	"gonum.org/v1/gonum/graph"
-	"gonum.org/v1/gonum/graph/network"
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
 )
@@ -33,6 +33,10 @@ type Network struct {
 	Components [][]string   // largest first; each by key
 	Isolated   []string     // actors tied to no other, by key
 	Ties       int          // distinct pairs of actors tied
+	// BetweennessSources is how many actors the betweenness was measured from: every actor
+	// with a tie when BetweennessExact, a sample otherwise (see betweenness).
+	BetweennessSources int
+	BetweennessExact   bool
 }
 
 // Analyse builds the undirected network of the actors and the links (ties in several layers
@@ -55,11 +59,11 @@ func Analyse(actors []string, links []Link) Network {
 	}
 	var n Network
 	n.Ties = g.Edges().Len()
-	// gonum counts the shortest paths of an undirected graph from both ends: halve it.
-	bc := network.Betweenness(g)
+	bc, sources, exact := betweenness(g, actors, BetweennessBudget)
+	n.BetweennessSources, n.BetweennessExact = sources, exact
 	for i, a := range actors {
 		deg := g.From(int64(i)).Len()
-		n.Actors = append(n.Actors, Centrality{Actor: a, Degree: deg, Betweenness: bc[int64(i)] / 2})
+		n.Actors = append(n.Actors, Centrality{Actor: a, Degree: deg, Betweenness: bc[i]})
 		if deg == 0 {
 			n.Isolated = append(n.Isolated, a)
 		}

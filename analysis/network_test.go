@@ -6,8 +6,8 @@ import (
 )
 
 func TestAnalyseKnownNetworks(t *testing.T) {
-	// A star: the centre bridges every pair of the 4 leaves, C(4,2) = 6; a path a-b-c hangs off
-	// it through d, so d bridges a and b to the star; e stands alone.
+	// A star: the centre bridges every pair of the 4 leaves, C(4,2) = 6; a separate path a-b-c,
+	// where b bridges a and c; lone stands alone.
 	actors := []string{"centre", "l1", "l2", "l3", "l4", "a", "b", "c", "lone"}
 	links := []Link{
 		{"centre", "l1", "PARTNERSHIPS"}, {"centre", "l2", "ROUTES"}, {"centre", "l3", "REFERRALS"}, {"centre", "l4", "ROUTES"},

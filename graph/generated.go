@@ -335,6 +335,8 @@ type ComplexityRoot struct {
 
 	NetworkAnalysis struct {
 		ActorCount           func(childComplexity int) int
+		BetweennessExact     func(childComplexity int) int
+		BetweennessSources   func(childComplexity int) int
 		Centrality           func(childComplexity int, first *int) int
 		Components           func(childComplexity int) int
 		ExpiringPartnerships func(childComplexity int) int
@@ -462,18 +464,20 @@ type ComplexityRoot struct {
 	}
 
 	Referral struct {
-		Case     func(childComplexity int) int
-		From     func(childComplexity int) int
-		GlobalID func(childComplexity int) int
-		History  func(childComplexity int) int
-		Need     func(childComplexity int) int
-		OffRoute func(childComplexity int) int
-		Outcome  func(childComplexity int) int
-		Reason   func(childComplexity int) int
-		SentAt   func(childComplexity int) int
-		Status   func(childComplexity int) int
-		To       func(childComplexity int) int
-		Version  func(childComplexity int) int
+		AcceptedAt  func(childComplexity int) int
+		Case        func(childComplexity int) int
+		CompletedAt func(childComplexity int) int
+		From        func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
+		History     func(childComplexity int) int
+		Need        func(childComplexity int) int
+		OffRoute    func(childComplexity int) int
+		Outcome     func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		SentAt      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		To          func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	ReferralChange struct {
@@ -2142,6 +2146,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkAnalysis.ActorCount(childComplexity), true
+	case "NetworkAnalysis.betweennessExact":
+		if e.ComplexityRoot.NetworkAnalysis.BetweennessExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.BetweennessExact(childComplexity), true
+	case "NetworkAnalysis.betweennessSources":
+		if e.ComplexityRoot.NetworkAnalysis.BetweennessSources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.BetweennessSources(childComplexity), true
 	case "NetworkAnalysis.centrality":
 		if e.ComplexityRoot.NetworkAnalysis.Centrality == nil {
 			break
@@ -2765,12 +2781,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Zones(childComplexity, args["filter"].(*model.ZoneFilter), args["orderBy"].(*model.ZoneOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Referral.acceptedAt":
+		if e.ComplexityRoot.Referral.AcceptedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.AcceptedAt(childComplexity), true
 	case "Referral.case":
 		if e.ComplexityRoot.Referral.Case == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Referral.Case(childComplexity), true
+	case "Referral.completedAt":
+		if e.ComplexityRoot.Referral.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.CompletedAt(childComplexity), true
 	case "Referral.from":
 		if e.ComplexityRoot.Referral.From == nil {
 			break
@@ -4394,6 +4422,10 @@ type Referral implements Node {
   status: ReferralStatus!
   "When it was sent."
   sentAt: DateTime!
+  "When it was first accepted: the recipient took the person in charge. Null until then."
+  acceptedAt: DateTime
+  "When it was completed. Null until then."
+  completedAt: DateTime
   "Why it was refused, when it was."
   reason: String
   "How it ended, when it was completed."
@@ -4962,6 +4994,8 @@ input FlowsInput {
   modelId: ID
   "Roll the flows up from actors to actor kinds."
   byActorKind: Boolean = false
+  "How many flows to return, most referrals first: 1 to 1000."
+  first: Int = 100
 }
 
 "The referrals from one end to another, and how they went."
@@ -4997,7 +5031,7 @@ type ReferralFlow {
 }
 
 extend type Query {
-  "The flows of referrals between actors (or actor kinds), most sent first: weighted edges with acceptance and timing."
+  "The flows of referrals between actors (or actor kinds), most sent first (the first 100 unless asked otherwise): weighted edges with acceptance and timing."
   referralFlows("What to measure." input: FlowsInput!): [ReferralFlow!]! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
@@ -5198,6 +5232,10 @@ type NetworkAnalysis {
   actorCount: Int!
   "How many pairs of actors are tied."
   ties: Int!
+  "Whether betweenness was measured from every actor with a tie. On a network too large to measure exactly in seconds it is estimated from an even sample of them, scaled up: the strongest bridges come first all the same."
+  betweennessExact: Boolean!
+  "How many actors betweenness was measured from: all those with a tie when exact, the sample otherwise."
+  betweennessSources: Int!
   "The actors, the strongest bridges first."
   centrality(
     "How many to return (at most 100)."
@@ -6819,6 +6857,10 @@ func (ec *executionContext) childFields_NetworkAnalysis(ctx context.Context, fie
 		return ec.fieldContext_NetworkAnalysis_actorCount(ctx, field)
 	case "ties":
 		return ec.fieldContext_NetworkAnalysis_ties(ctx, field)
+	case "betweennessExact":
+		return ec.fieldContext_NetworkAnalysis_betweennessExact(ctx, field)
+	case "betweennessSources":
+		return ec.fieldContext_NetworkAnalysis_betweennessSources(ctx, field)
 	case "centrality":
 		return ec.fieldContext_NetworkAnalysis_centrality(ctx, field)
 	case "components":
@@ -7029,6 +7071,10 @@ func (ec *executionContext) childFields_Referral(ctx context.Context, field grap
 		return ec.fieldContext_Referral_status(ctx, field)
 	case "sentAt":
 		return ec.fieldContext_Referral_sentAt(ctx, field)
+	case "acceptedAt":
+		return ec.fieldContext_Referral_acceptedAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_Referral_completedAt(ctx, field)
 	case "reason":
 		return ec.fieldContext_Referral_reason(ctx, field)
 	case "outcome":
@@ -14830,6 +14876,52 @@ func (ec *executionContext) fieldContext_NetworkAnalysis_ties(_ context.Context,
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _NetworkAnalysis_betweennessExact(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_betweennessExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BetweennessExact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_betweennessExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkAnalysis_betweennessSources(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_betweennessSources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BetweennessSources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_betweennessSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _NetworkAnalysis_centrality(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17824,6 +17916,52 @@ func (ec *executionContext) _Referral_sentAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Referral_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Referral_acceptedAt(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_acceptedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_acceptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Referral_completedAt(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
@@ -24005,8 +24143,11 @@ func (ec *executionContext) unmarshalInputFlowsInput(ctx context.Context, obj an
 	if _, present := asMap["byActorKind"]; !present {
 		asMap["byActorKind"] = false
 	}
+	if _, present := asMap["first"]; !present {
+		asMap["first"] = 100
+	}
 
-	fieldsInOrder := [...]string{"zoneId", "from", "to", "needId", "modelId", "byActorKind"}
+	fieldsInOrder := [...]string{"zoneId", "from", "to", "needId", "modelId", "byActorKind", "first"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24055,6 +24196,13 @@ func (ec *executionContext) unmarshalInputFlowsInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.ByActorKind = data
+		case "first":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("first"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.First = data
 		}
 	}
 	return it, nil
@@ -28992,6 +29140,16 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "betweennessExact":
+			out.Values[i] = ec._NetworkAnalysis_betweennessExact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "betweennessSources":
+			out.Values[i] = ec._NetworkAnalysis_betweennessSources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "centrality":
 			field := field
 
@@ -30867,6 +31025,16 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 		case "sentAt":
 			out.Values[i] = ec._Referral_sentAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptedAt":
+			out.Values[i] = ec._Referral_acceptedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completedAt":
+			out.Values[i] = ec._Referral_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reason":

@@ -24,7 +24,7 @@ func TestNetworkAnalysis(t *testing.T) {
 	for _, r := range [][2]string{{"B", "C"}, {"C", "D"}} {
 		mutate(t, e, "createRoute", "CreateRouteInput", map[string]any{"fromId": ids[r[0]], "toId": ids[r[1]]}, "route { id }")
 	}
-	q := `query($in: NetworkInput!) { networkAnalysis(input: $in) { actorCount ties
+	q := `query($in: NetworkInput!) { networkAnalysis(input: $in) { actorCount ties betweennessExact betweennessSources
 		centrality(first: 5) { actor { name } degree betweenness } components { size actors { name } } isolated { name }
 		expiringPartnerships { title } } }`
 	researcher := auth.Viewer{Subject: "res", Role: auth.Researcher}
@@ -36,6 +36,9 @@ func TestNetworkAnalysis(t *testing.T) {
 	// The chain A-B-C-D: B and C each bridge two pairs; E stands alone.
 	if testenv.Get(n, "actorCount") != float64(5) || testenv.Get(n, "ties") != float64(3) {
 		t.Errorf("size: %v", n)
+	}
+	if testenv.Get(n, "betweennessExact") != true || testenv.Get(n, "betweennessSources") != float64(4) {
+		t.Errorf("a small network is measured exactly, from its 4 tied actors: %v", n)
 	}
 	top := testenv.Get(n, "centrality").([]any)
 	bridges := map[any]bool{testenv.Get(top[0], "actor", "name"): true, testenv.Get(top[1], "actor", "name"): true}

@@ -45,16 +45,20 @@ func (c *Case) OverdueAt(now time.Time) bool {
 
 // Referral is one hand-over of a case.
 type Referral struct {
-	ID       string
-	CaseID   string
-	FromID   string // the key of the sending actor
-	ToID     string // the global ID of the receiving service or actor
-	NeedID   string
-	Status   ReferralStatus
-	SentAt   time.Time
-	Reason   *string
-	Outcome  *string
-	OffRoute bool
+	ID     string
+	CaseID string
+	FromID string // the key of the sending actor
+	ToID   string // the global ID of the receiving service or actor
+	NeedID string
+	Status ReferralStatus
+	SentAt time.Time
+	// AcceptedAt and CompletedAt are when it first became ACCEPTED and COMPLETED; the research
+	// queries read them rather than the case events.
+	AcceptedAt  *time.Time
+	CompletedAt *time.Time
+	Reason      *string
+	Outcome     *string
+	OffRoute    bool
 	Meta
 }
 

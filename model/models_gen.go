@@ -376,6 +376,8 @@ type FlowsInput struct {
 	ModelID *string `json:"modelId,omitempty"`
 	// Roll the flows up from actors to actor kinds.
 	ByActorKind *bool `json:"byActorKind,omitempty"`
+	// How many flows to return, most referrals first: 1 to 1000.
+	First *int `json:"first,omitempty"`
 }
 
 // The result of a change to an intervention.

@@ -8,6 +8,10 @@ type NetworkAnalysis struct {
 	Components           [][]string
 	Isolated             []string
 	ExpiringPartnerships []*Partnership
+	// BetweennessSources and BetweennessExact say what betweenness was measured from: every
+	// actor with a tie, or a sample on networks too large for that (analysis.BetweennessBudget).
+	BetweennessSources int
+	BetweennessExact   bool
 }
 
 // ActorCentralityRow is an actor's centrality, by key.

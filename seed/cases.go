@@ -1075,6 +1075,10 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 				case completed:
 					props["outcome"] = h.Note
 				}
+				// As MoveReferral: the first acceptance and completion are kept.
+				if at := strings.ToLower(h.Status) + "At"; (h.Status == accepted || h.Status == completed) && props[at] == nil {
+					props[at] = h.At
+				}
 			}
 			node("Referral", rk, props)
 			link(store.LinkCaseReferral, ck, rk, nil)

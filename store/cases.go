@@ -56,6 +56,7 @@ func decodeReferral(n neo4j.Node) *model.Referral {
 	return &model.Referral{
 		ID: p.str("id"), CaseID: p.str("caseId"), FromID: p.str("fromId"), ToID: p.str("toId"), NeedID: p.str("needId"),
 		Status: model.ReferralStatus(p.str("status")), SentAt: p.time("sentAt"), Reason: p.optStr("reason"),
+		AcceptedAt: p.optTime("acceptedAt"), CompletedAt: p.optTime("completedAt"),
 		Outcome: p.optStr("outcome"), OffRoute: off, Meta: p.meta(),
 	}
 }
@@ -450,6 +451,12 @@ func (s *Store) MoveReferral(ctx context.Context, in model.MoveReferralInput) (*
 			props["reason"] = *in.Note
 		case model.ReferralStatusCompleted:
 			props["outcome"] = *in.Note
+		}
+		if in.Status == model.ReferralStatusAccepted && r.AcceptedAt == nil {
+			props["acceptedAt"] = now
+		}
+		if in.Status == model.ReferralStatusCompleted && r.CompletedAt == nil {
+			props["completedAt"] = now
 		}
 		if _, err := run(ctx, tx, "MATCH (n:Referral {id: $id}) SET n += $props, "+touch, map[string]any{"id": key, "props": props, "now": now}); err != nil {
 			return nil, err

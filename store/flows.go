@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -11,18 +12,33 @@ import (
 	"snodo/relay"
 )
 
-// flowsCypher reads the referrals in scope with their ends and the times they were accepted
-// and completed, from the case events.
+// flowsCypher counts the referrals in scope by their two ends (the sending actor's key and
+// the recipient's global ID, or the kinds of both from $fromKinds and $toKinds), most sent
+// first, and returns the times to acceptance and completion of the flows kept, in seconds.
+// Both ends are read from the referral's own properties: expanding a million referrals to
+// their ends would triple the query's cost.
 const flowsCypher = `
-MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_FROM]->(a:Actor), (r)-[:REFERRED_TO]->(t)
+MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)
 WHERE ($zone IS NULL OR EXISTS { MATCH (c)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) })
   AND ($from IS NULL OR r.sentAt >= $from) AND ($to IS NULL OR r.sentAt < $to)
   AND ($model IS NULL OR c.modelId = $model)
   AND ($need IS NULL OR EXISTS { MATCH (r)-[:FOR]->(:Need)-[:BROADER]->*(:Need {id: $need}) })
-OPTIONAL MATCH (t)<-[:PROVIDES]-(owner:Actor)
-RETURN a.id, a.name, a.kind, t.id, labels(t)[0], t.name, coalesce(owner.kind, t.kind), r.status, r.sentAt, r.offRoute,
-       COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'ACCEPTED'}) RETURN e.at ORDER BY e.at LIMIT 1 }[0],
-       COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'COMPLETED'}) RETURN e.at ORDER BY e.at LIMIT 1 }[0]`
+WITH r, CASE WHEN $byKind THEN coalesce($fromKinds[r.fromId], '') ELSE r.fromId END AS f,
+        CASE WHEN $byKind THEN coalesce($toKinds[r.toId], '') ELSE r.toId END AS t
+WITH f, t, count(*) AS sent, count(r.acceptedAt) AS accepted,
+     count(CASE r.status WHEN 'REFUSED' THEN 1 END) AS refused, count(CASE r.status WHEN 'COMPLETED' THEN 1 END) AS completed,
+     count(CASE r.status WHEN 'FAILED' THEN 1 END) AS failed, count(CASE WHEN r.offRoute THEN 1 END) AS offRoute, collect(r) AS refs
+ORDER BY sent DESC, f, t LIMIT $first
+RETURN f, t, sent, accepted, refused, completed, failed, offRoute,
+       [x IN refs WHERE x.acceptedAt IS NOT NULL | duration.inSeconds(x.sentAt, x.acceptedAt).seconds],
+       [x IN refs WHERE x.status = 'COMPLETED' AND x.completedAt IS NOT NULL | duration.inSeconds(x.sentAt, x.completedAt).seconds]`
+
+// flowKindsCypher reads the kind of every actor by key, and of every recipient by global ID
+// (a service's is its provider's), for rolling flows up.
+const flowKindsCypher = `
+MATCH (a:Actor) RETURN a.id AS key, 'Actor' AS label, a.kind AS kind
+UNION ALL
+MATCH (a:Actor)-[:PROVIDES]->(s:Service) RETURN s.id AS key, 'Service' AS label, a.kind AS kind`
 
 // FlowEnd names an end of a flow: its label, and its global ID when not rolled up.
 type FlowEnd struct {
@@ -30,7 +46,8 @@ type FlowEnd struct {
 	ID   string
 }
 
-// ReferralFlows measures the flows of referrals between actors, or actor kinds.
+// ReferralFlows measures the flows of referrals between actors, or actor kinds: the first
+// ones (100 by default) by referrals sent.
 func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analysis.Flow, map[string]FlowEnd, error) {
 	var c model.Check
 	q := query{params: map[string]any{}}
@@ -46,18 +63,41 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 		q.mustExist("PathwayModel", k, "input.modelId")
 		params["model"] = k
 	}
+	first := 100
+	if in.First != nil {
+		first = *in.First
+	}
+	if first < 1 || first > MaxFlows {
+		c.Add(model.UserErrorCodeInvalid, fmt.Sprintf("a number of flows from 1 to %d", MaxFlows), "input", "first")
+	}
 	if err := filterErr(c); err != nil {
 		return nil, nil, err
 	}
 	byKind := in.ByActorKind != nil && *in.ByActorKind
+	params["byKind"], params["first"] = byKind, first
 	type result struct {
-		refs []analysis.Referral
-		ends map[string]FlowEnd
+		flows []analysis.Flow
+		ends  map[string]FlowEnd
 	}
 	r, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
 		if err := q.check(ctx, tx); err != nil {
 			return result{}, err
 		}
+		fromKinds, toKinds := map[string]any{}, map[string]any{}
+		if byKind {
+			records, err := run(ctx, tx, flowKindsCypher, nil)
+			if err != nil {
+				return result{}, err
+			}
+			for _, rec := range records {
+				key, label, kind := rec.Values[0].(string), rec.Values[1].(string), str0(rec.Values[2])
+				if label == "Actor" {
+					fromKinds[key] = kind
+				}
+				toKinds[relay.GlobalID(label, key)] = kind
+			}
+		}
+		params["fromKinds"], params["toKinds"] = fromKinds, toKinds
 		records, err := run(ctx, tx, flowsCypher, params)
 		if err != nil {
 			return result{}, err
@@ -65,29 +105,64 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 		out := result{ends: map[string]FlowEnd{}}
 		for _, rec := range records {
 			v := rec.Values
-			from, to := v[0].(string), v[3].(string)
-			fromEnd := FlowEnd{Name: v[1].(string), ID: relay.GlobalID("Actor", from)}
-			toEnd := FlowEnd{Name: str0(v[5]), ID: relay.GlobalID(v[4].(string), to)}
-			if byKind {
-				from, to = str0(v[2]), str0(v[6])
-				fromEnd, toEnd = FlowEnd{Name: from}, FlowEnd{Name: to}
-			}
-			out.ends[from], out.ends[to] = fromEnd, toEnd
-			ref := analysis.Referral{From: from, To: to, Status: v[7].(string), SentAt: v[8].(time.Time), OffRoute: v[9] == true}
-			if t, ok := v[10].(time.Time); ok {
-				ref.AcceptedAt = &t
-			}
-			if t, ok := v[11].(time.Time); ok {
-				ref.CompletedAt = &t
-			}
-			out.refs = append(out.refs, ref)
+			t := analysis.Tally{From: v[0].(string), To: v[1].(string), Sent: int(v[2].(int64)), Accepted: int(v[3].(int64)),
+				Refused: int(v[4].(int64)), Completed: int(v[5].(int64)), Failed: int(v[6].(int64)), OffRoute: int(v[7].(int64)),
+				DaysToAccept: days(v[8]), DaysToComplete: days(v[9])}
+			out.flows = append(out.flows, t.Flow())
 		}
-		return out, nil
+		if byKind {
+			for _, f := range out.flows {
+				out.ends[f.From], out.ends[f.To] = FlowEnd{Name: f.From}, FlowEnd{Name: f.To}
+			}
+			return out, nil
+		}
+		out.ends, err = flowEnds(ctx, tx, out.flows)
+		return out, err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return analysis.Flows(r.refs), r.ends, nil
+	return r.flows, r.ends, nil
+}
+
+// MaxFlows is the most flows one request returns.
+const MaxFlows = 1000
+
+// flowEnds names the ends of the flows between actors: senders by key, recipients by global ID.
+func flowEnds(ctx context.Context, tx neo4j.ManagedTransaction, flows []analysis.Flow) (map[string]FlowEnd, error) {
+	keys := map[string][]string{}
+	for _, f := range flows {
+		keys["Actor"] = append(keys["Actor"], f.From)
+		if label, key, err := relay.ParseGlobalID(f.To); err == nil {
+			keys[label] = append(keys[label], key)
+		}
+	}
+	records, err := run(ctx, tx, `MATCH (a:Actor) WHERE a.id IN $actors RETURN 'Actor' AS label, a.id AS key, a.name AS name
+		UNION ALL MATCH (s:Service) WHERE s.id IN $services RETURN 'Service' AS label, s.id AS key, s.name AS name`,
+		map[string]any{"actors": keys["Actor"], "services": keys["Service"]})
+	if err != nil {
+		return nil, err
+	}
+	ends := map[string]FlowEnd{}
+	for _, rec := range records {
+		label, key, name := rec.Values[0].(string), rec.Values[1].(string), str0(rec.Values[2])
+		id := relay.GlobalID(label, key)
+		ends[id] = FlowEnd{Name: name, ID: id}
+		if label == "Actor" {
+			ends[key] = FlowEnd{Name: name, ID: id}
+		}
+	}
+	return ends, nil
+}
+
+// days turns a list of seconds into days.
+func days(v any) []float64 {
+	list, _ := v.([]any)
+	out := make([]float64, len(list))
+	for i, s := range list {
+		out[i] = float64(s.(int64)) / 86400
+	}
+	return out
 }
 
 func str0(v any) string {

@@ -24,11 +24,11 @@ RETURN count(CASE WHEN c.openedAt >= $from AND c.openedAt < $to THEN 1 END),
        [o IN collect(CASE WHEN c.closedAt >= $from AND c.closedAt < $to THEN c.outcome END) WHERE o IS NOT NULL]`
 	indicatorReferrals = casesOfZone + `
 MATCH (c)-[:HAS_REFERRAL]->(r:Referral) WHERE r.sentAt >= $from AND r.sentAt < $to
-RETURN r.status, EXISTS { (r)<-[:ABOUT]-(:CaseEvent {status: 'ACCEPTED'}) }`
+RETURN r.status, r.acceptedAt IS NOT NULL`
 	indicatorTakingCharge = casesOfZone + `
 WHERE c.openedAt >= $from AND c.openedAt < $to
-MATCH (c)-[:HAS_REFERRAL]->(:Referral)<-[:ABOUT]-(e:CaseEvent {status: 'ACCEPTED'})
-WITH c, min(e.at) AS first
+MATCH (c)-[:HAS_REFERRAL]->(r:Referral) WHERE r.acceptedAt IS NOT NULL
+WITH c, min(r.acceptedAt) AS first
 RETURN duration.inSeconds(c.openedAt, first).seconds / 86400.0`
 	indicatorInterventions = casesOfZone + `
 MATCH (c)-[:HAS_INTERVENTION]->(i:Intervention)-[:DELIVERED_BY]->(:Service)-[:IN_CATEGORY]->(cat:ServiceCategory)

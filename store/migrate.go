@@ -54,8 +54,24 @@ var migrations = []string{
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
 
-// SchemaVersion is the version of the schema this build of Snodo needs.
-var SchemaVersion = len(migrations)
+// backfills fill in data that a schema version adds, for databases recorded at an older
+// version; each runs in batches, once, and is idempotent if interrupted.
+var backfills = []struct {
+	version int
+	stmt    string
+}{
+	// Referrals carry the time they were first accepted and completed, which the research
+	// queries read; before, only the case events held them.
+	{version: len(migrations) + 1, stmt: `MATCH (r:Referral)
+		CALL (r) {
+		  SET r.acceptedAt = coalesce(r.acceptedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'ACCEPTED'}) RETURN min(e.at) }[0]),
+		      r.completedAt = coalesce(r.completedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'COMPLETED'}) RETURN min(e.at) }[0])
+		} IN TRANSACTIONS OF 10000 ROWS`},
+}
+
+// SchemaVersion is the version of the schema this build of Snodo needs: its migrations and
+// backfills.
+var SchemaVersion = len(migrations) + len(backfills)
 
 // Migrate applies the migrations, waits for the indexes to come online and records the version.
 func (s *Store) Migrate(ctx context.Context) error {
@@ -70,7 +86,20 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := autoCommit(ctx, session, "CALL db.awaitIndexes(300)"); err != nil {
 		return fmt.Errorf("waiting for indexes: %w", err)
 	}
-	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
+	version, err := s.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range backfills {
+		// A database with no version yet is new (or was wiped): nothing to fill in.
+		if version == 0 || version >= b.version {
+			continue
+		}
+		if err := autoCommit(ctx, session, b.stmt); err != nil {
+			return fmt.Errorf("backfill to version %d: %w", b.version, err)
+		}
+	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
 		return run(ctx, tx, "MERGE (m:SnodoSchema {id: 'snodo'}) SET m.version = $v", map[string]any{"v": SchemaVersion})
 	})
 	return err
@@ -78,12 +107,18 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // Migrated reports whether the database holds the schema this build needs.
 func (s *Store) Migrated(ctx context.Context) (bool, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+	v, err := s.schemaVersion(ctx)
+	return v >= SchemaVersion, err
+}
+
+// schemaVersion is the version recorded in the database, 0 when none is.
+func (s *Store) schemaVersion(ctx context.Context) (int, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
 		records, err := run(ctx, tx, "OPTIONAL MATCH (m:SnodoSchema {id: 'snodo'}) RETURN coalesce(m.version, 0)", nil)
 		if err != nil {
-			return false, err
+			return 0, err
 		}
-		return records[0].Values[0].(int64) >= int64(SchemaVersion), nil
+		return int(records[0].Values[0].(int64)), nil
 	})
 }
 

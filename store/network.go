@@ -10,31 +10,44 @@ import (
 	"snodo/model"
 )
 
-// networkCypher projects the network of actors in one query: the actors in scope, and the ties
-// from them in the layers asked, each as [a, b, layer]. Ties to actors out of scope are left
-// out in Go (analysis.Analyse), where a set lookup is cheap; in Cypher, "b IN actors" scans the
-// list for every tie.
+// networkCypher projects the network of actors in one query: the keys of the actors in scope,
+// and in each layer asked, every actor tied to them with the positions (in that list) of the
+// actors it is tied to, as [layer, key, positions].
+//
+// It is shaped for a million referrals: senders travel as positions rather than keys, the
+// referrals are grouped by recipient before any is expanded to its provider, and the ties are
+// collected inside the subquery, since an outer aggregation grouped by the list of actors
+// would hash that list once per row. Ties to actors out of scope are left out in Go
+// (analysis.Analyse), where a set lookup is cheap.
 const networkCypher = `
 MATCH (a:Actor)
 WHERE $zone IS NULL OR EXISTS { MATCH (a)-[:OPERATES_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
-WITH collect(a) AS actors
+WITH collect(a) AS actors, collect(a.id) AS ids
 CALL (actors) {
-  UNWIND actors AS a
-  MATCH (a)-[:MEMBER_OF]->(p:Partnership {status: 'ACTIVE'})<-[:MEMBER_OF]-(b:Actor)
-  WHERE 'PARTNERSHIPS' IN $layers AND a.id < b.id
-  RETURN DISTINCT [a.id, b.id, 'PARTNERSHIPS'] AS tie
-  UNION
-  UNWIND actors AS a
+ CALL (actors) {
+  UNWIND range(0, size(actors) - 1) AS i
+  WITH i, actors[i] AS a
+  MATCH (a)-[:MEMBER_OF]->(:Partnership {status: 'ACTIVE'})<-[:MEMBER_OF]-(b:Actor)
+  WHERE 'PARTNERSHIPS' IN $layers AND a <> b
+  RETURN 'PARTNERSHIPS' AS layer, b.id AS b, collect(DISTINCT i) AS from
+  UNION ALL
+  UNWIND range(0, size(actors) - 1) AS i
+  WITH i, actors[i] AS a
   MATCH (a)-[:PROVIDES*0..1]->(from)<-[:FROM]-(:Route)-[:TO]->(to)<-[:PROVIDES*0..1]-(b:Actor)
   WHERE 'ROUTES' IN $layers AND a <> b
-  RETURN DISTINCT [a.id, b.id, 'ROUTES'] AS tie
-  UNION
-  UNWIND actors AS a
-  MATCH (a)<-[:REFERRED_FROM]-(:Referral)-[:REFERRED_TO]->(to)<-[:PROVIDES*0..1]-(b:Actor)
-  WHERE 'REFERRALS' IN $layers AND a <> b
-  RETURN DISTINCT [a.id, b.id, 'REFERRALS'] AS tie
+  RETURN 'ROUTES' AS layer, b.id AS b, collect(DISTINCT i) AS from
+  UNION ALL
+  UNWIND range(0, size(actors) - 1) AS i
+  WITH i, actors[i] AS a
+  MATCH (a)<-[:REFERRED_FROM]-(r:Referral)
+  WHERE 'REFERRALS' IN $layers
+  WITH r.toId AS to, collect(DISTINCT i) AS from, collect(r)[0] AS r
+  MATCH (r)-[:REFERRED_TO]->(t)<-[:PROVIDES*0..1]-(b:Actor)
+  RETURN 'REFERRALS' AS layer, b.id AS b, from
+ }
+ RETURN collect([layer, b, from]) AS ties
 }
-RETURN [x IN actors | x.id] AS actors, collect(tie) AS ties`
+RETURN ids, ties`
 
 // Network fetches the network of actors of a zone (all when zone is "") in the layers asked,
 // measures it, and reads its partnerships ending within the days given.
@@ -77,10 +90,14 @@ func (s *Store) Network(ctx context.Context, in model.NetworkInput) (*model.Netw
 		var links []analysis.Link
 		for _, t := range records[0].Values[1].([]any) {
 			tie := t.([]any)
-			links = append(links, analysis.Link{A: tie[0].(string), B: tie[1].(string), Layer: tie[2].(string)})
+			layer, b := tie[0].(string), tie[1].(string)
+			for _, i := range tie[2].([]any) {
+				links = append(links, analysis.Link{A: actors[i.(int64)], B: b, Layer: layer})
+			}
 		}
 		n := analysis.Analyse(actors, links)
-		out := &model.NetworkAnalysis{ActorCount: len(actors), Ties: n.Ties, Components: n.Components, Isolated: n.Isolated}
+		out := &model.NetworkAnalysis{ActorCount: len(actors), Ties: n.Ties, Components: n.Components, Isolated: n.Isolated,
+			BetweennessSources: n.BetweennessSources, BetweennessExact: n.BetweennessExact}
 		for _, a := range n.Actors {
 			out.Actors = append(out.Actors, model.ActorCentralityRow{ActorID: a.Actor, Degree: a.Degree, Betweenness: a.Betweenness})
 		}

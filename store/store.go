@@ -135,5 +135,14 @@ func Unavailable(err error) bool {
 	return errors.As(err, &conn)
 }
 
+// SetClock replaces the clock of writes, for tests that need known times; nil restores the
+// real one.
+func (s *Store) SetClock(now func() time.Time) {
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	s.now = now
+}
+
 // timeNow is the clock of the audit log.
 var timeNow = func() time.Time { return time.Now().UTC() }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -368,6 +369,9 @@ func (c *caseRun) refer(n int, to routeEdge, onRoute bool, need string, chain []
 		}
 		c.event("REFERRAL_CHANGED", "referral "+st, extra, k)
 		props["status"], props["updatedAt"] = st, c.at
+		if st == "ACCEPTED" || st == "COMPLETED" {
+			props[strings.ToLower(st)+"At"] = c.at
+		}
 	}
 	c.im.node("Referral", k, props)
 	c.im.link(store.LinkCaseReferral, c.key, k)

@@ -42,6 +42,17 @@ func Open(tb testing.TB) *Env {
 	return shared
 }
 
+// OpenAsIs returns the package's connection like Open, but leaves the data in place: for
+// benchmarks that reuse a large generated network loaded by an earlier run.
+func OpenAsIs(tb testing.TB) *Env {
+	tb.Helper()
+	once.Do(func() { shared, failed = connect() })
+	if failed != nil {
+		tb.Fatalf("tests need a Neo4j: run them with `make test`, which starts one: %v", failed)
+	}
+	return shared
+}
+
 func connect() (*Env, error) {
 	cfg, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, os.Getenv)
 	if err != nil {
