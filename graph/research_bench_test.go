@@ -19,7 +19,7 @@ import (
 // region over one year, one province's quarterly indicators, the pathways taken through a
 // model, and the betweenness of the region's actor network.
 //
-// Run it with: go test -p 1 -run '^$' -bench BenchmarkResearch -benchtime 3x -timeout 60m ./graph/
+// Run it with `make bench-research`.
 //
 // Loading the full history takes minutes. With SNODO_BENCH_REUSE=1 the benchmark keeps what an
 // earlier run loaded when it holds the same number of cases, so a query can be timed again

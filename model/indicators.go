@@ -92,8 +92,14 @@ func (in *Indicators) Rows() [][2]string {
 		rows = append(rows, [2]string{"interventions_" + k, count(in.InterventionsByCategory[k])})
 	}
 	rows = append(rows, [2]string{"shelter_places_free", strconv.Itoa(in.ShelterPlacesFree)},
-		[2]string{"shelter_capacity", strconv.Itoa(in.ShelterCapacity)},
-		[2]string{"overdue_cases", count(in.OverdueCases)},
+		[2]string{"shelter_capacity", strconv.Itoa(in.ShelterCapacity)})
+	// Emergency places over time: free and capacity at the end of each week of the quarter.
+	for _, p := range in.ShelterPlacesOverTime {
+		day := p.At.Format("2006-01-02")
+		rows = append(rows, [2]string{"shelter_places_free_" + day, strconv.Itoa(p.Free)},
+			[2]string{"shelter_capacity_" + day, strconv.Itoa(p.Capacity)})
+	}
+	rows = append(rows, [2]string{"overdue_cases", count(in.OverdueCases)},
 		[2]string{"needs_without_service", strconv.Itoa(len(in.NeedsWithoutService))})
 	return rows
 }

@@ -12,26 +12,40 @@ import (
 	"snodo/relay"
 )
 
-// flowsCypher counts the referrals in scope by their two ends (the sending actor's key and
-// the recipient's global ID, or the kinds of both from $fromKinds and $toKinds), most sent
-// first, and returns the times to acceptance and completion of the flows kept, in seconds.
-// Both ends are read from the referral's own properties: expanding a million referrals to
-// their ends would triple the query's cost.
-const flowsCypher = `
+// flowsScope binds r to each referral in scope.
+const flowsScope = `
 MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)
 WHERE ($zone IS NULL OR EXISTS { MATCH (c)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) })
   AND ($from IS NULL OR r.sentAt >= $from) AND ($to IS NULL OR r.sentAt < $to)
   AND ($model IS NULL OR c.modelId = $model)
-  AND ($need IS NULL OR EXISTS { MATCH (r)-[:FOR]->(:Need)-[:BROADER]->*(:Need {id: $need}) })
-WITH r, CASE WHEN $byKind THEN coalesce($fromKinds[r.fromId], '') ELSE r.fromId END AS f,
-        CASE WHEN $byKind THEN coalesce($toKinds[r.toId], '') ELSE r.toId END AS t
+  AND ($need IS NULL OR EXISTS { MATCH (r)-[:FOR]->(:Need)-[:BROADER]->*(:Need {id: $need}) })`
+
+// flowCounts counts the referrals of each flow: f and t are its ends.
+const flowCounts = `
 WITH f, t, count(*) AS sent, count(r.acceptedAt) AS accepted,
      count(CASE r.status WHEN 'REFUSED' THEN 1 END) AS refused, count(CASE r.status WHEN 'COMPLETED' THEN 1 END) AS completed,
-     count(CASE r.status WHEN 'FAILED' THEN 1 END) AS failed, count(CASE WHEN r.offRoute THEN 1 END) AS offRoute, collect(r) AS refs
+     count(CASE r.status WHEN 'FAILED' THEN 1 END) AS failed, count(CASE WHEN r.offRoute THEN 1 END) AS offRoute`
+
+// flowsByActor counts the referrals in scope by their two ends, the sending actor's key and
+// the recipient's global ID, most sent first, and returns the times to acceptance and
+// completion, in seconds, of the flows kept. The ends are read from the referral's own
+// properties: expanding a million referrals to their ends would triple the query's cost. The
+// referrals are collected as they are, and their times computed for the flows kept only.
+const flowsByActor = flowsScope + `
+WITH r, r.fromId AS f, r.toId AS t` + flowCounts + `, collect(r) AS refs
 ORDER BY sent DESC, f, t LIMIT $first
 RETURN f, t, sent, accepted, refused, completed, failed, offRoute,
-       [x IN refs WHERE x.acceptedAt IS NOT NULL | duration.inSeconds(x.sentAt, x.acceptedAt).seconds],
-       [x IN refs WHERE x.status = 'COMPLETED' AND x.completedAt IS NOT NULL | duration.inSeconds(x.sentAt, x.completedAt).seconds]`
+       [x IN refs WHERE x.acceptedAt IS NOT NULL | x.acceptedAt.epochSeconds - x.sentAt.epochSeconds],
+       [x IN refs WHERE x.status = 'COMPLETED' AND x.completedAt IS NOT NULL | x.completedAt.epochSeconds - x.sentAt.epochSeconds]`
+
+// flowsByKind counts them by the kinds of their ends, from $fromKinds and $toKinds. There are
+// few flows between kinds, each of many referrals, so the times are collected directly.
+const flowsByKind = flowsScope + `
+WITH r, coalesce($fromKinds[r.fromId], '') AS f, coalesce($toKinds[r.toId], '') AS t` + flowCounts + `,
+     collect(r.acceptedAt.epochSeconds - r.sentAt.epochSeconds) AS toAccept,
+     collect(CASE r.status WHEN 'COMPLETED' THEN r.completedAt.epochSeconds - r.sentAt.epochSeconds END) AS toComplete
+ORDER BY sent DESC, f, t LIMIT $first
+RETURN f, t, sent, accepted, refused, completed, failed, offRoute, toAccept, toComplete`
 
 // flowKindsCypher reads the kind of every actor by key, and of every recipient by global ID
 // (a service's is its provider's), for rolling flows up.
@@ -74,7 +88,7 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 		return nil, nil, err
 	}
 	byKind := in.ByActorKind != nil && *in.ByActorKind
-	params["byKind"], params["first"] = byKind, first
+	params["first"] = first
 	type result struct {
 		flows []analysis.Flow
 		ends  map[string]FlowEnd
@@ -83,8 +97,8 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 		if err := q.check(ctx, tx); err != nil {
 			return result{}, err
 		}
-		fromKinds, toKinds := map[string]any{}, map[string]any{}
 		if byKind {
+			fromKinds, toKinds := map[string]any{}, map[string]any{}
 			records, err := run(ctx, tx, flowKindsCypher, nil)
 			if err != nil {
 				return result{}, err
@@ -96,9 +110,13 @@ func (s *Store) ReferralFlows(ctx context.Context, in model.FlowsInput) ([]analy
 				}
 				toKinds[relay.GlobalID(label, key)] = kind
 			}
+			params["fromKinds"], params["toKinds"] = fromKinds, toKinds
 		}
-		params["fromKinds"], params["toKinds"] = fromKinds, toKinds
-		records, err := run(ctx, tx, flowsCypher, params)
+		cypher := flowsByActor
+		if byKind {
+			cypher = flowsByKind
+		}
+		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return result{}, err
 		}
