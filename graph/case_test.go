@@ -281,3 +281,24 @@ func TestReferralOnRouteThroughProvider(t *testing.T) {
 		t.Error("no route leads to the shelter's provider")
 	}
 }
+
+// A route designed for some needs covers referrals for them, broader or narrower, and no other.
+func TestReferralOnRouteForItsNeeds(t *testing.T) {
+	e := testenv.Open(t)
+	ids := caseWorld(t, e)
+	mutate(t, e, "createRoute", "CreateRouteInput", map[string]any{"fromId": ids["Reception centre"], "toId": ids["Job centre"],
+		"needIds": []string{ids["work"]}}, "route { id }")
+	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
+	c := testenv.Get(mustAs(t, e, manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
+		map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"], ids["housing"]}}), "openCase", "case", "id")
+	refer := func(need string) any {
+		return testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { offRoute } } }`,
+			map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids[need]}), "refer", "referral", "offRoute")
+	}
+	if refer("work.placement") != false || refer("work") != false {
+		t.Error("the route for work covers work and its narrower needs")
+	}
+	if refer("housing") != true {
+		t.Error("the route for work does not cover housing")
+	}
+}

@@ -17,7 +17,7 @@ func TestIndicatorRows(t *testing.T) {
 		AcceptanceRate: &rate, MedianDaysToTakingCharge: &days, InterventionsByCategory: map[string]int{"lavoro": 5},
 		ShelterPlacesFree: 4, ShelterCapacity: 10,
 		ShelterPlacesOverTime: []*PlacesPoint{{At: week, Free: 2, Capacity: 10}, {At: week.AddDate(0, 0, 7), Free: 4, Capacity: 10}},
-		OverdueCases: 1, NeedsWithoutService: []string{"a", "b"}, Threshold: 5}
+		OverdueCases:          1, NeedsWithoutService: []string{"a", "b"}, Threshold: 5}
 	want := [][2]string{
 		{"quarter", "2026-Q3"}, {"cases_opened", "12"}, {"cases_in_charge", "withheld"}, {"cases_closed", "0"},
 		{"cases_closed_DROPPED_OUT", "withheld"}, {"cases_closed_INCLUDED", "6"}, {"referrals_SENT", "9"},

@@ -214,15 +214,36 @@ func (w *world) covers(e End, zone string) bool {
 	return false
 }
 
-// onRoute is the store's test: a designed route leads from the managing actor or one of its
-// services to the end, or to the actor that provides it.
-func (w *world) onRoute(managing string, to End) bool {
+// onRoute is the store's test (store.OnRoute): a designed route leads from the managing actor
+// or one of its services to the end, or to the actor that provides it, for any need or for the
+// need, a broader or a narrower one.
+func (w *world) onRoute(managing string, to End, need string) bool {
 	for _, r := range w.routes {
-		if w.from(r, managing) && (r.To == to || r.To.Kind == EndActor && to.Kind == EndService && w.services[to.Key].Provider == r.To.Key) {
+		if w.from(r, managing) && (r.To == to || r.To.Kind == EndActor && to.Kind == EndService && w.services[to.Key].Provider == r.To.Key) &&
+			RouteServes(r, need, w.broader) {
 			return true
 		}
 	}
 	return false
+}
+
+// RouteServes reports whether the route serves the need: it is for any need, or for the need, a
+// broader or a narrower one; broader maps each need's code to its broader need's.
+func RouteServes(r Route, need string, broader map[string]string) bool {
+	within := func(a, b string) bool { // a is b or narrower
+		for x := a; x != ""; x = broader[x] {
+			if x == b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range r.Needs {
+		if within(need, k) || within(k, need) {
+			return true
+		}
+	}
+	return len(r.Needs) == 0
 }
 
 func (w *world) from(r Route, managing string) bool {
@@ -455,7 +476,7 @@ var (
 func (b *builder) refer(at time.Time, to End, need, area string) *plannedReferral {
 	p := b.profile(to)
 	op, cm := b.w.operator(to), b.c.CaseManager
-	r := &plannedReferral{Referral: Referral{To: to, Need: need, OffRoute: !b.w.onRoute(b.c.ManagingActor, to)}, area: area}
+	r := &plannedReferral{Referral: Referral{To: to, Need: need, OffRoute: !b.w.onRoute(b.c.ManagingActor, to, need)}, area: area}
 	r.History = []ReferralChange{{Status: sent, At: at, By: cm}}
 	t := at
 	step := func(status string, days [2]float64, by, note string) {

@@ -14,6 +14,7 @@ import (
 	"snodo/model"
 	"snodo/relay"
 	"snodo/seed"
+	"snodo/store"
 )
 
 // The three models hold the stages of the source documents, and the designed routes link
@@ -153,11 +154,12 @@ func checkCases(t *testing.T, n seed.Network, cases []seed.Case) {
 		services[s.Key] = s
 	}
 	// As the store's Refer: a route from the managing actor or its services to the recipient or
-	// to the recipient's provider.
-	onRoute := func(managing string, to seed.End) bool {
+	// to the recipient's provider, for the need.
+	onRoute := func(managing string, to seed.End, need string) bool {
 		for _, r := range n.Routes {
 			from := r.From == seed.End{Kind: seed.EndActor, Key: managing} || r.From.Kind == seed.EndService && services[r.From.Key].Provider == managing
-			if from && (r.To == to || r.To.Kind == seed.EndActor && to.Kind == seed.EndService && services[to.Key].Provider == r.To.Key) {
+			if from && (r.To == to || r.To.Kind == seed.EndActor && to.Kind == seed.EndService && services[to.Key].Provider == r.To.Key) &&
+				seed.RouteServes(r, need, broader) {
 				return true
 			}
 		}
@@ -266,7 +268,7 @@ func checkCases(t *testing.T, n seed.Network, cases []seed.Case) {
 			if !slices.ContainsFunc(c.Needs, func(area string) bool { return under(r.Need, area) }) {
 				fail("referral %s for %s, not a need of the case %v", r.Key, r.Need, c.Needs)
 			}
-			if r.OffRoute == onRoute(c.ManagingActor, r.To) {
+			if r.OffRoute == onRoute(c.ManagingActor, r.To, r.Need) {
 				fail("referral %s to %v off route %v", r.Key, r.To, r.OffRoute)
 			}
 			if r.To.Kind == seed.EndService && services[r.To.Key].Status != "" {
@@ -347,9 +349,8 @@ func TestDemoCasesAnswer(t *testing.T) {
 	}
 
 	// Each referral is off route exactly when the store's Refer would have marked it so.
-	res, err := neo4j.ExecuteQuery(ctx, e.Driver, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t)
-		WITH r, EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(:Route)-[:TO]->(y)
-		                 WHERE y = t OR (y)-[:PROVIDES]->(t) } AS onRoute
+	res, err := neo4j.ExecuteQuery(ctx, e.Driver, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x:Need)
+		WITH r, `+store.OnRoute+` AS onRoute
 		RETURN count(*), count(CASE WHEN r.offRoute = onRoute THEN 1 END)`, nil, neo4j.EagerResultTransformer)
 	if err != nil {
 		t.Fatal(err)

@@ -358,9 +358,19 @@ func (s *Store) CloseCase(ctx context.Context, in model.CloseCaseInput) (*model.
 	})
 }
 
+// OnRoute is the Cypher predicate that a designed route serves a referral of the case c to t
+// for the need x: a route from c's managing actor or one of its services to t or to t's
+// provider, for any need or for x, a broader or a narrower one (as referralRoutes reads them).
+// The seed and the generated histories follow it, and their tests check them against it.
+const OnRoute = `EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(route:Route)-[:TO]->(y)
+  WHERE (y = t OR (y)-[:PROVIDES]->(t))
+    AND (size(coalesce(route.needIds, [])) = 0 OR any(k IN route.needIds WHERE
+         EXISTS { (x)-[:BROADER]->*(:Need {id: k}) } OR EXISTS { (x)<-[:BROADER]-*(:Need {id: k}) })) }`
+
 // Refer refers a case to a service or an actor for one of its needs. A referral that no
 // designed route leads to, from the case's managing actor or its services to the recipient or
-// the recipient's provider, is marked off route.
+// the recipient's provider, for any need or for the referral's need, a broader or a narrower
+// one (as referralRoutes reads routes), is marked off route.
 func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral, error) {
 	var c model.Check
 	key := keyOf(&c, "Case", in.CaseID, "input", "caseId")
@@ -380,8 +390,7 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 		}
 		records, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (t:`+toLabel+` {id: $to}), (x:Need {id: $need})
 			RETURN coalesce(t.status, 'ACTIVE'), EXISTS { MATCH (c)-[:HAS_NEED]->(:Need)<-[:BROADER]-*(x) },
-			  EXISTS { MATCH (:Actor {id: c.managingActorId})-[:PROVIDES*0..1]->()<-[:FROM]-(:Route)-[:TO]->(y)
-			           WHERE y = t OR (y)-[:PROVIDES]->(t) }`,
+			  `+OnRoute,
 			map[string]any{"case": key, "to": to, "need": need})
 		if err != nil {
 			return nil, err

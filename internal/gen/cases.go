@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,6 +78,7 @@ func stageKey(model, code string) string { return model + "/" + code }
 type routeEdge struct {
 	from, to  string
 	toService bool
+	need      string // the broad need the route is for; "" for any
 }
 
 // routes are the designed routes, the same for the same History.
@@ -101,7 +103,20 @@ func (h History) routes() []routeEdge {
 			}
 		}
 	}
+	// Half the routes are for one need area, the others for any need.
+	nrnd := rand.New(rand.NewPCG(h.Seed, 0x6e65656473))
+	for i := range out {
+		if nrnd.IntN(2) == 0 {
+			out[i].need = NeedKey(pick(nrnd, Needs))
+		}
+	}
 	return out
+}
+
+// servesNeed reports whether a route serves a referral for the need, a narrow one, as
+// store.OnRoute has it: the route is for any need, or for the need's area.
+func (r routeEdge) servesNeed(need string) bool {
+	return r.need == "" || r.need == need || strings.HasPrefix(need, r.need+".")
 }
 
 // RoutePair is a start and an end of the route graph, actors, with many designed paths of at
@@ -163,10 +178,9 @@ func (h History) Pathways() store.Import {
 		st := stageKey(modelKeys[0], pick(rnd, commit.Stages).Code)
 		props := map[string]any{"fromId": relay.GlobalID("Actor", r.from), "instrument": pick(rnd, instruments), "needIds": []string{},
 			"stageId": relay.GlobalID("Stage", st)}
-		if rnd.IntN(2) == 0 {
-			need := NeedKey(pick(rnd, Needs))
-			props["needIds"] = []string{need}
-			im.link(store.LinkRouteNeed, k, need)
+		if r.need != "" {
+			props["needIds"] = []string{r.need}
+			im.link(store.LinkRouteNeed, k, r.need)
 		}
 		im.link(store.LinkRouteFromActor, k, r.from)
 		if r.toService {
@@ -242,6 +256,17 @@ func (h History) world() *world {
 		w.targets[r.from] = append(w.targets[r.from], r)
 	}
 	return w
+}
+
+// onRoute is the store's test (store.OnRoute): a route of the managing actor leads to the end,
+// or to the actor that provides it, and serves the need.
+func (w *world) onRoute(managing, end, need string) bool {
+	for _, r := range w.targets[managing] {
+		if (r.to == end || !r.toService && slices.Contains(w.svc.provides[r.to], end)) && r.servesNeed(need) {
+			return true
+		}
+	}
+	return false
 }
 
 // bulk is a store.Import under construction.
@@ -457,18 +482,7 @@ func (w *world) addCase(im *bulk, i, n int) {
 	path := stages[model]
 	reach := 1 + rnd.IntN(len(path))
 	moved := 1
-	// On route, as the store's Refer has it: a route end of the managing actor, or a service
-	// of an actor that is one.
 	routeEnds := w.targets[managing]
-	onRoute := map[string]bool{}
-	for _, r := range routeEnds {
-		onRoute[r.to] = true
-		if !r.toService {
-			for _, s := range w.svc.provides[r.to] {
-				onRoute[s] = true
-			}
-		}
-	}
 	for j := 1; j <= n; j++ {
 		// Stage moves spread among the referrals.
 		for moved < reach && rnd.IntN(n+1) < reach {
@@ -496,7 +510,7 @@ func (w *world) addCase(im *bulk, i, n int) {
 			}
 			x -= cand.weight
 		}
-		c.refer(j, to, onRoute[to.to], need, f.chain)
+		c.refer(j, to, w.onRoute(managing, to.to, need), need, f.chain)
 	}
 	for moved < reach {
 		c.move(path[moved])
@@ -550,7 +564,8 @@ func (w *world) addTraceCase(im *bulk) {
 		if j < len(path) {
 			c.move(path[j])
 		}
-		c.refer(j, ends[j%len(ends)], true, NarrowNeedKey("work", 1+j%3), chain)
+		to, need := ends[j%len(ends)], NarrowNeedKey("work", 1+j%3)
+		c.refer(j, to, w.onRoute(managing, to.to, need), need, chain)
 	}
 	w.intervention(c, 1, "work", rnd)
 	c.finish(code, true, "INCLUDED", openedAt, "MEDIUM")

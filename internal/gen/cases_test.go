@@ -1,0 +1,45 @@
+package gen_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/internal/gen"
+	"snodo/internal/testenv"
+	"snodo/store"
+)
+
+// TestHistoryFollowsTheRouteRule loads a small generated history and checks every referral's
+// off-route flag against the store's own rule, store.OnRoute, and that both kinds occur.
+func TestHistoryFollowsTheRouteRule(t *testing.T) {
+	e := testenv.Open(t)
+	ctx := context.Background()
+	h := gen.History{Region: gen.Region{Provinces: 2, Districts: 3, Municipalities: 20, Actors: 300, Services: 900, Seed: 7},
+		Cases: 300, Referrals: 1500, Layers: 3, Width: 20, Fanout: 3, Seed: 7}
+	imports := []store.Import{h.Region.Import(), h.Pathways()}
+	for im := range h.Chunks() {
+		imports = append(imports, im)
+	}
+	for _, im := range imports {
+		if _, err := e.Store.Import(ctx, im); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := neo4j.ExecuteQuery(ctx, e.Driver, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x:Need)
+		WITH r, `+store.OnRoute+` AS onRoute
+		RETURN count(*), count(CASE WHEN r.offRoute = onRoute THEN 1 END), count(CASE WHEN r.offRoute THEN 1 END)`,
+		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(e.Config.Neo4jDatabase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.Records[0].Values
+	all, wrong, off := v[0].(int64), v[1].(int64), v[2].(int64)
+	if all < 1500 || wrong != 0 {
+		t.Errorf("%d referrals, %d of them flagged against the route rule", all, wrong)
+	}
+	if off == 0 || off == all {
+		t.Errorf("%d of %d referrals off route: want both kinds", off, all)
+	}
+}
