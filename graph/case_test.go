@@ -110,8 +110,13 @@ func TestCaseThroughTheCOMMITModel(t *testing.T) {
 	moveRef(shelterOperator, toShelter, "RECEIVED", "", 1)
 	moveRef(shelterOperator, toShelter, "REFUSED", "nessun posto per nuclei con minori", 2)
 	toDesk, _ := refer("Job desk", "work.placement")
-	as(manager, "addIntervention", "AddInterventionInput", map[string]any{"caseId": caseID, "needId": ids["work.placement"], "serviceId": ids["Job desk"],
+	added := as(manager, "addIntervention", "AddInterventionInput", map[string]any{"caseId": caseID, "needId": ids["work.placement"], "serviceId": ids["Job desk"],
 		"startDate": "2026-01-10", "endDate": "2026-06-30"}, "intervention { id status }")
+	intervention := testenv.Get(added, "intervention", "id")
+	if code, field := caseUserError(t, e, manager, "moveIntervention", "MoveInterventionInput", map[string]any{"interventionId": intervention, "status": "DONE"}); code != "INVALID" || field != "input.status" {
+		t.Errorf("a planned intervention is not done before it starts: %s %s", code, field)
+	}
+	as(manager, "moveIntervention", "MoveInterventionInput", map[string]any{"interventionId": intervention, "status": "ACTIVE"}, "intervention { status }")
 	move("2d")
 	move("2c") // 2d may go back to 2c
 	move("2d")
@@ -119,6 +124,9 @@ func TestCaseThroughTheCOMMITModel(t *testing.T) {
 		moveRef(jobOperator, toDesk, st, "", i+1)
 	}
 	moveRef(jobOperator, toDesk, "COMPLETED", "tirocinio avviato", 4)
+	if done := as(manager, "moveIntervention", "MoveInterventionInput", map[string]any{"interventionId": intervention, "status": "DONE"}, "intervention { status }"); testenv.Get(done, "intervention", "status") != "DONE" {
+		t.Errorf("the intervention is done: %v", done)
+	}
 	move("3")
 	closed := as(manager, "closeCase", "CloseCaseInput", map[string]any{"caseId": caseID, "version": version, "outcome": "INCLUDED"}, "case { status outcome closedAt }")
 	if testenv.Get(closed, "case", "status") != "CLOSED" || testenv.Get(closed, "case", "outcome") != "INCLUDED" {
@@ -140,7 +148,8 @@ func TestCaseThroughTheCOMMITModel(t *testing.T) {
 		}
 	}
 	want := "OPENED REFERRAL_SENT REFERRAL_CHANGED REFERRAL_CHANGED STAGE_MOVED STAGE_MOVED REFERRAL_SENT REFERRAL_CHANGED REFERRAL_CHANGED " +
-		"REFERRAL_SENT INTERVENTION_ADDED STAGE_MOVED STAGE_MOVED STAGE_MOVED REFERRAL_CHANGED REFERRAL_CHANGED REFERRAL_CHANGED REFERRAL_CHANGED STAGE_MOVED CLOSED"
+		"REFERRAL_SENT INTERVENTION_ADDED INTERVENTION_CHANGED STAGE_MOVED STAGE_MOVED STAGE_MOVED REFERRAL_CHANGED REFERRAL_CHANGED REFERRAL_CHANGED REFERRAL_CHANGED " +
+		"INTERVENTION_CHANGED STAGE_MOVED CLOSED"
 	if got := strings.Join(kinds, " "); got != want {
 		t.Errorf("trace:\n got %s\nwant %s", got, want)
 	}

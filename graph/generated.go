@@ -4520,6 +4520,8 @@ enum TraceEventKind {
   REFERRAL_CHANGED
   "An intervention was added to the plan."
   INTERVENTION_ADDED
+  "An intervention changed status."
+  INTERVENTION_CHANGED
   "The case was closed."
   CLOSED
 }

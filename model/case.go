@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"time"
 
 	"snodo/relay"
@@ -136,6 +137,17 @@ var referralMoves = map[ReferralStatus][]ReferralStatus{
 	ReferralStatusReceived:   {ReferralStatusAccepted, ReferralStatusRefused, ReferralStatusCancelled},
 	ReferralStatusAccepted:   {ReferralStatusInProgress, ReferralStatusCancelled},
 	ReferralStatusInProgress: {ReferralStatusCompleted, ReferralStatusFailed, ReferralStatusCancelled},
+}
+
+var interventionMoves = map[InterventionStatus][]InterventionStatus{
+	InterventionStatusPlanned: {InterventionStatusActive, InterventionStatusStopped},
+	InterventionStatusActive:  {InterventionStatusDone, InterventionStatusStopped},
+}
+
+// CanMoveIntervention reports whether an intervention may go from one status to another: a
+// planned one starts or is dropped, an active one ends or stops, and an ended one stays so.
+func CanMoveIntervention(from, to InterventionStatus) bool {
+	return slices.Contains(interventionMoves[from], to)
 }
 
 // CanMoveReferral reports whether the lifecycle allows a referral to go from one status to another.

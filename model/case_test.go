@@ -23,6 +23,20 @@ func TestCanMoveReferral(t *testing.T) {
 	}
 }
 
+func TestCanMoveIntervention(t *testing.T) {
+	allowed := map[[2]InterventionStatus]bool{
+		{InterventionStatusPlanned, InterventionStatusActive}: true, {InterventionStatusPlanned, InterventionStatusStopped}: true,
+		{InterventionStatusActive, InterventionStatusDone}: true, {InterventionStatusActive, InterventionStatusStopped}: true,
+	}
+	for _, from := range AllInterventionStatus {
+		for _, to := range AllInterventionStatus {
+			if got := CanMoveIntervention(from, to); got != allowed[[2]InterventionStatus{from, to}] {
+				t.Errorf("%s -> %s: %v", from, to, got)
+			}
+		}
+	}
+}
+
 func TestCanMoveStage(t *testing.T) {
 	s1 := &Stage{Code: "2c", Position: 4}
 	s2 := &Stage{Code: "2d", Position: 5, AllowedBack: []string{"2c"}}

@@ -2408,6 +2408,8 @@ const (
 	TraceEventKindReferralChanged TraceEventKind = "REFERRAL_CHANGED"
 	// An intervention was added to the plan.
 	TraceEventKindInterventionAdded TraceEventKind = "INTERVENTION_ADDED"
+	// An intervention changed status.
+	TraceEventKindInterventionChanged TraceEventKind = "INTERVENTION_CHANGED"
 	// The case was closed.
 	TraceEventKindClosed TraceEventKind = "CLOSED"
 )
@@ -2418,12 +2420,13 @@ var AllTraceEventKind = []TraceEventKind{
 	TraceEventKindReferralSent,
 	TraceEventKindReferralChanged,
 	TraceEventKindInterventionAdded,
+	TraceEventKindInterventionChanged,
 	TraceEventKindClosed,
 }
 
 func (e TraceEventKind) IsValid() bool {
 	switch e {
-	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindClosed:
+	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindInterventionChanged, TraceEventKindClosed:
 		return true
 	}
 	return false

@@ -544,7 +544,20 @@ func (s *Store) MoveIntervention(ctx context.Context, in model.MoveInterventionI
 		if _, err := openCase(ctx, tx, i.CaseID, -1, "input", "interventionId"); err != nil {
 			return nil, err
 		}
+		// Lock, then read the status again: a move that raced this one is seen.
+		records, err := run(ctx, tx, "MATCH (n:Intervention {id: $id}) SET n.status = n.status RETURN n.status", map[string]any{"id": key})
+		if err != nil {
+			return nil, err
+		}
+		from := model.InterventionStatus(records[0].Values[0].(string))
+		if !model.CanMoveIntervention(from, in.Status) {
+			return nil, model.InputError(model.UserErrorCodeInvalid, fmt.Sprintf("a %s intervention cannot become %s", from, in.Status), "input", "status")
+		}
 		if _, err := run(ctx, tx, "MATCH (n:Intervention {id: $id}) SET n.status = $status", map[string]any{"id": key, "status": string(in.Status)}); err != nil {
+			return nil, err
+		}
+		if err := s.appendEvent(ctx, tx, i.CaseID, s.now(), event{kind: model.TraceEventKindInterventionChanged, serviceIDs: []string{i.ServiceID},
+			summary: fmt.Sprintf("intervention %s", in.Status)}); err != nil {
 			return nil, err
 		}
 		return getOne(ctx, tx, "Intervention", key, decodeIntervention)
