@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"snodo/internal/gen"
 	"snodo/internal/testenv"
 	"snodo/relay"
@@ -35,7 +33,7 @@ func BenchmarkResearch(b *testing.B) {
 		history.Cases, history.Referrals = n, n*10
 	}
 	e := testenv.OpenAsIs(b)
-	if os.Getenv("SNODO_BENCH_REUSE") == "" || countCases(ctx, b, e) != history.Cases+1 { // +1: the trace case
+	if os.Getenv("SNODO_BENCH_REUSE") == "" || e.Query(b, "MATCH (c:Case) RETURN count(c)", nil)[0].Values[0] != int64(history.Cases+1) { // +1: the trace case
 		e.Wipe(b)
 		start := time.Now()
 		if _, err := load(ctx, e.Store, history.Region.Import()); err != nil {
@@ -77,13 +75,4 @@ func BenchmarkResearch(b *testing.B) {
 			}
 		})
 	}
-}
-
-func countCases(ctx context.Context, b *testing.B, e *testenv.Env) int {
-	res, err := neo4j.ExecuteQuery(ctx, e.Driver, "MATCH (c:Case) RETURN count(c)", nil,
-		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(e.Config.Neo4jDatabase))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return int(res.Records[0].Values[0].(int64))
 }

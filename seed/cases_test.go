@@ -8,13 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"snodo/internal/testenv"
 	"snodo/model"
 	"snodo/relay"
 	"snodo/seed"
-	"snodo/store"
 )
 
 // The three models hold the stages of the source documents, and the designed routes link
@@ -349,14 +346,8 @@ func TestDemoCasesAnswer(t *testing.T) {
 	}
 
 	// Each referral is off route exactly when the store's Refer would have marked it so.
-	res, err := neo4j.ExecuteQuery(ctx, e.Driver, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x:Need)
-		WITH r, `+store.OnRoute+` AS onRoute
-		RETURN count(*), count(CASE WHEN r.offRoute = onRoute THEN 1 END)`, nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v := res.Records[0].Values; v[0] != int64(c["referrals"]) || v[1] != int64(0) {
-		t.Errorf("%v referrals, %v of them off route when a designed route leads to them or on route when none does", v[0], v[1])
+	if all, _, wrong := e.RouteRule(t); all != c["referrals"] || wrong != 0 {
+		t.Errorf("%v referrals, %v of them off route when a designed route leads to them or on route when none does", all, wrong)
 	}
 
 	// Overdue: the SIL cases open for more than two years at the reference day are overdue now.

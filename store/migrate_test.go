@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"snodo/internal/testenv"
 	"snodo/store"
 )
@@ -16,25 +14,17 @@ import (
 func TestMigrateBackfillsReferralTimes(t *testing.T) {
 	e := testenv.Open(t)
 	ctx := context.Background()
-	exec := func(q string, params map[string]any) []*neo4j.Record {
-		t.Helper()
-		res, err := neo4j.ExecuteQuery(ctx, e.Driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(e.Config.Neo4jDatabase))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Records
-	}
 	sent := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
-	exec(`CREATE (r:Referral {id: 'r1', status: 'COMPLETED', sentAt: $sent}), (open:Referral {id: 'r2', status: 'SENT', sentAt: $sent})
+	e.Query(t, `CREATE (r:Referral {id: 'r1', status: 'COMPLETED', sentAt: $sent}), (open:Referral {id: 'r2', status: 'SENT', sentAt: $sent})
 		WITH r
 		UNWIND [['RECEIVED', 1], ['ACCEPTED', 3], ['IN_PROGRESS', 4], ['COMPLETED', 9]] AS ev
 		CREATE (:CaseEvent {id: ev[0], status: ev[0], at: $sent + duration({days: ev[1]})})-[:ABOUT]->(r)`, map[string]any{"sent": sent})
-	exec("MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 1})
+	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 1})
 
 	if err := e.Store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rec := exec("MATCH (r:Referral) RETURN r.id, r.acceptedAt, r.completedAt ORDER BY r.id", nil)
+	rec := e.Query(t, "MATCH (r:Referral) RETURN r.id, r.acceptedAt, r.completedAt ORDER BY r.id", nil)
 	if got := rec[0].Values; got[1] != sent.AddDate(0, 0, 3) || got[2] != sent.AddDate(0, 0, 9) {
 		t.Errorf("r1: accepted and completed %v, want days 3 and 9", got)
 	}

@@ -25,7 +25,7 @@ type Store struct {
 
 // New returns a store over the driver's database ("" for the server's default database).
 func New(driver neo4j.DriverWithContext, database string) *Store {
-	return &Store{driver: driver, database: database, now: func() time.Time { return time.Now().UTC() }}
+	return &Store{driver: driver, database: database, now: timeNow}
 }
 
 // Connect opens a driver to uri and waits up to wait for the server to answer.
@@ -139,7 +139,7 @@ func Unavailable(err error) bool {
 // real one.
 func (s *Store) SetClock(now func() time.Time) {
 	if now == nil {
-		now = func() time.Time { return time.Now().UTC() }
+		now = timeNow
 	}
 	s.now = now
 }

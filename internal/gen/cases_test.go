@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"snodo/internal/gen"
 	"snodo/internal/testenv"
 	"snodo/store"
@@ -27,15 +25,7 @@ func TestHistoryFollowsTheRouteRule(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := neo4j.ExecuteQuery(ctx, e.Driver, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x:Need)
-		WITH r, `+store.OnRoute+` AS onRoute
-		RETURN count(*), count(CASE WHEN r.offRoute = onRoute THEN 1 END), count(CASE WHEN r.offRoute THEN 1 END)`,
-		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(e.Config.Neo4jDatabase))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := res.Records[0].Values
-	all, wrong, off := v[0].(int64), v[1].(int64), v[2].(int64)
+	all, off, wrong := e.RouteRule(t)
 	if all < 1500 || wrong != 0 {
 		t.Errorf("%d referrals, %d of them flagged against the route rule", all, wrong)
 	}

@@ -34,12 +34,9 @@ var (
 // one at a time (go test -p 1), so they never share the database at once.
 func Open(tb testing.TB) *Env {
 	tb.Helper()
-	once.Do(func() { shared, failed = connect() })
-	if failed != nil {
-		tb.Fatalf("tests need a Neo4j: run them with `make test`, which starts one: %v", failed)
-	}
-	shared.Wipe(tb)
-	return shared
+	e := OpenAsIs(tb)
+	e.Wipe(tb)
+	return e
 }
 
 // OpenAsIs returns the package's connection like Open, but leaves the data in place: for
@@ -91,4 +88,27 @@ func (e *Env) Wipe(tb testing.TB) {
 			tb.Fatal(err)
 		}
 	}
+}
+
+// Query runs Cypher straight on the database, for tests that set up or check what the API
+// does not show.
+func (e *Env) Query(tb testing.TB, cypher string, params map[string]any) []*neo4j.Record {
+	tb.Helper()
+	res, err := neo4j.ExecuteQuery(context.Background(), e.Driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(e.Config.Neo4jDatabase))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Records
+}
+
+// RouteRule checks the referrals in the database against the store's route rule
+// (store.OnRoute): how many there are, how many are flagged off route, and how many of the
+// flags disagree with the rule. Loaded data (the seed, generated histories) must agree.
+func (e *Env) RouteRule(tb testing.TB) (referrals, off, mismatched int) {
+	tb.Helper()
+	v := e.Query(tb, `MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x:Need)
+		WITH r, `+store.OnRoute+` AS onRoute
+		RETURN count(*), count(CASE WHEN r.offRoute THEN 1 END), count(CASE WHEN r.offRoute = onRoute THEN 1 END)`, nil)[0].Values
+	return int(v[0].(int64)), int(v[1].(int64)), int(v[2].(int64))
 }
