@@ -14,6 +14,7 @@ import (
 
 	"snodo/auth"
 	"snodo/config"
+	"snodo/disclosure"
 	"snodo/seed"
 	"snodo/server"
 	"snodo/store"
@@ -88,8 +89,13 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		return nil
 	case "seed":
 		return loadDemo(ctx, st, log)
-	case "report":
-		return rep.write(ctx, st, cfg.PrivacyThreshold)
+	}
+	pub, err := disclosure.New(cfg.Disclosure, st.Now, st)
+	if err != nil {
+		return err
+	}
+	if cmd == "report" {
+		return rep.write(ctx, st, pub)
 	}
 	if cfg.SeedIfEmpty {
 		empty, err := st.Empty(ctx)
@@ -109,7 +115,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	h := server.New(st, server.Options{
 		Verifier:             verifier,
 		StaleAfter:           cfg.StaleAfter,
-		PrivacyThreshold:     cfg.PrivacyThreshold,
+		Disclosure:           pub,
 		CORSOrigins:          cfg.CORSOrigins,
 		Logger:               log,
 		MaxDepth:             server.Limit(cfg.MaxDepth),

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 
+	"snodo/auth"
+	"snodo/disclosure"
 	"snodo/model"
 	"snodo/relay"
 	"snodo/store"
@@ -16,23 +18,42 @@ import (
 
 // reportFlags are the flags of `snodo report`.
 type reportFlags struct {
-	zone, quarter, format, out string
+	zone, period, format, out string
+	// exact asks for exact figures: only the data controller produces them, for a funder, and
+	// the report is recorded in the audit log under by.
+	exact bool
+	by    string
 }
 
 func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.zone, "zone", "", "the zone: its ISTAT code (e.g. 09 for Toscana) or its global ID")
-	fs.StringVar(&r.quarter, "quarter", "", "the quarter, written YYYY-Qn, e.g. 2026-Q3")
+	fs.StringVar(&r.period, "period", "", "the period, which must have ended: a quarter (2026-Q3), a year (2025) or a month (2026-07)")
+	fs.StringVar(&r.period, "quarter", "", "the same as -period")
 	fs.StringVar(&r.format, "format", "csv", "csv or json")
 	fs.StringVar(&r.out, "out", "", "the file to write; standard output when empty")
+	fs.BoolVar(&r.exact, "exact", false, "exact figures, for the data controller's report to a funder; needs -by, recorded in the audit log")
+	fs.StringVar(&r.by, "by", "", "who produces the report (the data controller), for the audit log")
 }
 
-// write computes the zone's indicators for the quarter and writes them, counts under the
-// privacy threshold withheld, as CSV (indicator,value rows a spreadsheet opens) or JSON.
-func (r *reportFlags) write(ctx context.Context, st *store.Store, threshold int) error {
-	if r.zone == "" || r.quarter == "" {
-		return fmt.Errorf("give --zone and --quarter")
+// write computes the zone's indicators for the period and writes them, through the disclosure
+// layer as the API publishes them (or exact, for the data controller), as CSV (indicator,value
+// rows a spreadsheet opens) or JSON.
+func (r *reportFlags) write(ctx context.Context, st *store.Store, pub *disclosure.Publisher) error {
+	if r.zone == "" || r.period == "" {
+		return fmt.Errorf("give --zone and --period")
 	}
-	q, err := model.ParseQuarter(r.quarter)
+	if r.format != "csv" && r.format != "json" {
+		return fmt.Errorf("format %q: use csv or json", r.format)
+	}
+	subject := "snodo report"
+	if r.exact {
+		if r.by == "" {
+			return fmt.Errorf("an exact report names who produces it: --by <the data controller>")
+		}
+		subject, pub = r.by, pub.Exact()
+	}
+	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: subject, Role: auth.Admin})
+	period, err := pub.Period(r.period)
 	if err != nil {
 		return err
 	}
@@ -47,11 +68,18 @@ func (r *reportFlags) write(ctx context.Context, st *store.Store, threshold int)
 		}
 		zone = page.Edges[0].Node.GlobalID()
 	}
-	in, err := st.Indicators(ctx, zone, q)
+	t, err := st.Indicators(ctx, zone, period)
 	if err != nil {
 		return err
 	}
-	in.Threshold = threshold
+	if err := pub.Spend(ctx, "report"); err != nil {
+		return err
+	}
+	if r.exact {
+		if err := st.RecordExactReport(ctx, r.by, zone, period.String()); err != nil {
+			return err
+		}
+	}
 	var w io.Writer = os.Stdout
 	if r.out != "" {
 		f, err := os.Create(r.out)
@@ -61,9 +89,8 @@ func (r *reportFlags) write(ctx context.Context, st *store.Store, threshold int)
 		defer f.Close()
 		w = f
 	}
-	rows := in.Rows()
-	switch r.format {
-	case "csv":
+	rows := pub.Indicators(*t).Rows()
+	if r.format == "csv" {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"indicator", "value"})
 		for _, row := range rows {
@@ -71,14 +98,12 @@ func (r *reportFlags) write(ctx context.Context, st *store.Store, threshold int)
 		}
 		cw.Flush()
 		return cw.Error()
-	case "json":
-		obj := map[string]string{}
-		for _, row := range rows {
-			obj[row[0]] = row[1]
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(obj)
 	}
-	return fmt.Errorf("format %q: use csv or json", r.format)
+	obj := map[string]string{}
+	for _, row := range rows {
+		obj[row[0]] = row[1]
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(obj)
 }

@@ -13,12 +13,14 @@ type CaseWalk struct {
 	Closed    *time.Time
 	DroppedAt string   // the stage the person dropped out at, if they did
 	Kinds     []string // the kinds of the actors referred to, in order
+	Key       int64    // the case's record key, which the disclosure layer perturbs counts by
 }
 
-// Sequence is a path taken, with how many cases took it.
+// Sequence is a path taken, with how many cases took it and the sum of their record keys.
 type Sequence struct {
 	Steps []string
 	Cases int
+	Keys  int64
 }
 
 // StageFigures are a stage's figures over the cases.
@@ -26,29 +28,37 @@ type StageFigures struct {
 	Stage string
 	// Reached is how many cases entered the stage: the funnel.
 	Reached int
-	// MedianDwellDays is the median time cases stayed in the stage before moving on or closing
-	// (open cases count up to now); NaN when none.
-	MedianDwellDays float64
+	// DwellDays are the days cases stayed in the stage before moving on or closing (open cases
+	// count up to now).
+	DwellDays []float64
 	// DropOuts is how many cases ended as dropped out while at the stage.
 	DropOuts int
+	// ReachedKeys and DropOutKeys sum the record keys of those cases.
+	ReachedKeys, DropOutKeys int64
 }
 
-// Pathways measures walks: the most frequent stage sequences and actor-kind sequences (most
-// taken first, at most limit of each), and the figures of each stage, in the model's order.
-func Pathways(walks []CaseWalk, stages []string, now time.Time, limit int) (stageSeqs, kindSeqs []Sequence, figures []StageFigures) {
-	stageCount, kindCount := map[string]int{}, map[string]int{}
+// Pathways measures walks: the stage sequences and actor-kind sequences taken, most taken
+// first, and the figures of each stage, in the model's order.
+func Pathways(walks []CaseWalk, stages []string, now time.Time) (stageSeqs, kindSeqs []Sequence, figures []StageFigures) {
+	stageCount, kindCount := map[string]Sequence{}, map[string]Sequence{}
 	dwell := map[string][]float64{}
-	reached, drops := map[string]int{}, map[string]int{}
+	reached, drops := map[string]Sequence{}, map[string]Sequence{}
+	tally := func(m map[string]Sequence, k string, w CaseWalk) {
+		s := m[k]
+		s.Cases++
+		s.Keys += w.Key
+		m[k] = s
+	}
 	for _, w := range walks {
-		stageCount[strings.Join(w.Stages, "\x00")]++
+		tally(stageCount, strings.Join(w.Stages, "\x00"), w)
 		if len(w.Kinds) > 0 {
-			kindCount[strings.Join(w.Kinds, "\x00")]++
+			tally(kindCount, strings.Join(w.Kinds, "\x00"), w)
 		}
 		seen := map[string]bool{}
 		for i, st := range w.Stages {
 			if !seen[st] { // a case that came back to a stage reached it once
 				seen[st] = true
-				reached[st]++
+				tally(reached, st, w)
 			}
 			end := now
 			switch {
@@ -60,19 +70,22 @@ func Pathways(walks []CaseWalk, stages []string, now time.Time, limit int) (stag
 			dwell[st] = append(dwell[st], end.Sub(w.Entered[i]).Hours()/24)
 		}
 		if w.DroppedAt != "" {
-			drops[w.DroppedAt]++
+			tally(drops, w.DroppedAt, w)
 		}
 	}
 	for _, st := range stages {
-		figures = append(figures, StageFigures{Stage: st, Reached: reached[st], MedianDwellDays: Percentile(dwell[st], 50), DropOuts: drops[st]})
+		figures = append(figures, StageFigures{Stage: st, Reached: reached[st].Cases, ReachedKeys: reached[st].Keys,
+			DwellDays: dwell[st], DropOuts: drops[st].Cases, DropOutKeys: drops[st].Keys})
 	}
-	return top(stageCount, limit), top(kindCount, limit), figures
+	return sequences(stageCount), sequences(kindCount), figures
 }
 
-func top(counts map[string]int, limit int) []Sequence {
+// sequences lists the paths taken, most taken first.
+func sequences(counts map[string]Sequence) []Sequence {
 	out := make([]Sequence, 0, len(counts))
-	for k, n := range counts {
-		out = append(out, Sequence{Steps: strings.Split(k, "\x00"), Cases: n})
+	for k, s := range counts {
+		s.Steps = strings.Split(k, "\x00")
+		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Cases != out[j].Cases {
@@ -80,8 +93,5 @@ func top(counts map[string]int, limit int) []Sequence {
 		}
 		return strings.Join(out[i].Steps, ",") < strings.Join(out[j].Steps, ",")
 	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
 	return out
 }

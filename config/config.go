@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"snodo/auth"
+	"snodo/disclosure"
 )
 
 // Config is every setting of Snodo.
@@ -51,8 +52,9 @@ type Config struct {
 	StaleAfter time.Duration
 	// Auth says how bearer tokens are verified.
 	Auth auth.Config
-	// PrivacyThreshold withholds aggregate counts from 1 to the threshold less one.
-	PrivacyThreshold int
+	// Disclosure are the parameters of the disclosure layer, validated: a threshold under 2 or a
+	// malformed value stops Snodo at start.
+	Disclosure disclosure.Params
 }
 
 // DevJWTSecret signs development tokens when no production key is configured.
@@ -90,7 +92,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&trustForwarded, "trust-forwarded-for", env("SNODO_TRUST_FORWARDED_FOR", "false"), "name clients by the last address of X-Forwarded-For, behind a proxy that sets it (env SNODO_TRUST_FORWARDED_FOR)")
 	fs.StringVar(&introspection, "introspection", env("SNODO_INTROSPECTION", "true"), "allow schema introspection; false in production (env SNODO_INTROSPECTION)")
 	fs.StringVar(&staleAfter, "stale-after", env("SNODO_STALE_AFTER", "8760h"), "how long a service record may go unverified before it is flagged stale (env SNODO_STALE_AFTER)")
-	fs.IntVar(&c.PrivacyThreshold, "privacy-threshold", envInt(getenv, "SNODO_PRIVACY_THRESHOLD", 5), "aggregate counts under this are withheld (env SNODO_PRIVACY_THRESHOLD)")
+	disclosureParams := disclosure.Register(fs, getenv)
 	var jwtSecret string
 	fs.StringVar(&jwtSecret, "jwt-secret", env("SNODO_JWT_SECRET", ""), "HS256 key of development tokens; a built-in one when no key is set (env SNODO_JWT_SECRET)")
 	fs.StringVar(&c.Auth.PublicKeyFile, "jwt-public-key", env("SNODO_JWT_PUBLIC_KEY", ""), "PEM file of the identity provider's RS256/ES256 key (env SNODO_JWT_PUBLIC_KEY)")
@@ -134,6 +136,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	c.TrustForwardedFor = boolean("trust forwarded for", trustForwarded)
 	c.Introspection = boolean("introspection", introspection)
 	c.StaleAfter = duration("stale after", staleAfter)
+	if p, e := disclosureParams(); e != nil {
+		err = errors.Join(err, e)
+	} else {
+		c.Disclosure = p
+	}
 	// The development secret is built in only while no production key is configured, so a
 	// production server never accepts tokens signed with it.
 	c.Auth.HMACSecret = jwtSecret
@@ -160,13 +167,4 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		return Config{}, fmt.Errorf("neo4j URI %q: use a URI such as bolt://127.0.0.1:7687", c.Neo4jURI)
 	}
 	return c, nil
-}
-
-// envInt reads an integer variable, or def when it is unset or not an integer (the flag's own
-// parsing reports a bad value given on the command line).
-func envInt(getenv func(string) string, key string, def int) int {
-	if n, err := strconv.Atoi(getenv(key)); err == nil {
-		return n
-	}
-	return def
 }

@@ -42,3 +42,16 @@ func argumentTarget(args map[string]any) string {
 	}
 	return ""
 }
+
+// aggregate enforces @aggregate: the field publishes an aggregate about people, which the
+// disclosure layer records and counts against a researcher's daily budget before it runs.
+func (r *Resolver) aggregate(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+	name := ""
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		name = fc.Field.Name
+	}
+	if err := r.Disclosure.Spend(ctx, name); err != nil {
+		return nil, err
+	}
+	return next(ctx)
+}

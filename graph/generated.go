@@ -56,7 +56,8 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	HasRole func(ctx context.Context, obj any, next graphql.Resolver, roles []model.Role) (res any, err error)
+	Aggregate func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
+	HasRole   func(ctx context.Context, obj any, next graphql.Resolver, roles []model.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -169,6 +170,8 @@ type ComplexityRoot struct {
 	}
 
 	CaseCounts struct {
+		MaxNoise  func(childComplexity int) int
+		Period    func(childComplexity int) int
 		Rows      func(childComplexity int) int
 		Threshold func(childComplexity int) int
 	}
@@ -195,11 +198,6 @@ type ComplexityRoot struct {
 		Email   func(childComplexity int) int
 		Phone   func(childComplexity int) int
 		Website func(childComplexity int) int
-	}
-
-	Count struct {
-		Value    func(childComplexity int) int
-		Withheld func(childComplexity int) int
 	}
 
 	Coverage struct {
@@ -231,6 +229,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Figure struct {
+		Value    func(childComplexity int) int
+		Withheld func(childComplexity int) int
+	}
+
 	Indicators struct {
 		AcceptanceRate           func(childComplexity int) int
 		CasesClosed              func(childComplexity int) int
@@ -241,7 +244,7 @@ type ComplexityRoot struct {
 		NeedsWithoutService      func(childComplexity int) int
 		Outcomes                 func(childComplexity int) int
 		OverdueCases             func(childComplexity int) int
-		Quarter                  func(childComplexity int) int
+		Period                   func(childComplexity int) int
 		Referrals                func(childComplexity int) int
 		ShelterCapacity          func(childComplexity int) int
 		ShelterPlacesFree        func(childComplexity int) int
@@ -341,6 +344,7 @@ type ComplexityRoot struct {
 		Components           func(childComplexity int) int
 		ExpiringPartnerships func(childComplexity int) int
 		Isolated             func(childComplexity int) int
+		Period               func(childComplexity int) int
 		Ties                 func(childComplexity int) int
 	}
 
@@ -445,7 +449,7 @@ type ComplexityRoot struct {
 		CoverageGaps      func(childComplexity int, input model.CoverageInput) int
 		FindServices      func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
 		IncomingReferrals func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
-		Indicators        func(childComplexity int, zoneID string, quarter string) int
+		Indicators        func(childComplexity int, zoneID string, period string) int
 		NeedTree          func(childComplexity int) int
 		Needs             func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
 		NetworkAnalysis   func(childComplexity int, input model.NetworkInput) int
@@ -735,15 +739,6 @@ type CoverageGapResolver interface {
 type IndicatorsResolver interface {
 	Zone(ctx context.Context, obj *model.Indicators) (*model.Zone, error)
 
-	CasesOpened(ctx context.Context, obj *model.Indicators) (*model.Count, error)
-	CasesInCharge(ctx context.Context, obj *model.Indicators) (*model.Count, error)
-	CasesClosed(ctx context.Context, obj *model.Indicators) (*model.Count, error)
-	Outcomes(ctx context.Context, obj *model.Indicators) ([]*model.BreakdownCount, error)
-	Referrals(ctx context.Context, obj *model.Indicators) ([]*model.BreakdownCount, error)
-
-	InterventionsByCategory(ctx context.Context, obj *model.Indicators) ([]*model.BreakdownCount, error)
-
-	OverdueCases(ctx context.Context, obj *model.Indicators) (*model.Count, error)
 	NeedsWithoutService(ctx context.Context, obj *model.Indicators) ([]*model.Need, error)
 }
 type InterventionResolver interface {
@@ -822,7 +817,7 @@ type QueryResolver interface {
 	Coverage(ctx context.Context, input model.CoverageInput) (*model.Coverage, error)
 	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
 	ReferralFlows(ctx context.Context, input model.FlowsInput) ([]*model.ReferralFlow, error)
-	Indicators(ctx context.Context, zoneID string, quarter string) (*model.Indicators, error)
+	Indicators(ctx context.Context, zoneID string, period string) (*model.Indicators, error)
 	Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error)
 	NeedTree(ctx context.Context) ([]*model.Need, error)
 	ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error)
@@ -1345,6 +1340,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CaseCountRow.Zone(childComplexity), true
 
+	case "CaseCounts.maxNoise":
+		if e.ComplexityRoot.CaseCounts.MaxNoise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCounts.MaxNoise(childComplexity), true
+	case "CaseCounts.period":
+		if e.ComplexityRoot.CaseCounts.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCounts.Period(childComplexity), true
 	case "CaseCounts.rows":
 		if e.ComplexityRoot.CaseCounts.Rows == nil {
 			break
@@ -1433,19 +1440,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contacts.Website(childComplexity), true
-
-	case "Count.value":
-		if e.ComplexityRoot.Count.Value == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Count.Value(childComplexity), true
-	case "Count.withheld":
-		if e.ComplexityRoot.Count.Withheld == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Count.Withheld(childComplexity), true
 
 	case "Coverage.csv":
 		if e.ComplexityRoot.Coverage.CSV == nil {
@@ -1553,6 +1547,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeletePayload.UserErrors(childComplexity), true
 
+	case "Figure.value":
+		if e.ComplexityRoot.Figure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Value(childComplexity), true
+	case "Figure.withheld":
+		if e.ComplexityRoot.Figure.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Withheld(childComplexity), true
+
 	case "Indicators.acceptanceRate":
 		if e.ComplexityRoot.Indicators.AcceptanceRate == nil {
 			break
@@ -1607,12 +1614,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicators.OverdueCases(childComplexity), true
-	case "Indicators.quarter":
-		if e.ComplexityRoot.Indicators.Quarter == nil {
+	case "Indicators.period":
+		if e.ComplexityRoot.Indicators.Period == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Indicators.Quarter(childComplexity), true
+		return e.ComplexityRoot.Indicators.Period(childComplexity), true
 	case "Indicators.referrals":
 		if e.ComplexityRoot.Indicators.Referrals == nil {
 			break
@@ -2187,6 +2194,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkAnalysis.Isolated(childComplexity), true
+	case "NetworkAnalysis.period":
+		if e.ComplexityRoot.NetworkAnalysis.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Period(childComplexity), true
 	case "NetworkAnalysis.ties":
 		if e.ComplexityRoot.NetworkAnalysis.Ties == nil {
 			break
@@ -2633,7 +2646,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Indicators(childComplexity, args["zoneId"].(string), args["quarter"].(string)), true
+		return e.ComplexityRoot.Query.Indicators(childComplexity, args["zoneId"].(string), args["period"].(string)), true
 
 	case "Query.needTree":
 		if e.ComplexityRoot.Query.NeedTree == nil {
@@ -4982,21 +4995,19 @@ extend type Mutation {
   updateServicePlaces("The change." input: UpdatePlacesInput!): ServicePayload! @hasRole(roles: [ADMIN, COORDINATOR, SERVICE_OPERATOR])
 }
 `, BuiltIn: false},
-	{Name: "../schema/flows.graphqls", Input: `"Which referrals to measure as flows. Flows follow the privacy threshold: the figures of a flow with fewer referrals than the threshold are withheld."
+	{Name: "../schema/flows.graphqls", Input: `"Which referrals to measure as flows. A flow appears only when it holds at least the privacy threshold of referrals in the period; its counts are perturbed (see ` + "`" + `CaseCounts` + "`" + `)."
 input FlowsInput {
   "Only referrals of cases in this zone or a zone inside it."
   zoneId: ID
-  "Only referrals sent at or after this time."
-  from: DateTime
-  "Only referrals sent before this time."
-  to: DateTime
+  "The referrals sent in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07)."
+  period: String!
   "Only referrals for this need or a narrower one."
   needId: ID
   "Only referrals of cases following this pathway model."
   modelId: ID
   "Roll the flows up from actors to actor kinds."
   byActorKind: Boolean = false
-  "How many flows to return, most referrals first: 1 to 1000."
+  "How many flows to return, the most referrals (as published) first: 1 to 1000."
   first: Int = 100
 }
 
@@ -5011,82 +5022,82 @@ type ReferralFlow {
   "The global ID of the receiving actor or service; null when rolled up."
   toId: ID
   "Referrals sent."
-  sent: Count!
+  sent: Int!
   "Referrals accepted (whatever happened next)."
-  accepted: Count!
+  accepted: Int!
   "Referrals refused."
-  refused: Count!
+  refused: Int!
   "Referrals completed."
-  completed: Count!
+  completed: Int!
   "Referrals off every designed route."
-  offRoute: Count!
-  "Accepted over answered (accepted or refused); null when withheld or none answered."
-  acceptanceRate: Float
-  "Median days from sending to acceptance."
-  medianDaysToAccept: Float
+  offRoute: Int!
+  "Accepted over answered (accepted or refused), from the published counts."
+  acceptanceRate: Figure!
+  "Median days from sending to acceptance, of the referrals accepted."
+  medianDaysToAccept: Figure!
   "90th percentile of the days from sending to acceptance."
-  p90DaysToAccept: Float
-  "Median days from sending to completion."
-  medianDaysToComplete: Float
+  p90DaysToAccept: Figure!
+  "Median days from sending to completion, of the referrals completed."
+  medianDaysToComplete: Figure!
   "90th percentile of the days from sending to completion."
-  p90DaysToComplete: Float
+  p90DaysToComplete: Figure!
 }
 
 extend type Query {
-  "The flows of referrals between actors (or actor kinds), most sent first (the first 100 unless asked otherwise): weighted edges with acceptance and timing."
-  referralFlows("What to measure." input: FlowsInput!): [ReferralFlow!]! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+  "The flows of referrals between actors (or actor kinds) in a closed period, the most sent (as published) first, then by name (the first 100 unless asked otherwise): weighted edges with acceptance and timing."
+  referralFlows("What to measure." input: FlowsInput!): [ReferralFlow!]! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
 }
 `, BuiltIn: false},
-	{Name: "../schema/indicators.graphqls", Input: `"A count for one value of a breakdown."
+	{Name: "../schema/indicators.graphqls", Input: `"A perturbed count for one value of a breakdown: each is a cell of its own, so the parts need not add up to the published total."
 type BreakdownCount {
   "The value counted: an outcome, a status or a category code."
   key: String!
   "The count."
-  count: Count!
+  count: Int!
 }
 
-"The monitoring indicators of one zone and quarter that the networks report (COMMIT, InLav F3.1, SIL §7). Counts follow the privacy threshold."
+"The monitoring indicators of one zone and period that the networks report (COMMIT, InLav F3.1, SIL §7). Counts about people are perturbed and figures published only over large enough groups (see ` + "`" + `CaseCounts` + "`" + ` and ` + "`" + `Figure` + "`" + `); places and services are the directory's and exact."
 type Indicators {
   "The zone, with the zones inside it."
   zone: Zone!
-  "The quarter, e.g. \"2026-Q3\"."
-  quarter: String!
-  "Cases opened in the quarter."
-  casesOpened: Count!
-  "Cases in charge at the end of the quarter: opened by then and not closed by then."
-  casesInCharge: Count!
-  "Cases closed in the quarter."
-  casesClosed: Count!
-  "Cases closed in the quarter, by outcome."
+  "The period, e.g. \"2026-Q3\"."
+  period: String!
+  "Cases opened in the period."
+  casesOpened: Int!
+  "Cases in charge at the end of the period: opened by then and not closed by then."
+  casesInCharge: Int!
+  "Cases closed in the period."
+  casesClosed: Int!
+  "Cases closed in the period, by outcome."
   outcomes: [BreakdownCount!]!
-  "Referrals sent in the quarter, by where they stand now."
+  "Referrals sent in the period, by where they stand now."
   referrals: [BreakdownCount!]!
-  "Accepted over answered, of the referrals sent in the quarter; null when withheld or none answered."
-  acceptanceRate: Float
-  "Median days from opening to the first accepted referral, of the cases opened in the quarter."
-  medianDaysToTakingCharge: Float
-  "Interventions started in the quarter, by service category."
+  "Accepted over answered, of the referrals sent in the period, from the published counts."
+  acceptanceRate: Figure!
+  "Median days from opening to the first accepted referral, of the cases opened in the period."
+  medianDaysToTakingCharge: Figure!
+  "Interventions started in the period, by service category."
   interventionsByCategory: [BreakdownCount!]!
   "Free places in active emergency shelters of the zone, as last reported."
   shelterPlacesFree: Int!
   "Places in active emergency shelters of the zone."
   shelterCapacity: Int!
-  "Free places in the zone's active emergency shelters at the end of each week of the quarter, as reported by then (weeks not yet ended are left out)."
+  "Free places in the zone's active emergency shelters at the end of each week of the period, as reported by then (weeks not yet ended are left out)."
   shelterPlacesOverTime: [PlacesPoint!]!
-  "Open cases older than their model allows, at the end of the quarter."
-  overdueCases: Count!
+  "Open cases older than their model allows, at the end of the period."
+  overdueCases: Int!
   "Need areas with no active service covering the zone."
   needsWithoutService: [Need!]!
 }
 
 extend type Query {
-  "The monitoring indicators of a zone in a quarter; ` + "`" + `snodo report` + "`" + ` writes the same as CSV or JSON."
+  "The monitoring indicators of a zone in a closed period; ` + "`" + `snodo report` + "`" + ` writes the same as CSV or JSON."
   indicators(
     "The zone."
     zoneId: ID!
-    "The quarter, written YYYY-Qn, e.g. \"2026-Q3\"."
-    quarter: String!
-  ): Indicators! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+    "The whole calendar period, which must have ended: a quarter (2026-Q3), a year (2025) or a month (2026-07)."
+    period: String!
+  ): Indicators! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
 }
 
 "Places at a point in time."
@@ -5196,7 +5207,7 @@ enum NetworkLayer {
   PARTNERSHIPS
   "Ends of a designed referral route (an actor or one of its services)."
   ROUTES
-  "Sender and recipient of actual referrals."
+  "Sender and recipient of actual referrals in a closed period: a pair is tied only when at least the privacy threshold of referrals went between them."
   REFERRALS
 }
 
@@ -5206,6 +5217,8 @@ input NetworkInput {
   zoneId: ID
   "The layers of ties to use, together; all of them when absent."
   layers: [NetworkLayer!]
+  "The whole calendar period the referral layer measures, which must have ended: a year, a quarter (2026-Q3) or a month; the last quarter that has ended when absent."
+  period: String
   "Partnerships ending within this many days count as about to expire (default 90)."
   expiringWithinDays: Int = 90
 }
@@ -5234,11 +5247,13 @@ type NetworkAnalysis {
   actorCount: Int!
   "How many pairs of actors are tied."
   ties: Int!
+  "The period the referral layer measured."
+  period: String!
   "Whether betweenness was measured from every actor with a tie. On a network too large to measure exactly in seconds it is estimated from an even sample of them, scaled up: the strongest bridges come first all the same."
   betweennessExact: Boolean!
   "How many actors betweenness was measured from: all those with a tie when exact, the sample otherwise."
   betweennessSources: Int!
-  "The actors, the strongest bridges first."
+  "The actors, the strongest bridges first, then by name."
   centrality(
     "How many to return (at most 100)."
     first: Int = 20
@@ -5253,7 +5268,7 @@ type NetworkAnalysis {
 
 extend type Query {
   "Analyses the network of actors: degree, betweenness, components, actors alone, partnerships about to expire."
-  networkAnalysis("What to analyse." input: NetworkInput!): NetworkAnalysis! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+  networkAnalysis("What to analyse." input: NetworkInput!): NetworkAnalysis! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
 }
 `, BuiltIn: false},
 	{Name: "../schema/partnership.graphqls", Input: `"An agreement or a joint body between actors: a protocol, a programme agreement, a temporary association, a convention, a coordination group, a funded project."
@@ -5735,33 +5750,33 @@ extend type Mutation {
   deleteRoute("Which route." input: DeleteRouteInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
 }
 `, BuiltIn: false},
-	{Name: "../schema/pathways_taken.graphqls", Input: `"A path that cases actually took, with how many took it."
+	{Name: "../schema/pathways_taken.graphqls", Input: `"A path that cases actually took, with how many took it: listed only when at least the privacy threshold of cases took it."
 type PathSequence {
   "The steps: stage codes, or the kinds of the actors referred to."
   steps: [String!]!
-  "How many cases took it."
-  cases: Count!
+  "How many cases took it, perturbed."
+  cases: Int!
 }
 
 "A stage's figures over the cases of a model: the funnel, the dwell and the drop-outs."
 type StageFunnel {
   "The stage."
   stage: Stage!
-  "How many cases reached the stage."
-  reached: Count!
-  "The median days cases stayed at the stage before moving on or closing (open cases up to now)."
-  medianDwellDays: Float
-  "How many cases ended, dropped out, at the stage."
-  dropOuts: Count!
+  "How many cases reached the stage, perturbed."
+  reached: Int!
+  "The median days cases stayed at the stage before moving on or closing (open cases up to the end of the period)."
+  medianDwellDays: Figure!
+  "How many cases ended, dropped out, at the stage, perturbed."
+  dropOuts: Int!
 }
 
 "The pathways cases actually took through a model."
 type PathwaysTaken {
-  "How many cases were measured."
-  cases: Count!
-  "The most frequent sequences of stages, most taken first (at most 10)."
+  "How many cases were measured, perturbed."
+  cases: Int!
+  "The most frequent sequences of stages, most taken (as published) first, then by steps (at most 10)."
   stageSequences: [PathSequence!]!
-  "The most frequent sequences of the kinds of actors referred to (at most 10)."
+  "The most frequent sequences of the kinds of actors referred to, ordered the same way (at most 10)."
   actorKindSequences: [PathSequence!]!
   "Each stage in the model's order: the funnel from first contact to inclusion, where cases stall and drop out."
   stages: [StageFunnel!]!
@@ -5773,15 +5788,13 @@ input PathwaysInput {
   modelId: ID!
   "Only cases in this zone or a zone inside it."
   zoneId: ID
-  "Only cases opened at or after this time."
-  from: DateTime
-  "Only cases opened before this time."
-  to: DateTime
+  "The cases opened in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07). Their walks are read up to its end."
+  period: String!
 }
 
 extend type Query {
   "The pathways cases actually took through a model: frequent sequences, the funnel, where they stall."
-  pathwaysTaken("What to measure." input: PathwaysInput!): PathwaysTaken! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+  pathwaysTaken("What to measure." input: PathwaysInput!): PathwaysTaken! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
 }
 `, BuiltIn: false},
 	{Name: "../schema/service.graphqls", Input: `"Something an actor offers to people: a desk, a drop-in centre, a street unit, a helpline, a shelter, a course, an internship scheme..."
@@ -6119,38 +6132,61 @@ extend type Mutation {
   deleteService("Which service." input: DeleteServiceInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
 }
 `, BuiltIn: false},
-	{Name: "../schema/statistics.graphqls", Input: `"A count that protects people: counts under the privacy threshold, and counts from which one could be worked out by subtraction, are withheld."
-type Count {
-  "The count, or null when withheld."
-  value: Int
-  "Whether the count is withheld."
-  withheld: Boolean!
+	{Name: "../schema/statistics.graphqls", Input: `"""
+The field publishes an aggregate about people: it goes through the disclosure layer (perturbed
+counts, derived figures over large enough groups only, closed periods), is recorded, and spends
+a researcher's daily budget of aggregate queries.
+"""
+directive @aggregate on FIELD_DEFINITION
+
+"A figure derived from records: a rate, a median or a percentile. It is published only when the group it is measured over holds at least the minimum number of records (SNODO_DISCLOSURE_MIN_GROUP, 10 by default), and rounded: days to whole days, rates to two digits."
+type Figure {
+  "The figure; null when it is not published."
+  value: Float
+  "Why the figure is not published; null when it is."
+  withheld: WithheldReason
 }
 
-"The cases opened in a period in one zone, by where they stand now. The last row of a table has the totals."
+"Why a derived figure is not published."
+enum WithheldReason {
+  "The group it would be measured over is smaller than the minimum: too few to publish."
+  TOO_FEW
+}
+
+"The cases opened in a period in one zone, by where they stand at the end of the period. Every count is published perturbed (see ` + "`" + `CaseCounts` + "`" + `); the last row of a table has the totals, each perturbed as a cell of its own."
 type CaseCountRow {
   "The zone; null for the row of totals."
   zone: Zone
-  "Cases still open."
-  open: Count!
-  "Cases closed with the person included."
-  included: Count!
-  "Cases transferred elsewhere."
-  transferred: Count!
-  "Cases the person dropped out of."
-  droppedOut: Count!
-  "Cases closed for another reason."
-  other: Count!
+  "Cases still open at the end of the period."
+  open: Int!
+  "Cases closed by the end of the period with the person included."
+  included: Int!
+  "Cases closed by the end of the period, transferred elsewhere."
+  transferred: Int!
+  "Cases closed by the end of the period, the person having dropped out."
+  droppedOut: Int!
+  "Cases closed by the end of the period for another reason."
+  other: Int!
   "All the cases opened in the period."
-  total: Count!
+  total: Int!
 }
 
-"Case counts per zone, for research and monitoring: aggregates only."
+"""
+Case counts per zone, for research and monitoring: aggregates only. Every count is perturbed by
+the cell key method: a count of 0 is published as 0, a count from 1 to threshold-1 as 0 or as the
+threshold, a larger one with a small noise (at most ` + "`" + `maxNoise` + "`" + `) that depends only on the cases
+counted, so the same cases always give the same published count however the question is asked.
+Parts need not add up to their published total.
+"""
 type CaseCounts {
+  "The period counted."
+  period: String!
   "One row per zone measured, by name, then the row of totals."
   rows: [CaseCountRow!]!
-  "Counts from 1 to this value less one are withheld."
+  "No published count lies from 1 to this value less one."
   threshold: Int!
+  "The most a published count of ` + "`" + `threshold` + "`" + ` or more differs from the true one."
+  maxNoise: Int!
 }
 
 "Which cases to count."
@@ -6159,15 +6195,13 @@ input CaseCountsInput {
   zoneId: ID!
   "Count each zone of this kind inside the zone; the zone itself when absent."
   level: ZoneKind
-  "Only cases opened at or after this time."
-  from: DateTime
-  "Only cases opened before this time."
-  to: DateTime
+  "The cases opened in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07)."
+  period: String!
 }
 
 extend type Query {
-  "How many cases were opened, and how they stand, per zone: counts only, with small counts withheld."
-  caseCounts("What to count." input: CaseCountsInput!): CaseCounts! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+  "How many cases were opened in a period, and how they stand at its end, per zone: perturbed counts only."
+  caseCounts("What to count." input: CaseCountsInput!): CaseCounts! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
 }
 `, BuiltIn: false},
 	{Name: "../schema/zone.graphqls", Input: `"""
@@ -6587,10 +6621,14 @@ func (ec *executionContext) childFields_CaseCountRow(ctx context.Context, field 
 
 func (ec *executionContext) childFields_CaseCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "period":
+		return ec.fieldContext_CaseCounts_period(ctx, field)
 	case "rows":
 		return ec.fieldContext_CaseCounts_rows(ctx, field)
 	case "threshold":
 		return ec.fieldContext_CaseCounts_threshold(ctx, field)
+	case "maxNoise":
+		return ec.fieldContext_CaseCounts_maxNoise(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseCounts", field.Name)
 }
@@ -6641,16 +6679,6 @@ func (ec *executionContext) childFields_Contacts(ctx context.Context, field grap
 		return ec.fieldContext_Contacts_address(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contacts", field.Name)
-}
-
-func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "value":
-		return ec.fieldContext_Count_value(ctx, field)
-	case "withheld":
-		return ec.fieldContext_Count_withheld(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type Count", field.Name)
 }
 
 func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6711,12 +6739,22 @@ func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Figure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Figure_value(ctx, field)
+	case "withheld":
+		return ec.fieldContext_Figure_withheld(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Figure", field.Name)
+}
+
 func (ec *executionContext) childFields_Indicators(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "zone":
 		return ec.fieldContext_Indicators_zone(ctx, field)
-	case "quarter":
-		return ec.fieldContext_Indicators_quarter(ctx, field)
+	case "period":
+		return ec.fieldContext_Indicators_period(ctx, field)
 	case "casesOpened":
 		return ec.fieldContext_Indicators_casesOpened(ctx, field)
 	case "casesInCharge":
@@ -6859,6 +6897,8 @@ func (ec *executionContext) childFields_NetworkAnalysis(ctx context.Context, fie
 		return ec.fieldContext_NetworkAnalysis_actorCount(ctx, field)
 	case "ties":
 		return ec.fieldContext_NetworkAnalysis_ties(ctx, field)
+	case "period":
+		return ec.fieldContext_NetworkAnalysis_period(ctx, field)
 	case "betweennessExact":
 		return ec.fieldContext_NetworkAnalysis_betweennessExact(ctx, field)
 	case "betweennessSources":
@@ -8510,14 +8550,14 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["zoneId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quarter",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["quarter"] = arg1
+	args["period"] = arg1
 	return args, nil
 }
 
@@ -10136,24 +10176,15 @@ func (ec *executionContext) _BreakdownCount_count(ctx context.Context, field gra
 			return obj.Count, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_BreakdownCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "BreakdownCount",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("BreakdownCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -10764,24 +10795,15 @@ func (ec *executionContext) _CaseCountRow_open(ctx context.Context, field graphq
 			return obj.Open, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
-			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseCountRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_included(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
@@ -10796,24 +10818,15 @@ func (ec *executionContext) _CaseCountRow_included(ctx context.Context, field gr
 			return obj.Included, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
-			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_included(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseCountRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_transferred(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
@@ -10828,24 +10841,15 @@ func (ec *executionContext) _CaseCountRow_transferred(ctx context.Context, field
 			return obj.Transferred, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
-			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_transferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseCountRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_droppedOut(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
@@ -10860,24 +10864,15 @@ func (ec *executionContext) _CaseCountRow_droppedOut(ctx context.Context, field 
 			return obj.DroppedOut, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
-			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_droppedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseCountRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_other(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
@@ -10892,24 +10887,15 @@ func (ec *executionContext) _CaseCountRow_other(ctx context.Context, field graph
 			return obj.Other, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
-			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseCountRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_total(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
@@ -10924,24 +10910,38 @@ func (ec *executionContext) _CaseCountRow_total(ctx context.Context, field graph
 			return obj.Total, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Count) graphql.Marshaler {
-			return ec.marshalNCount2snodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CaseCountRow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
+	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CaseCounts_period(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCounts_period(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCounts_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCounts_rows(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
@@ -10996,6 +10996,29 @@ func (ec *executionContext) _CaseCounts_threshold(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CaseCounts_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CaseCounts_maxNoise(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseCounts_maxNoise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxNoise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseCounts_maxNoise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -11336,52 +11359,6 @@ func (ec *executionContext) _Contacts_address(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Contacts_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Count_value(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Count_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Count_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Count", field, false, false, errors.New("field of type Int does not have child fields"))
-}
-
-func (ec *executionContext) _Count_withheld(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Count_withheld(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Withheld, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Count_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Count", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Coverage_zones(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
@@ -11847,6 +11824,52 @@ func (ec *executionContext) fieldContext_DeletePayload_userErrors(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Figure_value(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Figure_withheld(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withheld, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithheldReason) graphql.Marshaler {
+			return ec.marshalOWithheldReason2ᚖsnodoᚋmodelᚐWithheldReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, false, false, errors.New("field of type WithheldReason does not have child fields"))
+}
+
 func (ec *executionContext) _Indicators_zone(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11879,16 +11902,16 @@ func (ec *executionContext) fieldContext_Indicators_zone(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicators_quarter(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicators_period(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_quarter(ctx, field)
+			return ec.fieldContext_Indicators_period(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Quarter, nil
+			return obj.Period, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11898,7 +11921,7 @@ func (ec *executionContext) _Indicators_quarter(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Indicators_quarter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Indicators_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -11911,27 +11934,18 @@ func (ec *executionContext) _Indicators_casesOpened(ctx context.Context, field g
 			return ec.fieldContext_Indicators_casesOpened(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().CasesOpened(ctx, obj)
+			return obj.CasesOpened, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Indicators_casesOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Indicators",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_casesInCharge(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -11943,27 +11957,18 @@ func (ec *executionContext) _Indicators_casesInCharge(ctx context.Context, field
 			return ec.fieldContext_Indicators_casesInCharge(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().CasesInCharge(ctx, obj)
+			return obj.CasesInCharge, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Indicators_casesInCharge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Indicators",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_casesClosed(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -11975,27 +11980,18 @@ func (ec *executionContext) _Indicators_casesClosed(ctx context.Context, field g
 			return ec.fieldContext_Indicators_casesClosed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().CasesClosed(ctx, obj)
+			return obj.CasesClosed, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Indicators_casesClosed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Indicators",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -12007,7 +12003,7 @@ func (ec *executionContext) _Indicators_outcomes(ctx context.Context, field grap
 			return ec.fieldContext_Indicators_outcomes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().Outcomes(ctx, obj)
+			return obj.Outcomes, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
@@ -12021,8 +12017,8 @@ func (ec *executionContext) fieldContext_Indicators_outcomes(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Indicators",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BreakdownCount(ctx, field)
 		},
@@ -12039,7 +12035,7 @@ func (ec *executionContext) _Indicators_referrals(ctx context.Context, field gra
 			return ec.fieldContext_Indicators_referrals(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().Referrals(ctx, obj)
+			return obj.Referrals, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
@@ -12053,8 +12049,8 @@ func (ec *executionContext) fieldContext_Indicators_referrals(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Indicators",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BreakdownCount(ctx, field)
 		},
@@ -12074,15 +12070,24 @@ func (ec *executionContext) _Indicators_acceptanceRate(ctx context.Context, fiel
 			return obj.AcceptanceRate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Indicators_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Indicators_medianDaysToTakingCharge(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -12097,15 +12102,24 @@ func (ec *executionContext) _Indicators_medianDaysToTakingCharge(ctx context.Con
 			return obj.MedianDaysToTakingCharge, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Indicators_medianDaysToTakingCharge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Indicators_interventionsByCategory(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -12117,7 +12131,7 @@ func (ec *executionContext) _Indicators_interventionsByCategory(ctx context.Cont
 			return ec.fieldContext_Indicators_interventionsByCategory(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().InterventionsByCategory(ctx, obj)
+			return obj.InterventionsByCategory, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
@@ -12131,8 +12145,8 @@ func (ec *executionContext) fieldContext_Indicators_interventionsByCategory(_ co
 	fc = &graphql.FieldContext{
 		Object:     "Indicators",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BreakdownCount(ctx, field)
 		},
@@ -12227,27 +12241,18 @@ func (ec *executionContext) _Indicators_overdueCases(ctx context.Context, field 
 			return ec.fieldContext_Indicators_overdueCases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicators().OverdueCases(ctx, obj)
+			return obj.OverdueCases, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Indicators_overdueCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Indicators",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_needsWithoutService(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -14878,6 +14883,29 @@ func (ec *executionContext) fieldContext_NetworkAnalysis_ties(_ context.Context,
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _NetworkAnalysis_period(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _NetworkAnalysis_betweennessExact(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15891,24 +15919,15 @@ func (ec *executionContext) _PathSequence_cases(ctx context.Context, field graph
 			return obj.Cases, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_PathSequence_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "PathSequence",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("PathSequence", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _PathwayModel_id(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
@@ -16180,24 +16199,15 @@ func (ec *executionContext) _PathwaysTaken_cases(ctx context.Context, field grap
 			return obj.Cases, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_PathwaysTaken_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "PathwaysTaken",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("PathwaysTaken", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _PathwaysTaken_stageSequences(ctx context.Context, field graphql.CollectedField, obj *model.PathwaysTaken) (ret graphql.Marshaler) {
@@ -17014,8 +17024,15 @@ func (ec *executionContext) _Query_referralFlows(ctx context.Context, field grap
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
 			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal []*model.ReferralFlow
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive1)
+			}
 
-			next = directive1
+			next = directive2
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReferralFlow) graphql.Marshaler {
@@ -17059,7 +17076,7 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Indicators(ctx, fc.Args["zoneId"].(string), fc.Args["quarter"].(string))
+			return ec.Resolvers.Query().Indicators(ctx, fc.Args["zoneId"].(string), fc.Args["period"].(string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17076,8 +17093,15 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
 			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.Indicators
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive1)
+			}
 
-			next = directive1
+			next = directive2
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicators) graphql.Marshaler {
@@ -17246,8 +17270,15 @@ func (ec *executionContext) _Query_networkAnalysis(ctx context.Context, field gr
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
 			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.NetworkAnalysis
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive1)
+			}
 
-			next = directive1
+			next = directive2
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkAnalysis) graphql.Marshaler {
@@ -17472,8 +17503,15 @@ func (ec *executionContext) _Query_pathwaysTaken(ctx context.Context, field grap
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
 			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.PathwaysTaken
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive1)
+			}
 
-			next = directive1
+			next = directive2
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PathwaysTaken) graphql.Marshaler {
@@ -17578,8 +17616,15 @@ func (ec *executionContext) _Query_caseCounts(ctx context.Context, field graphql
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, roles)
 			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.CaseCounts
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive1)
+			}
 
-			next = directive1
+			next = directive2
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseCounts) graphql.Marshaler {
@@ -18429,24 +18474,15 @@ func (ec *executionContext) _ReferralFlow_sent(ctx context.Context, field graphq
 			return obj.Sent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ReferralFlow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_accepted(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18461,24 +18497,15 @@ func (ec *executionContext) _ReferralFlow_accepted(ctx context.Context, field gr
 			return obj.Accepted, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ReferralFlow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_refused(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18493,24 +18520,15 @@ func (ec *executionContext) _ReferralFlow_refused(ctx context.Context, field gra
 			return obj.Refused, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ReferralFlow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_completed(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18525,24 +18543,15 @@ func (ec *executionContext) _ReferralFlow_completed(ctx context.Context, field g
 			return obj.Completed, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ReferralFlow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_offRoute(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18557,24 +18566,15 @@ func (ec *executionContext) _ReferralFlow_offRoute(ctx context.Context, field gr
 			return obj.OffRoute, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_offRoute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "ReferralFlow",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18589,15 +18589,24 @@ func (ec *executionContext) _ReferralFlow_acceptanceRate(ctx context.Context, fi
 			return obj.AcceptanceRate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReferralFlow_medianDaysToAccept(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18612,15 +18621,24 @@ func (ec *executionContext) _ReferralFlow_medianDaysToAccept(ctx context.Context
 			return obj.MedianDaysToAccept, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_medianDaysToAccept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReferralFlow_p90DaysToAccept(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18635,15 +18653,24 @@ func (ec *executionContext) _ReferralFlow_p90DaysToAccept(ctx context.Context, f
 			return obj.P90DaysToAccept, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_p90DaysToAccept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReferralFlow_medianDaysToComplete(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18658,15 +18685,24 @@ func (ec *executionContext) _ReferralFlow_medianDaysToComplete(ctx context.Conte
 			return obj.MedianDaysToComplete, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_medianDaysToComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReferralFlow_p90DaysToComplete(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
@@ -18681,15 +18717,24 @@ func (ec *executionContext) _ReferralFlow_p90DaysToComplete(ctx context.Context,
 			return obj.P90DaysToComplete, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_p90DaysToComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "ReferralFlow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReferralPayload_referral(ctx context.Context, field graphql.CollectedField, obj *model.ReferralPayload) (ret graphql.Marshaler) {
@@ -20607,24 +20652,15 @@ func (ec *executionContext) _StageFunnel_reached(ctx context.Context, field grap
 			return obj.Reached, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_StageFunnel_reached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "StageFunnel",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _StageFunnel_medianDwellDays(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
@@ -20639,15 +20675,24 @@ func (ec *executionContext) _StageFunnel_medianDwellDays(ctx context.Context, fi
 			return obj.MedianDwellDays, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_StageFunnel_medianDwellDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Float does not have child fields"))
+	fc = &graphql.FieldContext{
+		Object:     "StageFunnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _StageFunnel_dropOuts(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
@@ -20662,24 +20707,15 @@ func (ec *executionContext) _StageFunnel_dropOuts(ctx context.Context, field gra
 			return obj.DropOuts, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_StageFunnel_dropOuts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "StageFunnel",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Count(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _TraceEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.TraceEdge) (ret graphql.Marshaler) {
@@ -23148,7 +23184,7 @@ func (ec *executionContext) unmarshalInputCaseCountsInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"zoneId", "level", "from", "to"}
+	fieldsInOrder := [...]string{"zoneId", "level", "period"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23169,20 +23205,13 @@ func (ec *executionContext) unmarshalInputCaseCountsInput(ctx context.Context, o
 				return it, err
 			}
 			it.Level = data
-		case "from":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.From = data
-		case "to":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.To = data
+			it.Period = data
 		}
 	}
 	return it, nil
@@ -24149,7 +24178,7 @@ func (ec *executionContext) unmarshalInputFlowsInput(ctx context.Context, obj an
 		asMap["first"] = 100
 	}
 
-	fieldsInOrder := [...]string{"zoneId", "from", "to", "needId", "modelId", "byActorKind", "first"}
+	fieldsInOrder := [...]string{"zoneId", "period", "needId", "modelId", "byActorKind", "first"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24163,20 +24192,13 @@ func (ec *executionContext) unmarshalInputFlowsInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.ZoneID = data
-		case "from":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.From = data
-		case "to":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.To = data
+			it.Period = data
 		case "needId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -24466,7 +24488,7 @@ func (ec *executionContext) unmarshalInputNetworkInput(ctx context.Context, obj 
 		asMap["expiringWithinDays"] = 90
 	}
 
-	fieldsInOrder := [...]string{"zoneId", "layers", "expiringWithinDays"}
+	fieldsInOrder := [...]string{"zoneId", "layers", "period", "expiringWithinDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24487,6 +24509,13 @@ func (ec *executionContext) unmarshalInputNetworkInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Layers = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
 		case "expiringWithinDays":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiringWithinDays"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -24725,7 +24754,7 @@ func (ec *executionContext) unmarshalInputPathwaysInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"modelId", "zoneId", "from", "to"}
+	fieldsInOrder := [...]string{"modelId", "zoneId", "period"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24746,20 +24775,13 @@ func (ec *executionContext) unmarshalInputPathwaysInput(ctx context.Context, obj
 				return it, err
 			}
 			it.ZoneID = data
-		case "from":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.From = data
-		case "to":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.To = data
+			it.Period = data
 		}
 	}
 	return it, nil
@@ -27157,6 +27179,11 @@ func (ec *executionContext) _CaseCounts(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CaseCounts")
+		case "period":
+			out.Values[i] = ec._CaseCounts_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "rows":
 			out.Values[i] = ec._CaseCounts_rows(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27164,6 +27191,11 @@ func (ec *executionContext) _CaseCounts(ctx context.Context, sel ast.SelectionSe
 			}
 		case "threshold":
 			out.Values[i] = ec._CaseCounts_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxNoise":
+			out.Values[i] = ec._CaseCounts_maxNoise(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27357,49 +27389,6 @@ func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet,
 		case "address":
 			out.Values[i] = ec._Contacts_address(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
-	return out
-}
-
-var countImplementors = []string{"Count"}
-
-func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *model.Count) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Count")
-		case "value":
-			out.Values[i] = ec._Count_value(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "withheld":
-			out.Values[i] = ec._Count_withheld(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -27772,6 +27761,49 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var figureImplementors = []string{"Figure"}
+
+func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, obj *model.Figure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Figure")
+		case "value":
+			out.Values[i] = ec._Figure_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "withheld":
+			out.Values[i] = ec._Figure_withheld(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var indicatorsImplementors = []string{"Indicators"}
 
 func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSet, obj *model.Indicators) graphql.Marshaler {
@@ -27822,249 +27854,51 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-		case "quarter":
-			out.Values[i] = ec._Indicators_quarter(ctx, field, obj)
+		case "period":
+			out.Values[i] = ec._Indicators_period(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "casesOpened":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_casesOpened(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_casesOpened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "casesInCharge":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_casesInCharge(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_casesInCharge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "casesClosed":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_casesClosed(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_casesClosed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "outcomes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_outcomes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "referrals":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_referrals(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_referrals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "acceptanceRate":
 			out.Values[i] = ec._Indicators_acceptanceRate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "medianDaysToTakingCharge":
 			out.Values[i] = ec._Indicators_medianDaysToTakingCharge(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "interventionsByCategory":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_interventionsByCategory(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_interventionsByCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "shelterPlacesFree":
 			out.Values[i] = ec._Indicators_shelterPlacesFree(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28081,43 +27915,10 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "overdueCases":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Indicators_overdueCases(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Indicators_overdueCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "needsWithoutService":
 			field := field
 
@@ -29139,6 +28940,11 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			}
 		case "ties":
 			out.Values[i] = ec._NetworkAnalysis_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._NetworkAnalysis_period(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -31354,27 +31160,27 @@ func (ec *executionContext) _ReferralFlow(ctx context.Context, sel ast.Selection
 			}
 		case "acceptanceRate":
 			out.Values[i] = ec._ReferralFlow_acceptanceRate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "medianDaysToAccept":
 			out.Values[i] = ec._ReferralFlow_medianDaysToAccept(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "p90DaysToAccept":
 			out.Values[i] = ec._ReferralFlow_p90DaysToAccept(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "medianDaysToComplete":
 			out.Values[i] = ec._ReferralFlow_medianDaysToComplete(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "p90DaysToComplete":
 			out.Values[i] = ec._ReferralFlow_p90DaysToComplete(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -32696,7 +32502,7 @@ func (ec *executionContext) _StageFunnel(ctx context.Context, sel ast.SelectionS
 			}
 		case "medianDwellDays":
 			out.Values[i] = ec._StageFunnel_medianDwellDays(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "dropOuts":
@@ -34431,20 +34237,6 @@ func (ec *executionContext) marshalNContacts2snodoᚋmodelᚐContacts(ctx contex
 	return ec._Contacts(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCount2snodoᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v model.Count) graphql.Marshaler {
-	return ec._Count(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNCount2ᚖsnodoᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v *model.Count) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._Count(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNCoverage2snodoᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v model.Coverage) graphql.Marshaler {
 	return ec._Coverage(ctx, sel, &v)
 }
@@ -34609,6 +34401,16 @@ func (ec *executionContext) unmarshalNDeleteServiceInput2snodoᚋmodelᚐDeleteS
 func (ec *executionContext) unmarshalNDeleteZoneInput2snodoᚋmodelᚐDeleteZoneInput(ctx context.Context, v any) (model.DeleteZoneInput, error) {
 	res, err := ec.unmarshalInputDeleteZoneInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx context.Context, sel ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Figure(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFindServicesInput2snodoᚋmodelᚐFindServicesInput(ctx context.Context, v any) (model.FindServicesInput, error) {
@@ -37137,6 +36939,22 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOWithheldReason2ᚖsnodoᚋmodelᚐWithheldReason(ctx context.Context, v any) (*model.WithheldReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.WithheldReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWithheldReason2ᚖsnodoᚋmodelᚐWithheldReason(ctx context.Context, sel ast.SelectionSet, v *model.WithheldReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOZone2ᚖsnodoᚋmodelᚐZone(ctx context.Context, sel ast.SelectionSet, v *model.Zone) graphql.Marshaler {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"snodo/disclosure"
 	"snodo/loaders"
 	"snodo/model"
 	"snodo/relay"
@@ -21,12 +22,9 @@ type Resolver struct {
 	Store *store.Store
 	// StaleAfter is how long a service record may go unverified before the finder flags it.
 	StaleAfter time.Duration
-	// PrivacyThreshold withholds aggregate counts from 1 to the threshold less one.
-	PrivacyThreshold int
+	// Disclosure publishes every aggregate about people; the defaults when nil.
+	Disclosure *disclosure.Publisher
 }
-
-// DefaultPrivacyThreshold is the default privacy threshold of aggregates.
-const DefaultPrivacyThreshold = 5
 
 // DefaultStaleAfter is how long a service record may go unverified by default: a year.
 const DefaultStaleAfter = 365 * 24 * time.Hour
@@ -36,11 +34,16 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	if r.StaleAfter <= 0 {
 		r.StaleAfter = DefaultStaleAfter
 	}
-	if r.PrivacyThreshold <= 0 {
-		r.PrivacyThreshold = DefaultPrivacyThreshold
+	if r.Disclosure == nil {
+		pub, err := disclosure.New(disclosure.Defaults, r.Store.Now, r.Store)
+		if err != nil {
+			panic(err) // the defaults are valid: a test holds them to it
+		}
+		r.Disclosure = pub
 	}
 	c := Config{Resolvers: r}
 	c.Directives.HasRole = hasRole
+	c.Directives.Aggregate = r.aggregate
 	return NewExecutableSchema(c)
 }
 
@@ -157,18 +160,4 @@ func actorsByName(ctx context.Context, keys []string) ([]*model.Actor, error) {
 	actors, err := loaders.GetAll(ctx, store.ActorKind, keys)
 	sort.Slice(actors, func(i, j int) bool { return actors[i].Name < actors[j].Name })
 	return actors, err
-}
-
-// breakdown lists the counts of a breakdown by key, each under the privacy threshold.
-func breakdown(in *model.Indicators, counts map[string]int) []*model.BreakdownCount {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]*model.BreakdownCount, len(keys))
-	for i, k := range keys {
-		out[i] = &model.BreakdownCount{Key: k, Count: in.Count(counts[k])}
-	}
-	return out
 }

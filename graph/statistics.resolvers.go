@@ -20,11 +20,15 @@ func (r *caseCountRowResolver) Zone(ctx context.Context, obj *model.CaseCountRow
 }
 
 func (r *queryResolver) CaseCounts(ctx context.Context, input model.CaseCountsInput) (*model.CaseCounts, error) {
-	zones, counts, err := r.Store.CaseCounts(ctx, input)
+	period, err := r.Disclosure.Period(input.Period)
 	if err != nil {
 		return nil, err
 	}
-	return model.CaseCountTable(zones, counts, r.PrivacyThreshold), nil
+	rows, err := r.Store.CaseCounts(ctx, input, period)
+	if err != nil {
+		return nil, err
+	}
+	return r.Disclosure.CaseCounts(period, rows), nil
 }
 
 func (r *Resolver) CaseCountRow() CaseCountRowResolver { return &caseCountRowResolver{r} }

@@ -100,12 +100,12 @@ type Barrier struct {
 	Message string `json:"message"`
 }
 
-// A count for one value of a breakdown.
+// A perturbed count for one value of a breakdown: each is a cell of its own, so the parts need not add up to the published total.
 type BreakdownCount struct {
 	// The value counted: an outcome, a status or a category code.
 	Key string `json:"key"`
 	// The count.
-	Count *Count `json:"count"`
+	Count int `json:"count"`
 }
 
 // Which cases to count.
@@ -114,10 +114,8 @@ type CaseCountsInput struct {
 	ZoneID string `json:"zoneId"`
 	// Count each zone of this kind inside the zone; the zone itself when absent.
 	Level *ZoneKind `json:"level,omitempty"`
-	// Only cases opened at or after this time.
-	From *time.Time `json:"from,omitempty"`
-	// Only cases opened before this time.
-	To *time.Time `json:"to,omitempty"`
+	// The cases opened in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07).
+	Period string `json:"period"`
 }
 
 // Which cases to list, among those the viewer may see.
@@ -362,21 +360,19 @@ type FindServicesInput struct {
 	OpenAt *time.Time `json:"openAt,omitempty"`
 }
 
-// Which referrals to measure as flows. Flows follow the privacy threshold: the figures of a flow with fewer referrals than the threshold are withheld.
+// Which referrals to measure as flows. A flow appears only when it holds at least the privacy threshold of referrals in the period; its counts are perturbed (see `CaseCounts`).
 type FlowsInput struct {
 	// Only referrals of cases in this zone or a zone inside it.
 	ZoneID *string `json:"zoneId,omitempty"`
-	// Only referrals sent at or after this time.
-	From *time.Time `json:"from,omitempty"`
-	// Only referrals sent before this time.
-	To *time.Time `json:"to,omitempty"`
+	// The referrals sent in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07).
+	Period string `json:"period"`
 	// Only referrals for this need or a narrower one.
 	NeedID *string `json:"needId,omitempty"`
 	// Only referrals of cases following this pathway model.
 	ModelID *string `json:"modelId,omitempty"`
 	// Roll the flows up from actors to actor kinds.
 	ByActorKind *bool `json:"byActorKind,omitempty"`
-	// How many flows to return, most referrals first: 1 to 1000.
+	// How many flows to return, the most referrals (as published) first: 1 to 1000.
 	First *int `json:"first,omitempty"`
 }
 
@@ -454,6 +450,8 @@ type NetworkInput struct {
 	ZoneID *string `json:"zoneId,omitempty"`
 	// The layers of ties to use, together; all of them when absent.
 	Layers []NetworkLayer `json:"layers,omitempty"`
+	// The whole calendar period the referral layer measures, which must have ended: a year, a quarter (2026-Q3) or a month; the last quarter that has ended when absent.
+	Period *string `json:"period,omitempty"`
 	// Partnerships ending within this many days count as about to expire (default 90).
 	ExpiringWithinDays *int `json:"expiringWithinDays,omitempty"`
 }
@@ -516,12 +514,12 @@ type PartnershipPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
-// A path that cases actually took, with how many took it.
+// A path that cases actually took, with how many took it: listed only when at least the privacy threshold of cases took it.
 type PathSequence struct {
 	// The steps: stage codes, or the kinds of the actors referred to.
 	Steps []string `json:"steps"`
-	// How many cases took it.
-	Cases *Count `json:"cases"`
+	// How many cases took it, perturbed.
+	Cases int `json:"cases"`
 }
 
 // The result of creating or changing a pathway model.
@@ -538,19 +536,17 @@ type PathwaysInput struct {
 	ModelID string `json:"modelId"`
 	// Only cases in this zone or a zone inside it.
 	ZoneID *string `json:"zoneId,omitempty"`
-	// Only cases opened at or after this time.
-	From *time.Time `json:"from,omitempty"`
-	// Only cases opened before this time.
-	To *time.Time `json:"to,omitempty"`
+	// The cases opened in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07). Their walks are read up to its end.
+	Period string `json:"period"`
 }
 
 // The pathways cases actually took through a model.
 type PathwaysTaken struct {
-	// How many cases were measured.
-	Cases *Count `json:"cases"`
-	// The most frequent sequences of stages, most taken first (at most 10).
+	// How many cases were measured, perturbed.
+	Cases int `json:"cases"`
+	// The most frequent sequences of stages, most taken (as published) first, then by steps (at most 10).
 	StageSequences []*PathSequence `json:"stageSequences"`
-	// The most frequent sequences of the kinds of actors referred to (at most 10).
+	// The most frequent sequences of the kinds of actors referred to, ordered the same way (at most 10).
 	ActorKindSequences []*PathSequence `json:"actorKindSequences"`
 	// Each stage in the model's order: the funnel from first contact to inclusion, where cases stall and drop out.
 	Stages []*StageFunnel `json:"stages"`
@@ -594,25 +590,25 @@ type ReferralFlow struct {
 	// The global ID of the receiving actor or service; null when rolled up.
 	ToID *string `json:"toId,omitempty"`
 	// Referrals sent.
-	Sent *Count `json:"sent"`
+	Sent int `json:"sent"`
 	// Referrals accepted (whatever happened next).
-	Accepted *Count `json:"accepted"`
+	Accepted int `json:"accepted"`
 	// Referrals refused.
-	Refused *Count `json:"refused"`
+	Refused int `json:"refused"`
 	// Referrals completed.
-	Completed *Count `json:"completed"`
+	Completed int `json:"completed"`
 	// Referrals off every designed route.
-	OffRoute *Count `json:"offRoute"`
-	// Accepted over answered (accepted or refused); null when withheld or none answered.
-	AcceptanceRate *float64 `json:"acceptanceRate,omitempty"`
-	// Median days from sending to acceptance.
-	MedianDaysToAccept *float64 `json:"medianDaysToAccept,omitempty"`
+	OffRoute int `json:"offRoute"`
+	// Accepted over answered (accepted or refused), from the published counts.
+	AcceptanceRate *Figure `json:"acceptanceRate"`
+	// Median days from sending to acceptance, of the referrals accepted.
+	MedianDaysToAccept *Figure `json:"medianDaysToAccept"`
 	// 90th percentile of the days from sending to acceptance.
-	P90DaysToAccept *float64 `json:"p90DaysToAccept,omitempty"`
-	// Median days from sending to completion.
-	MedianDaysToComplete *float64 `json:"medianDaysToComplete,omitempty"`
+	P90DaysToAccept *Figure `json:"p90DaysToAccept"`
+	// Median days from sending to completion, of the referrals completed.
+	MedianDaysToComplete *Figure `json:"medianDaysToComplete"`
 	// 90th percentile of the days from sending to completion.
-	P90DaysToComplete *float64 `json:"p90DaysToComplete,omitempty"`
+	P90DaysToComplete *Figure `json:"p90DaysToComplete"`
 }
 
 // The result of a change to a referral.
@@ -681,12 +677,12 @@ type ServicePayload struct {
 type StageFunnel struct {
 	// The stage.
 	Stage *Stage `json:"stage"`
-	// How many cases reached the stage.
-	Reached *Count `json:"reached"`
-	// The median days cases stayed at the stage before moving on or closing (open cases up to now).
-	MedianDwellDays *float64 `json:"medianDwellDays,omitempty"`
-	// How many cases ended, dropped out, at the stage.
-	DropOuts *Count `json:"dropOuts"`
+	// How many cases reached the stage, perturbed.
+	Reached int `json:"reached"`
+	// The median days cases stayed at the stage before moving on or closing (open cases up to the end of the period).
+	MedianDwellDays *Figure `json:"medianDwellDays"`
+	// How many cases ended, dropped out, at the stage, perturbed.
+	DropOuts int `json:"dropOuts"`
 }
 
 // A stage of a new or changed model, in order.
@@ -1738,7 +1734,7 @@ const (
 	NetworkLayerPartnerships NetworkLayer = "PARTNERSHIPS"
 	// Ends of a designed referral route (an actor or one of its services).
 	NetworkLayerRoutes NetworkLayer = "ROUTES"
-	// Sender and recipient of actual referrals.
+	// Sender and recipient of actual referrals in a closed period: a pair is tied only when at least the privacy threshold of referrals went between them.
 	NetworkLayerReferrals NetworkLayer = "REFERRALS"
 )
 
@@ -2608,6 +2604,61 @@ func (e *Weekday) UnmarshalJSON(b []byte) error {
 }
 
 func (e Weekday) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a derived figure is not published.
+type WithheldReason string
+
+const (
+	// The group it would be measured over is smaller than the minimum: too few to publish.
+	WithheldReasonTooFew WithheldReason = "TOO_FEW"
+)
+
+var AllWithheldReason = []WithheldReason{
+	WithheldReasonTooFew,
+}
+
+func (e WithheldReason) IsValid() bool {
+	switch e {
+	case WithheldReasonTooFew:
+		return true
+	}
+	return false
+}
+
+func (e WithheldReason) String() string {
+	return string(e)
+}
+
+func (e *WithheldReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WithheldReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WithheldReason", str)
+	}
+	return nil
+}
+
+func (e WithheldReason) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WithheldReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WithheldReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

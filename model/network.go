@@ -2,6 +2,8 @@ package model
 
 // NetworkAnalysis is the measured network of actors, by actor key.
 type NetworkAnalysis struct {
+	// Period is the period the referral layer measured.
+	Period               string
 	ActorCount           int
 	Ties                 int
 	Actors               []ActorCentralityRow

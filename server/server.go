@@ -25,6 +25,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"snodo/auth"
+	"snodo/disclosure"
 	"snodo/graph"
 	"snodo/loaders"
 	"snodo/model"
@@ -44,8 +45,8 @@ type Options struct {
 	// StaleAfter is how long a service record may go unverified before the finder flags it;
 	// zero means a year.
 	StaleAfter time.Duration
-	// PrivacyThreshold withholds aggregate counts under it; zero means 5.
-	PrivacyThreshold int
+	// Disclosure publishes the aggregates about people; nil means the default parameters.
+	Disclosure *disclosure.Publisher
 
 	// The limits below refuse an operation before any resolver runs, each with its code. For
 	// each, 0 means its default and a negative value means no limit (Limit converts a setting
@@ -121,7 +122,7 @@ func New(s *store.Store, opt Options) http.Handler {
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
 func graphQL(s *store.Store, opt Options) http.Handler {
 	log := opt.Logger
-	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s, StaleAfter: opt.StaleAfter, PrivacyThreshold: opt.PrivacyThreshold}))
+	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s, StaleAfter: opt.StaleAfter, Disclosure: opt.Disclosure}))
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	if !opt.DisableIntrospection {

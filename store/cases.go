@@ -257,12 +257,12 @@ func (s *Store) OpenCase(ctx context.Context, in model.OpenCaseInput) (*model.Ca
 			MATCH (z:Zone {id: $zone}), (a:Actor {id: $actor})
 			CREATE (c:Case {id: $id, code: $code, status: 'OPEN', openedAt: $now, zoneId: z.id, modelId: m.id, stageId: st.id,
 				managingActorId: a.id, caseManager: $manager, employability: $emp, notes: $notes,
-				maxDurationDays: m.maxDurationDays, createdAt: $now, updatedAt: $now, version: 1})
+				maxDurationDays: m.maxDurationDays, recordKey: $recordKey, createdAt: $now, updatedAt: $now, version: 1})
 			CREATE (c)-[:IN_ZONE]->(z), (c)-[:FOLLOWS]->(m), (c)-[:AT_STAGE]->(st), (c)-[:MANAGED_BY]->(a)
 			WITH c, st CALL (c) { UNWIND $needs AS k MATCH (x:Need {id: k}) CREATE (c)-[:HAS_NEED]->(x) }
 			RETURN st.id, st.name`, map[string]any{
 			"id": key, "code": caseCode(), "model": pathway, "zone": zone, "actor": managing, "manager": v.Subject,
-			"emp": emp, "notes": emptyToNil(in.Notes), "needs": needs, "now": now,
+			"emp": emp, "notes": emptyToNil(in.Notes), "needs": needs, "now": now, "recordKey": NewRecordKey(),
 		})
 		if err != nil {
 			return nil, err
@@ -405,9 +405,9 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 		rkey, now := uuid.NewString(), s.now()
 		if _, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (a:Actor {id: c.managingActorId}), (t:`+toLabel+` {id: $to}), (x:Need {id: $need})
 			CREATE (c)-[:HAS_REFERRAL]->(r:Referral {id: $id, caseId: c.id, fromId: a.id, toId: $toId, needId: x.id, status: 'SENT',
-				sentAt: $now, offRoute: $offRoute, createdAt: $now, updatedAt: $now, version: 1})
+				sentAt: $now, offRoute: $offRoute, recordKey: $recordKey, createdAt: $now, updatedAt: $now, version: 1})
 			CREATE (r)-[:REFERRED_FROM]->(a), (r)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x)`,
-			map[string]any{"case": key, "to": to, "toId": in.ToID, "need": need, "id": rkey, "now": now, "offRoute": !onRoute}); err != nil {
+			map[string]any{"case": key, "to": to, "toId": in.ToID, "need": need, "id": rkey, "now": now, "offRoute": !onRoute, "recordKey": NewRecordKey()}); err != nil {
 			return nil, err
 		}
 		e := event{kind: model.TraceEventKindReferralSent, referralID: rkey, status: model.ReferralStatusSent, actorIDs: []string{cs.ManagingActorID},
@@ -513,9 +513,9 @@ func (s *Store) AddIntervention(ctx context.Context, in model.AddInterventionInp
 		if _, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (x:Need {id: $need}), (sv:Service {id: $service})
 			SET c.planCreatedAt = coalesce(c.planCreatedAt, $now), c.planCreatedBy = coalesce(c.planCreatedBy, $by)
 			CREATE (c)-[:HAS_INTERVENTION]->(i:Intervention {id: $id, caseId: c.id, needId: x.id, serviceId: sv.id, status: 'PLANNED',
-				startDate: $start, endDate: $end})-[:FOR]->(x), (i)-[:DELIVERED_BY]->(sv)`,
+				startDate: $start, endDate: $end, recordKey: $recordKey})-[:FOR]->(x), (i)-[:DELIVERED_BY]->(sv)`,
 			map[string]any{"case": key, "need": need, "service": service, "id": ikey, "now": now, "by": auth.From(ctx).Subject,
-				"start": dateParam(in.StartDate), "end": dateParam(in.EndDate)}); err != nil {
+				"start": dateParam(in.StartDate), "end": dateParam(in.EndDate), "recordKey": NewRecordKey()}); err != nil {
 			return nil, err
 		}
 		if err := s.appendEvent(ctx, tx, key, now, event{kind: model.TraceEventKindInterventionAdded, serviceIDs: []string{service},
@@ -650,64 +650,4 @@ func (s *Store) AuditRead(ctx context.Context, operation string, targets []strin
 		return true, nil
 	})
 	return err
-}
-
-// CaseCounts counts the cases opened in a period per zone measured (the zone, or its zones of
-// a kind), by where they stand: open, or closed with each outcome. Rows are by zone name.
-func (s *Store) CaseCounts(ctx context.Context, in model.CaseCountsInput) ([]string, [][5]int, error) {
-	var c model.Check
-	zone := keyOf(&c, "Zone", in.ZoneID, "input", "zoneId")
-	if err := filterErr(c); err != nil {
-		return nil, nil, err
-	}
-	q := query{params: map[string]any{}}
-	q.mustExist("Zone", zone, "input.zoneId")
-	var level any
-	if in.Level != nil {
-		level = string(*in.Level)
-	}
-	var from, to any
-	if in.From != nil {
-		from = *in.From
-	}
-	if in.To != nil {
-		to = *in.To
-	}
-	type result struct {
-		ids    []string
-		counts [][5]int
-	}
-	r, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		if err := q.check(ctx, tx); err != nil {
-			return result{}, err
-		}
-		records, err := run(ctx, tx, `MATCH (root:Zone {id: $zone})
-			CALL (root) { MATCH (z:Zone)-[:PART_OF]->*(root) WHERE ($level IS NULL AND z = root) OR z.kind = $level RETURN DISTINCT z }
-			CALL (z) {
-			  OPTIONAL MATCH (c:Case)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(z)
-			  WHERE ($from IS NULL OR c.openedAt >= $from) AND ($to IS NULL OR c.openedAt < $to)
-			  WITH DISTINCT c
-			  RETURN count(CASE WHEN c.status = 'OPEN' THEN 1 END) AS open,
-			         count(CASE WHEN c.outcome = 'INCLUDED' THEN 1 END) AS included,
-			         count(CASE WHEN c.outcome = 'TRANSFERRED' THEN 1 END) AS transferred,
-			         count(CASE WHEN c.outcome = 'DROPPED_OUT' THEN 1 END) AS dropped,
-			         count(CASE WHEN c.outcome = 'OTHER' THEN 1 END) AS other
-			}
-			RETURN z.id, open, included, transferred, dropped, other ORDER BY z.name, z.id`,
-			map[string]any{"zone": zone, "level": level, "from": from, "to": to})
-		if err != nil {
-			return result{}, err
-		}
-		var out result
-		for _, rec := range records {
-			out.ids = append(out.ids, rec.Values[0].(string))
-			var row [5]int
-			for j := 0; j < 5; j++ {
-				row[j] = toInt(rec.Values[j+1])
-			}
-			out.counts = append(out.counts, row)
-		}
-		return out, nil
-	})
-	return r.ids, r.counts, err
 }

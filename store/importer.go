@@ -74,6 +74,9 @@ var (
 var importLabels = []string{"Zone", "Need", "ServiceCategory", "Actor", "Service", "Partnership",
 	"PathwayModel", "Stage", "Route", "Case", "Referral", "Intervention", "CaseEvent"}
 
+// recordLabels are the labels of records about people, which carry a record key (NewRecordKey).
+var recordLabels = map[string]bool{"Case": true, "Referral": true, "Intervention": true}
+
 // importBatch is how many rows one UNWIND writes.
 const importBatch = 1000
 
@@ -91,7 +94,11 @@ func (s *Store) Import(ctx context.Context, in Import) (map[string]int, error) {
 		for i := 0; i < len(rows); i += importBatch {
 			batch := make([]map[string]any, 0, importBatch)
 			for _, r := range rows[i:min(i+importBatch, len(rows))] {
-				batch = append(batch, map[string]any{"id": r.ID, "props": r.Props})
+				props := r.Props
+				if recordLabels[label] && props["recordKey"] == nil {
+					props = merge(props, map[string]any{"recordKey": NewRecordKey()})
+				}
+				batch = append(batch, map[string]any{"id": r.ID, "props": props})
 			}
 			n, err := s.importBatch(ctx, cypher, batch, now)
 			if err != nil {

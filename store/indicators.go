@@ -6,7 +6,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"snodo/analysis"
+	"snodo/disclosure"
 	"snodo/model"
 )
 
@@ -16,24 +16,29 @@ const casesOfZone = "MATCH (c:Case)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(:Zone {id:
 // The queries of the indicators; each reads $zone, $from and $to.
 const (
 	indicatorCases = casesOfZone + `
-RETURN count(CASE WHEN c.openedAt >= $from AND c.openedAt < $to THEN 1 END),
-       count(CASE WHEN c.openedAt < $to AND (c.closedAt IS NULL OR c.closedAt >= $to) THEN 1 END),
-       count(CASE WHEN c.closedAt >= $from AND c.closedAt < $to THEN 1 END),
-       count(CASE WHEN c.openedAt < $to AND (c.closedAt IS NULL OR c.closedAt >= $to) AND c.maxDurationDays IS NOT NULL
-                   AND c.openedAt + duration({days: c.maxDurationDays}) < $to THEN 1 END),
-       [o IN collect(CASE WHEN c.closedAt >= $from AND c.closedAt < $to THEN c.outcome END) WHERE o IS NOT NULL]`
+WITH c, c.openedAt >= $from AND c.openedAt < $to AS opened,
+     c.openedAt < $to AND (c.closedAt IS NULL OR c.closedAt >= $to) AS inCharge,
+     c.closedAt >= $from AND c.closedAt < $to AS closed
+WITH c, opened, inCharge, closed,
+     inCharge AND c.maxDurationDays IS NOT NULL AND c.openedAt + duration({days: c.maxDurationDays}) < $to AS overdue
+RETURN [count(CASE WHEN opened THEN 1 END), sum(CASE WHEN opened THEN c.recordKey ELSE 0 END)],
+       [count(CASE WHEN inCharge THEN 1 END), sum(CASE WHEN inCharge THEN c.recordKey ELSE 0 END)],
+       [count(CASE WHEN closed THEN 1 END), sum(CASE WHEN closed THEN c.recordKey ELSE 0 END)],
+       [count(CASE WHEN overdue THEN 1 END), sum(CASE WHEN overdue THEN c.recordKey ELSE 0 END)],
+       [o IN ['INCLUDED', 'TRANSFERRED', 'DROPPED_OUT', 'OTHER'] |
+        [o, count(CASE WHEN closed AND c.outcome = o THEN 1 END), sum(CASE WHEN closed AND c.outcome = o THEN c.recordKey ELSE 0 END)]]`
 	indicatorReferrals = casesOfZone + `
 MATCH (c)-[:HAS_REFERRAL]->(r:Referral) WHERE r.sentAt >= $from AND r.sentAt < $to
-RETURN r.status, r.acceptedAt IS NOT NULL`
+RETURN r.status, r.acceptedAt IS NOT NULL, r.recordKey`
 	indicatorTakingCharge = casesOfZone + `
 WHERE c.openedAt >= $from AND c.openedAt < $to
-MATCH (c)-[:HAS_REFERRAL]->(r:Referral) WHERE r.acceptedAt IS NOT NULL
+MATCH (c)-[:HAS_REFERRAL]->(r:Referral) WHERE r.acceptedAt < $to
 WITH c, min(r.acceptedAt) AS first
 RETURN duration.inSeconds(c.openedAt, first).seconds / 86400.0`
 	indicatorInterventions = casesOfZone + `
 MATCH (c)-[:HAS_INTERVENTION]->(i:Intervention)-[:DELIVERED_BY]->(:Service)-[:IN_CATEGORY]->(cat:ServiceCategory)
-WHERE i.startDate >= date($from) AND i.startDate < date($to)
-RETURN cat.code, count(i)`
+WHERE i.startDate >= date($fromDay) AND i.startDate < date($toDay)
+RETURN cat.code, count(i), sum(i.recordKey)`
 	indicatorShelters = `
 MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})
 WHERE EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
@@ -51,8 +56,9 @@ AND NOT EXISTS {
 RETURN n.id ORDER BY n.code`
 )
 
-// Indicators computes a zone's monitoring figures for a quarter, in one read transaction.
-func (s *Store) Indicators(ctx context.Context, zoneID string, quarter model.Quarter) (*model.Indicators, error) {
+// Indicators measures a zone's monitoring figures for a period, in one read transaction, for
+// the disclosure layer to publish.
+func (s *Store) Indicators(ctx context.Context, zoneID string, period model.Period) (*disclosure.IndicatorsTally, error) {
 	var c model.Check
 	zone := keyOf(&c, "Zone", zoneID, "zoneId")
 	if err := filterErr(c); err != nil {
@@ -60,54 +66,52 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, quarter model.Qua
 	}
 	q := query{params: map[string]any{}}
 	q.mustExist("Zone", zone, "zoneId")
-	from, to := quarter.Bounds()
-	params := map[string]any{"zone": zone, "from": from, "to": to}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Indicators, error) {
+	from, to := period.Bounds()
+	params := map[string]any{"zone": zone, "from": from.UTC(), "to": to.UTC(),
+		"fromDay": from.Format(time.DateOnly), "toDay": to.Format(time.DateOnly)}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*disclosure.IndicatorsTally, error) {
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err
 		}
-		in := &model.Indicators{ZoneID: zone, Quarter: quarter.String(), Outcomes: map[string]int{}, Referrals: map[string]int{}, InterventionsByCategory: map[string]int{}}
+		in := &disclosure.IndicatorsTally{ZoneID: zone, Period: period,
+			Outcomes: map[string]disclosure.Cell{}, Referrals: map[string]disclosure.Cell{}, Interventions: map[string]disclosure.Cell{}}
 		recs, err := run(ctx, tx, indicatorCases, params)
 		if err != nil {
 			return nil, err
 		}
 		v := recs[0].Values
-		in.CasesOpened, in.CasesInCharge, in.CasesClosed, in.OverdueCases = toInt(v[0]), toInt(v[1]), toInt(v[2]), toInt(v[3])
+		in.Opened, in.InCharge, in.Closed, in.Overdue = pairCell(v[0]), pairCell(v[1]), pairCell(v[2]), pairCell(v[3])
 		for _, o := range v[4].([]any) {
-			in.Outcomes[o.(string)]++
+			t := o.([]any)
+			in.Outcomes[t[0].(string)] = pairCell(t[1:])
 		}
 		if recs, err = run(ctx, tx, indicatorReferrals, params); err != nil {
 			return nil, err
 		}
-		accepted, refused := 0, 0
-		for _, r := range recs {
-			in.Referrals[r.Values[0].(string)]++
-			if r.Values[1] == true {
-				accepted++
-			} else if r.Values[0] == "REFUSED" {
-				refused++
-			}
+		for _, st := range model.AllReferralStatus {
+			in.Referrals[string(st)] = disclosure.Cell{}
 		}
-		if accepted+refused > 0 {
-			rate := float64(accepted) / float64(accepted+refused)
-			in.AcceptanceRate = &rate
+		for _, r := range recs {
+			status, key := r.Values[0].(string), int64(toInt(r.Values[2]))
+			one := disclosure.Cell{N: 1, KeySum: key}
+			in.Referrals[status] = in.Referrals[status].Plus(one)
+			if r.Values[1] == true {
+				in.Accepted = in.Accepted.Plus(one)
+			} else if status == "REFUSED" {
+				in.Refused = in.Refused.Plus(one)
+			}
 		}
 		if recs, err = run(ctx, tx, indicatorTakingCharge, params); err != nil {
 			return nil, err
 		}
-		var days []float64
 		for _, r := range recs {
-			days = append(days, r.Values[0].(float64))
-		}
-		if len(days) > 0 {
-			m := analysis.Percentile(days, 50)
-			in.MedianDaysToTakingCharge = &m
+			in.DaysToTakingCharge = append(in.DaysToTakingCharge, r.Values[0].(float64))
 		}
 		if recs, err = run(ctx, tx, indicatorInterventions, params); err != nil {
 			return nil, err
 		}
 		for _, r := range recs {
-			in.InterventionsByCategory[r.Values[0].(string)] = toInt(r.Values[1])
+			in.Interventions[r.Values[0].(string)] = disclosure.Cell{N: toInt(r.Values[1]), KeySum: int64(toInt(r.Values[2]))}
 		}
 		if recs, err = run(ctx, tx, indicatorShelters, params); err != nil {
 			return nil, err
@@ -120,7 +124,7 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, quarter model.Qua
 		for i, r := range recs {
 			reports[i] = model.PlacesReport{Service: r.Values[0].(string), At: r.Values[1].(time.Time), Free: toInt(r.Values[2]), Capacity: toInt(r.Values[3])}
 		}
-		in.ShelterPlacesOverTime = model.PlacesSeries(reports, quarter.WeekEnds(s.now()))
+		in.ShelterPlacesOverTime = model.PlacesSeries(reports, period.WeekEnds(s.now()))
 		if recs, err = run(ctx, tx, indicatorNeedsWithout, params); err != nil {
 			return nil, err
 		}

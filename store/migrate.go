@@ -2,9 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"math/big"
+	"strconv"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/disclosure"
 )
 
 // migrations are the schema statements, each idempotent, applied in order at every start. Add
@@ -50,6 +55,9 @@ var migrations = []string{
 	"CREATE FULLTEXT INDEX service_search IF NOT EXISTS FOR (n:Service) ON EACH [n.name, n.description, n.accessConditions] " + folding,
 	"CREATE FULLTEXT INDEX need_search IF NOT EXISTS FOR (n:Need) ON EACH [n.labelIt, n.labelEn, n.code] " + folding,
 	"CREATE FULLTEXT INDEX partnership_search IF NOT EXISTS FOR (n:Partnership) ON EACH [n.title, n.description] " + folding,
+	// The disclosure layer: each subject's daily budget of aggregate queries, and the queries.
+	"CREATE CONSTRAINT aggregate_budget_id IF NOT EXISTS FOR (n:AggregateBudget) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX aggregate_query_at IF NOT EXISTS FOR (n:AggregateQuery) ON (n.at)",
 }
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
@@ -67,6 +75,23 @@ var backfills = []struct {
 		  SET r.acceptedAt = coalesce(r.acceptedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'ACCEPTED'}) RETURN min(e.at) }[0]),
 		      r.completedAt = coalesce(r.completedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'COMPLETED'}) RETURN min(e.at) }[0])
 		} IN TRANSACTIONS OF 10000 ROWS`},
+	// Cases, referrals and interventions carry a permanent random record key, by which the
+	// disclosure layer perturbs the counts of them (the cell key method).
+	{version: len(migrations) + 2, stmt: `MATCH (n) WHERE (n:Case OR n:Referral OR n:Intervention) AND n.recordKey IS NULL
+		CALL (n) { SET n.recordKey = toInteger(floor(rand() * ` + recordKeyRange + `)) } IN TRANSACTIONS OF 10000 ROWS`},
+}
+
+// recordKeyRange is disclosure.KeyRange written for Cypher.
+var recordKeyRange = strconv.Itoa(disclosure.KeyRange)
+
+// NewRecordKey draws the permanent random record key of a new case, referral or intervention:
+// the disclosure layer perturbs counts by the keys of the records counted.
+func NewRecordKey() int64 {
+	n, err := rand.Int(rand.Reader, big.NewInt(disclosure.KeyRange))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return n.Int64()
 }
 
 // SchemaVersion is the version of the schema this build of Snodo needs: its migrations and

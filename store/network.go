@@ -18,7 +18,9 @@ import (
 // referrals are grouped by recipient before any is expanded to its provider, and the ties are
 // collected inside the subquery, since an outer aggregation grouped by the list of actors
 // would hash that list once per row. Ties to actors out of scope are left out in Go
-// (analysis.Analyse), where a set lookup is cheap.
+// (analysis.Analyse), where a set lookup is cheap. Actual referrals tie two actors only when at
+// least $least of them went from one to the other in the period ($from, $to): the disclosure
+// layer's threshold, so that no single referral shows as a tie.
 const networkCypher = `
 MATCH (a:Actor)
 WHERE $zone IS NULL OR EXISTS { MATCH (a)-[:OPERATES_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
@@ -40,18 +42,20 @@ CALL (actors) {
   UNWIND range(0, size(actors) - 1) AS i
   WITH i, actors[i] AS a
   MATCH (a)<-[:REFERRED_FROM]-(r:Referral)
-  WHERE 'REFERRALS' IN $layers
-  WITH r.toId AS to, collect(DISTINCT i) AS from, collect(r)[0] AS r
+  WHERE 'REFERRALS' IN $layers AND r.sentAt >= $from AND r.sentAt < $to
+  WITH i, r.toId AS to, count(r) AS n, collect(r)[0] AS r
   MATCH (r)-[:REFERRED_TO]->(t)<-[:PROVIDES*0..1]-(b:Actor)
-  RETURN 'REFERRALS' AS layer, b.id AS b, from
+  WITH i, b, sum(n) AS n WHERE n >= $least
+  RETURN 'REFERRALS' AS layer, b.id AS b, collect(i) AS from
  }
  RETURN collect([layer, b, from]) AS ties
 }
 RETURN ids, ties`
 
 // Network fetches the network of actors of a zone (all when zone is "") in the layers asked,
-// measures it, and reads its partnerships ending within the days given.
-func (s *Store) Network(ctx context.Context, in model.NetworkInput) (*model.NetworkAnalysis, error) {
+// the referral layer over the period with ties of at least least referrals, measures it, and
+// reads its partnerships ending within the days given.
+func (s *Store) Network(ctx context.Context, in model.NetworkInput, period model.Period, least int) (*model.NetworkAnalysis, error) {
 	var c model.Check
 	var zone any
 	q := query{params: map[string]any{}}
@@ -79,7 +83,9 @@ func (s *Store) Network(ctx context.Context, in model.NetworkInput) (*model.Netw
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err
 		}
-		records, err := run(ctx, tx, networkCypher, map[string]any{"zone": zone, "layers": layers})
+		from, to := period.Bounds()
+		records, err := run(ctx, tx, networkCypher, map[string]any{"zone": zone, "layers": layers,
+			"from": from.UTC(), "to": to.UTC(), "least": least})
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +102,7 @@ func (s *Store) Network(ctx context.Context, in model.NetworkInput) (*model.Netw
 			}
 		}
 		n := analysis.Analyse(actors, links)
-		out := &model.NetworkAnalysis{ActorCount: len(actors), Ties: n.Ties, Components: n.Components, Isolated: n.Isolated,
+		out := &model.NetworkAnalysis{Period: period.String(), ActorCount: len(actors), Ties: n.Ties, Components: n.Components, Isolated: n.Isolated,
 			BetweennessSources: n.BetweennessSources, BetweennessExact: n.BetweennessExact}
 		for _, a := range n.Actors {
 			out.Actors = append(out.Actors, model.ActorCentralityRow{ActorID: a.Actor, Degree: a.Degree, Betweenness: a.Betweenness})

@@ -10,23 +10,26 @@ import (
 	"snodo/model"
 )
 
-// walksCypher reads each case of a model with the stages it entered and the kinds of the
-// actors it was referred to, in time order.
+// walksCypher reads each case of a model opened in the period with the stages it entered and
+// the kinds of the actors it was referred to, in time order, up to the end of the period, and
+// its record key; a case closed after the period's end is still open at its end.
 const walksCypher = `
-MATCH (c:Case {modelId: $model})
-WHERE ($zone IS NULL OR EXISTS { MATCH (c)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) })
-  AND ($from IS NULL OR c.openedAt >= $from) AND ($to IS NULL OR c.openedAt < $to)
-RETURN c.closedAt, c.outcome, c.stageId,
-  COLLECT { MATCH (c)-[:HAS_EVENT]->(e:CaseEvent) WHERE e.kind IN ['OPENED', 'STAGE_MOVED'] RETURN [e.stageId, e.at] ORDER BY e.at },
-  COLLECT { MATCH (c)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t)
-            RETURN coalesce(t.kind, COLLECT { MATCH (t)<-[:PROVIDES]-(o:Actor) RETURN o.kind }[0]) ORDER BY r.sentAt }`
+MATCH (c:Case) WHERE c.openedAt >= $from AND c.openedAt < $to AND c.modelId = $model
+  AND ($zone IS NULL OR EXISTS { MATCH (c)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) })
+WITH c, c.closedAt < $to AS closed
+RETURN CASE WHEN closed THEN c.closedAt END, CASE WHEN closed THEN c.outcome END, c.stageId,
+  COLLECT { MATCH (c)-[:HAS_EVENT]->(e:CaseEvent) WHERE e.kind IN ['OPENED', 'STAGE_MOVED'] AND e.at < $to RETURN [e.stageId, e.at] ORDER BY e.at },
+  COLLECT { MATCH (c)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t) WHERE r.sentAt < $to
+            RETURN coalesce(t.kind, COLLECT { MATCH (t)<-[:PROVIDES]-(o:Actor) RETURN o.kind }[0]) ORDER BY r.sentAt },
+  c.recordKey`
 
-// PathwaysTaken reads the walks of the cases of a model and the model's stages, in order.
-func (s *Store) PathwaysTaken(ctx context.Context, in model.PathwaysInput) ([]analysis.CaseWalk, []*model.Stage, error) {
+// PathwaysTaken reads the walks of the cases of a model opened in a period, up to its end, and
+// the model's stages, in order.
+func (s *Store) PathwaysTaken(ctx context.Context, in model.PathwaysInput, period model.Period) ([]analysis.CaseWalk, []*model.Stage, error) {
 	var c model.Check
 	q := query{params: map[string]any{}}
 	pm := keyOf(&c, "PathwayModel", in.ModelID, "input", "modelId")
-	params := periodParams(&c, &q, in.ZoneID, in.From, in.To)
+	params := scopeParams(&c, &q, in.ZoneID, period)
 	params["model"] = pm
 	if err := filterErr(c); err != nil {
 		return nil, nil, err
@@ -74,6 +77,7 @@ func (s *Store) PathwaysTaken(ctx context.Context, in model.PathwaysInput) ([]an
 			for _, k := range v[4].([]any) {
 				w.Kinds = append(w.Kinds, str0(k))
 			}
+			w.Key = int64(toInt(v[5]))
 			out.walks = append(out.walks, w)
 		}
 		return out, nil
