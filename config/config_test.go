@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"snodo/config"
+	"snodo/disclosure"
 )
 
 // load reads the settings from args and an environment given as a map.
@@ -44,7 +45,7 @@ func TestDefaults(t *testing.T) {
 		Introspection:    true,
 		StaleAfter:       8760 * time.Hour,
 		Auth:             auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
-		PrivacyThreshold: 5,
+		Disclosure:       disclosure.Defaults,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -98,7 +99,7 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		TrustForwardedFor: true,
 		Introspection:     false,
 		StaleAfter:        720 * time.Hour,
-		PrivacyThreshold:  5,
+		Disclosure:        disclosure.Defaults,
 		Auth:              auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -159,7 +160,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		MaxAliases:       5,
 		Introspection:    true,
 		StaleAfter:       48 * time.Hour,
-		PrivacyThreshold: 5,
+		Disclosure:       disclosure.Defaults,
 		Auth:             auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -288,5 +289,33 @@ func TestAuthKeys(t *testing.T) {
 	c, err = config.Load(flag.NewFlagSet("t", flag.ContinueOnError), []string{"-jwt-secret", "0123456789abcdef0123456789abcdef"}, func(string) string { return "" })
 	if err != nil || c.Auth.HMACSecret != "0123456789abcdef0123456789abcdef" {
 		t.Errorf("a given secret: %+v %v", c.Auth, err)
+	}
+}
+
+// The disclosure parameters are read once and validated: a threshold under 2 or a malformed
+// value stops Snodo at start with a message naming the setting.
+func TestDisclosureSettings(t *testing.T) {
+	c, err := load(nil, map[string]string{"SNODO_PRIVACY_THRESHOLD": "7", "SNODO_DISCLOSURE_MIN_GROUP": "12",
+		"SNODO_DISCLOSURE_MAX_NOISE": "4", "SNODO_DISCLOSURE_VARIANCE": "2.5", "SNODO_DISCLOSURE_BUDGET": "50"})
+	want := disclosure.Params{Threshold: 7, MaxNoise: 4, Variance: 2.5, MinGroup: 12, DailyBudget: 50}
+	if err != nil || c.Disclosure != want {
+		t.Errorf("from the environment: %+v, %v", c.Disclosure, err)
+	}
+	if c, err := load([]string{"-privacy-threshold", "6"}, nil); err != nil || c.Disclosure.Threshold != 6 {
+		t.Errorf("flag: %+v, %v", c.Disclosure, err)
+	}
+	for env, value := range map[string]string{
+		"SNODO_PRIVACY_THRESHOLD": "0", "SNODO_DISCLOSURE_MIN_GROUP": "3", "SNODO_DISCLOSURE_VARIANCE": "9",
+		"SNODO_DISCLOSURE_BUDGET": "0", "SNODO_DISCLOSURE_MAX_NOISE": "x",
+	} {
+		if _, err := load(nil, map[string]string{env: value}); err == nil {
+			t.Errorf("%s=%s is refused", env, value)
+		}
+	}
+	if _, err := load(nil, map[string]string{"SNODO_PRIVACY_THRESHOLD": "five"}); err == nil || !strings.Contains(err.Error(), "SNODO_PRIVACY_THRESHOLD") {
+		t.Errorf("a malformed threshold names its setting: %v", err)
+	}
+	if _, err := load(nil, map[string]string{"SNODO_PRIVACY_THRESHOLD": "1"}); err == nil || !strings.Contains(err.Error(), "at least 2") {
+		t.Errorf("a threshold of 1 is refused: %v", err)
 	}
 }

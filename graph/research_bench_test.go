@@ -51,15 +51,15 @@ func BenchmarkResearch(b *testing.B) {
 	}
 	region := relay.GlobalID("Zone", gen.RegionKey())
 	queries := []struct{ name, query string }{
-		{"flows of the region over a year", `query($z: ID!) { referralFlows(input: {zoneId: $z, from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z"}) {
-			from to sent { value } acceptanceRate medianDaysToAccept } }`},
-		{"flows rolled up to actor kinds, all time", `query($z: ID!) { referralFlows(input: {zoneId: $z, byActorKind: true}) { from to sent { value } medianDaysToComplete } }`},
-		{"top 1000 flows between actors, all time", `query($z: ID!) { referralFlows(input: {zoneId: $z, first: 1000}) { from to sent { value } p90DaysToAccept } }`},
-		{"quarterly indicators of a province", `query($p: ID!) { indicators(zoneId: $p, quarter: "2026-Q2") { casesOpened { value } casesInCharge { value }
-			referrals { key count { value } } acceptanceRate medianDaysToTakingCharge overdueCases { value } } }`},
-		{"pathways taken through the COMMIT model", `query($m: ID!) { pathwaysTaken(input: {modelId: $m}) { cases { value }
-			stageSequences { steps cases { value } } stages { stage { code } reached { value } medianDwellDays dropOuts { value } } } }`},
-		{"betweenness of the region's actor network", `query($z: ID!) { networkAnalysis(input: {zoneId: $z}) { actorCount ties betweennessExact betweennessSources
+		{"flows of the region over a year", `query($z: ID!) { referralFlows(input: {zoneId: $z, period: "2025"}) {
+			from to sent acceptanceRate { value } medianDaysToAccept { value } } }`},
+		{"flows rolled up to actor kinds, a year", `query($z: ID!) { referralFlows(input: {zoneId: $z, period: "2025", byActorKind: true}) { from to sent medianDaysToComplete { value } } }`},
+		{"top 1000 flows between actors, a year", `query($z: ID!) { referralFlows(input: {zoneId: $z, period: "2025", first: 1000}) { from to sent p90DaysToAccept { value } } }`},
+		{"quarterly indicators of a province", `query($p: ID!) { indicators(zoneId: $p, period: "2026-Q2") { casesOpened casesInCharge
+			referrals { key count } acceptanceRate { value } medianDaysToTakingCharge { value } overdueCases } }`},
+		{"pathways taken through the COMMIT model, a year", `query($m: ID!) { pathwaysTaken(input: {modelId: $m, period: "2025"}) { cases
+			stageSequences { steps cases } stages { stage { code } reached medianDwellDays { value } dropOuts } } }`},
+		{"betweenness of the region's actor network, a year of referrals", `query($z: ID!) { networkAnalysis(input: {zoneId: $z, period: "2025"}) { actorCount ties betweennessExact betweennessSources
 			centrality(first: 10) { actor { name } betweenness } components { size } } }`},
 	}
 	vars := map[string]any{"z": region, "p": relay.GlobalID("Zone", "g-prov-0"), "m": relay.GlobalID("PathwayModel", "g-model-commit")}

@@ -135,7 +135,7 @@ func TestPlacesSeries(t *testing.T) {
 			t.Errorf("point %d: %d of %d, want %v", i, p.Free, p.Capacity, want[i])
 		}
 	}
-	q := Quarter{2026, 3}
+	q := QuarterOf(2026, 3)
 	if n := len(q.WeekEnds(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))); n != 13 {
 		t.Errorf("a past quarter has 13 week ends, got %d", n)
 	}

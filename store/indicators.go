@@ -13,9 +13,8 @@ import (
 // casesOfZone binds c to each case of the zone $zone or a zone inside it, once.
 const casesOfZone = "MATCH (c:Case)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) WITH DISTINCT c "
 
-// The queries of the indicators; each reads $zone, $from and $to.
-const (
-	indicatorCases = casesOfZone + `
+// indicatorCases counts the cases opened, in charge at the end, closed (by outcome) and overdue.
+var indicatorCases = casesOfZone + `
 WITH c, c.openedAt >= $from AND c.openedAt < $to AS opened,
      c.openedAt < $to AND (c.closedAt IS NULL OR c.closedAt >= $to) AS inCharge,
      c.closedAt >= $from AND c.closedAt < $to AS closed
@@ -25,8 +24,10 @@ RETURN [count(CASE WHEN opened THEN 1 END), sum(CASE WHEN opened THEN c.recordKe
        [count(CASE WHEN inCharge THEN 1 END), sum(CASE WHEN inCharge THEN c.recordKey ELSE 0 END)],
        [count(CASE WHEN closed THEN 1 END), sum(CASE WHEN closed THEN c.recordKey ELSE 0 END)],
        [count(CASE WHEN overdue THEN 1 END), sum(CASE WHEN overdue THEN c.recordKey ELSE 0 END)],
-       [o IN ['INCLUDED', 'TRANSFERRED', 'DROPPED_OUT', 'OTHER'] |
-        [o, count(CASE WHEN closed AND c.outcome = o THEN 1 END), sum(CASE WHEN closed AND c.outcome = o THEN c.recordKey ELSE 0 END)]]`
+       [` + cellColumns("c", "closed AND c.outcome = %s", caseStandings[1:]) + `]`
+
+// The other queries of the indicators; each reads $zone, $from and $to.
+const (
 	indicatorReferrals = casesOfZone + `
 MATCH (c)-[:HAS_REFERRAL]->(r:Referral) WHERE r.sentAt >= $from AND r.sentAt < $to
 RETURN r.status, r.acceptedAt IS NOT NULL, r.recordKey`
@@ -81,9 +82,8 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, period model.Peri
 		}
 		v := recs[0].Values
 		in.Opened, in.InCharge, in.Closed, in.Overdue = pairCell(v[0]), pairCell(v[1]), pairCell(v[2]), pairCell(v[3])
-		for _, o := range v[4].([]any) {
-			t := o.([]any)
-			in.Outcomes[t[0].(string)] = pairCell(t[1:])
+		for i, o := range v[4].([]any) {
+			in.Outcomes[caseStandings[i+1]] = pairCell(o)
 		}
 		if recs, err = run(ctx, tx, indicatorReferrals, params); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"snodo/disclosure"
 	"snodo/internal/testenv"
 	"snodo/store"
 )
@@ -19,7 +20,8 @@ func TestMigrateBackfillsReferralTimes(t *testing.T) {
 		WITH r
 		UNWIND [['RECEIVED', 1], ['ACCEPTED', 3], ['IN_PROGRESS', 4], ['COMPLETED', 9]] AS ev
 		CREATE (:CaseEvent {id: ev[0], status: ev[0], at: $sent + duration({days: ev[1]})})-[:ABOUT]->(r)`, map[string]any{"sent": sent})
-	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 1})
+	// The version before the last two backfills: referral times, then record keys.
+	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 2})
 
 	if err := e.Store.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -33,5 +35,27 @@ func TestMigrateBackfillsReferralTimes(t *testing.T) {
 	}
 	if ok, err := e.Store.Migrated(ctx); err != nil || !ok {
 		t.Errorf("migrated: %v %v", ok, err)
+	}
+}
+
+// TestMigrateBackfillsRecordKeys: cases, referrals and interventions recorded before they carried
+// record keys get one each, at random in the key range, once; other nodes get none.
+func TestMigrateBackfillsRecordKeys(t *testing.T) {
+	e := testenv.Open(t)
+	ctx := context.Background()
+	e.Query(t, `UNWIND range(1, 200) AS i CREATE (:Case {id: 'c' + i}), (:Referral {id: 'r' + i}), (:Intervention {id: 'i' + i})`, nil)
+	e.Query(t, `CREATE (:Case {id: 'kept', recordKey: 7}), (:Zone {id: 'z'})`, nil)
+	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 1})
+	if err := e.Store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v := e.Query(t, `MATCH (n) WHERE n:Case OR n:Referral OR n:Intervention
+		RETURN count(n.recordKey), min(n.recordKey), max(n.recordKey), count(DISTINCT n.recordKey),
+		       COLLECT { MATCH (c:Case {id: 'kept'}) RETURN c.recordKey }[0], COLLECT { MATCH (z:Zone) RETURN z.recordKey }[0]`, nil)[0].Values
+	if v[0] != int64(601) || v[1].(int64) < 0 || v[2].(int64) >= disclosure.KeyRange || v[3].(int64) < 400 {
+		t.Errorf("keys: %d filled, from %v to %v, %v distinct", v[0], v[1], v[2], v[3])
+	}
+	if v[4] != int64(7) || v[5] != nil {
+		t.Errorf("a key is permanent, and only records about people have one: %v %v", v[4], v[5])
 	}
 }

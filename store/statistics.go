@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,17 +13,30 @@ import (
 	"snodo/model"
 )
 
+// caseStandings are where a case stood at the end of a period: open, or closed with an outcome.
+var caseStandings = []string{"OPEN", "INCLUDED", "TRANSFERRED", "DROPPED_OUT", "OTHER"}
+
+// cellColumns are the Cypher return items that count, and sum the record keys of, the rows of
+// x for which each condition of conds (with %s for the value) holds, for each value.
+func cellColumns(x, cond string, values []string) string {
+	var cols []string
+	for _, v := range values {
+		c := strings.ReplaceAll(cond, "%s", "'"+v+"'")
+		cols = append(cols, fmt.Sprintf("[count(CASE WHEN %s THEN 1 END), sum(CASE WHEN %s THEN %s.recordKey ELSE 0 END)]", c, c, x))
+	}
+	return strings.Join(cols, ", ")
+}
+
 // caseCountsCypher counts the cases opened in the period per zone measured (the zone, or its
 // zones of a kind), by where they stood at the end of the period, and sums their record keys.
-const caseCountsCypher = `MATCH (root:Zone {id: $zone})
+var caseCountsCypher = `MATCH (root:Zone {id: $zone})
 CALL (root) { MATCH (z:Zone)-[:PART_OF]->*(root) WHERE ($level IS NULL AND z = root) OR z.kind = $level RETURN DISTINCT z }
 CALL (z) {
   OPTIONAL MATCH (c:Case)-[:IN_ZONE]->(:Zone)-[:PART_OF]->*(z)
   WHERE c.openedAt >= $from AND c.openedAt < $to
   WITH DISTINCT c
   WITH c, CASE WHEN c IS NULL THEN null WHEN c.closedAt IS NULL OR c.closedAt >= $to THEN 'OPEN' ELSE c.outcome END AS stood
-  RETURN [o IN ['OPEN', 'INCLUDED', 'TRANSFERRED', 'DROPPED_OUT', 'OTHER'] |
-          [count(CASE WHEN stood = o THEN 1 END), sum(CASE WHEN stood = o THEN c.recordKey ELSE 0 END)]] AS cells
+  RETURN [` + cellColumns("c", "stood = %s", caseStandings) + `] AS cells
 }
 RETURN z.id, cells ORDER BY z.name, z.id`
 

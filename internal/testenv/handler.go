@@ -1,0 +1,42 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"snodo/auth"
+	"snodo/server"
+	"snodo/store"
+)
+
+// HandlerWith is Snodo's HTTP handler over the environment's store with the options given,
+// accepting the tests' tokens: for tests that need other settings (disclosure parameters, say).
+func (e *Env) HandlerWith(opt server.Options) http.Handler {
+	opt.Verifier = Verifier()
+	return server.New(e.Store, opt)
+}
+
+// DoOn sends a GraphQL request as the viewer through the handler given, as DoAs does through
+// the default one.
+func DoOn(tb testing.TB, h http.Handler, v auth.Viewer, query string, vars map[string]any) Response {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	ctx, counter := store.WithQueryCounter(context.Background())
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if v.Role != auth.Anonymous && v.Role != "" {
+		req.Header.Set("Authorization", "Bearer "+Token(v))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var r Response
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		tb.Fatalf("the answer is not JSON (status %d): %s", rec.Code, rec.Body.String())
+	}
+	r.Status, r.Queries = rec.Code, counter.Load()
+	return r
+}
