@@ -21,4 +21,3 @@ func TestPercentile(t *testing.T) {
 		t.Error("no values: NaN")
 	}
 }
-

@@ -464,6 +464,13 @@ func TestAggregateBudget(t *testing.T) {
 	if r := testenv.DoOn(t, a, auth.Viewer{Subject: "coord", Role: auth.Coordinator, ZoneIDs: []string{key(t, ids["Toscana"])}}, q, vars); len(r.Errors) > 0 {
 		t.Errorf("coordinators are not limited: %+v", r.Errors)
 	}
+	// A caller the role check refuses spends nothing and writes nothing.
+	if r := testenv.DoOn(t, a, auth.Viewer{Role: auth.Anonymous}, q, vars); r.Code() != "UNAUTHENTICATED" {
+		t.Errorf("anonymous: %+v", r.Errors)
+	}
+	if r := testenv.DoOn(t, a, auth.Viewer{Subject: "op", Role: auth.ServiceOperator, ActorID: "x"}, q, vars); r.Code() != "FORBIDDEN" {
+		t.Errorf("a service operator: %+v", r.Errors)
+	}
 	rec := e.Query(t, `MATCH (q:AggregateQuery {query: 'caseCounts'}) RETURN q.subject, count(*) ORDER BY q.subject`, nil)
 	got := []string{}
 	for _, r := range rec {

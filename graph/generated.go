@@ -5045,7 +5045,7 @@ type ReferralFlow {
 
 extend type Query {
   "The flows of referrals between actors (or actor kinds) in a closed period, the most sent (as published) first, then by name (the first 100 unless asked otherwise): weighted edges with acceptance and timing."
-  referralFlows("What to measure." input: FlowsInput!): [ReferralFlow!]! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
+  referralFlows("What to measure." input: FlowsInput!): [ReferralFlow!]! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/indicators.graphqls", Input: `"A perturbed count for one value of a breakdown: each is a cell of its own, so the parts need not add up to the published total."
@@ -5097,7 +5097,7 @@ extend type Query {
     zoneId: ID!
     "The whole calendar period, which must have ended: a quarter (2026-Q3), a year (2025) or a month (2026-07)."
     period: String!
-  ): Indicators! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
+  ): Indicators! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 
 "Places at a point in time."
@@ -5268,7 +5268,7 @@ type NetworkAnalysis {
 
 extend type Query {
   "Analyses the network of actors: degree, betweenness, components, actors alone, partnerships about to expire."
-  networkAnalysis("What to analyse." input: NetworkInput!): NetworkAnalysis! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
+  networkAnalysis("What to analyse." input: NetworkInput!): NetworkAnalysis! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/partnership.graphqls", Input: `"An agreement or a joint body between actors: a protocol, a programme agreement, a temporary association, a convention, a coordination group, a funded project."
@@ -5794,7 +5794,7 @@ input PathwaysInput {
 
 extend type Query {
   "The pathways cases actually took through a model: frequent sequences, the funnel, where they stall."
-  pathwaysTaken("What to measure." input: PathwaysInput!): PathwaysTaken! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
+  pathwaysTaken("What to measure." input: PathwaysInput!): PathwaysTaken! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/service.graphqls", Input: `"Something an actor offers to people: a desk, a drop-in centre, a street unit, a helpline, a shelter, a course, an internship scheme..."
@@ -6138,6 +6138,8 @@ counts, derived figures over large enough groups only, closed periods), is recor
 a researcher's daily budget of aggregate queries.
 """
 directive @aggregate on FIELD_DEFINITION
+# Written before @hasRole, so that the role is checked first (gqlgen runs the last directive
+# outermost): a refused caller spends nothing and is not recorded.
 
 "A figure derived from records: a rate, a median or a percentile. It is published only when the group it is measured over holds at least the minimum number of records (SNODO_DISCLOSURE_MIN_GROUP, 10 by default), and rounded: days to whole days, rates to two digits."
 type Figure {
@@ -6201,7 +6203,7 @@ input CaseCountsInput {
 
 extend type Query {
   "How many cases were opened in a period, and how they stand at its end, per zone: perturbed counts only."
-  caseCounts("What to count." input: CaseCountsInput!): CaseCounts! @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER]) @aggregate
+  caseCounts("What to count." input: CaseCountsInput!): CaseCounts! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/zone.graphqls", Input: `"""
@@ -17013,6 +17015,13 @@ func (ec *executionContext) _Query_referralFlows(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal []*model.ReferralFlow
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
 				if err != nil {
 					var zeroVal []*model.ReferralFlow
@@ -17022,14 +17031,7 @@ func (ec *executionContext) _Query_referralFlows(ctx context.Context, field grap
 					var zeroVal []*model.ReferralFlow
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-			directive2 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Aggregate == nil {
-					var zeroVal []*model.ReferralFlow
-					return zeroVal, errors.New("directive aggregate is not implemented")
-				}
-				return ec.Directives.Aggregate(ctx, nil, directive1)
+				return ec.Directives.HasRole(ctx, nil, directive1, roles)
 			}
 
 			next = directive2
@@ -17082,6 +17084,13 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.Indicators
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
 				if err != nil {
 					var zeroVal *model.Indicators
@@ -17091,14 +17100,7 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 					var zeroVal *model.Indicators
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-			directive2 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Aggregate == nil {
-					var zeroVal *model.Indicators
-					return zeroVal, errors.New("directive aggregate is not implemented")
-				}
-				return ec.Directives.Aggregate(ctx, nil, directive1)
+				return ec.Directives.HasRole(ctx, nil, directive1, roles)
 			}
 
 			next = directive2
@@ -17259,6 +17261,13 @@ func (ec *executionContext) _Query_networkAnalysis(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.NetworkAnalysis
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
 				if err != nil {
 					var zeroVal *model.NetworkAnalysis
@@ -17268,14 +17277,7 @@ func (ec *executionContext) _Query_networkAnalysis(ctx context.Context, field gr
 					var zeroVal *model.NetworkAnalysis
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-			directive2 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Aggregate == nil {
-					var zeroVal *model.NetworkAnalysis
-					return zeroVal, errors.New("directive aggregate is not implemented")
-				}
-				return ec.Directives.Aggregate(ctx, nil, directive1)
+				return ec.Directives.HasRole(ctx, nil, directive1, roles)
 			}
 
 			next = directive2
@@ -17492,6 +17494,13 @@ func (ec *executionContext) _Query_pathwaysTaken(ctx context.Context, field grap
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.PathwaysTaken
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
 				if err != nil {
 					var zeroVal *model.PathwaysTaken
@@ -17501,14 +17510,7 @@ func (ec *executionContext) _Query_pathwaysTaken(ctx context.Context, field grap
 					var zeroVal *model.PathwaysTaken
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-			directive2 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Aggregate == nil {
-					var zeroVal *model.PathwaysTaken
-					return zeroVal, errors.New("directive aggregate is not implemented")
-				}
-				return ec.Directives.Aggregate(ctx, nil, directive1)
+				return ec.Directives.HasRole(ctx, nil, directive1, roles)
 			}
 
 			next = directive2
@@ -17605,6 +17607,13 @@ func (ec *executionContext) _Query_caseCounts(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.CaseCounts
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
 				if err != nil {
 					var zeroVal *model.CaseCounts
@@ -17614,14 +17623,7 @@ func (ec *executionContext) _Query_caseCounts(ctx context.Context, field graphql
 					var zeroVal *model.CaseCounts
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
-				return ec.Directives.HasRole(ctx, nil, directive0, roles)
-			}
-			directive2 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Aggregate == nil {
-					var zeroVal *model.CaseCounts
-					return zeroVal, errors.New("directive aggregate is not implemented")
-				}
-				return ec.Directives.Aggregate(ctx, nil, directive1)
+				return ec.Directives.HasRole(ctx, nil, directive1, roles)
 			}
 
 			next = directive2

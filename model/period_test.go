@@ -30,7 +30,9 @@ func TestParsePeriod(t *testing.T) {
 		}
 	}
 	q := QuarterOf(2026, 4)
-	rome := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.FixedZone("CET", 3600)) }
+	rome := func(y int, m time.Month, d, h int) time.Time {
+		return time.Date(y, m, d, h, 0, 0, 0, time.FixedZone("CET", 3600))
+	}
 	if q.Ended(rome(2026, 12, 31, 23)) || !q.Ended(rome(2027, 1, 1, 0)) {
 		t.Error("a quarter ends at midnight of its last day, Italian time")
 	}
