@@ -187,3 +187,13 @@ func Rank[T any](items []T, published func(T) int, name func(T) string) {
 		return cmp.Compare(name(a), name(b))
 	})
 }
+
+// Level checks the level a table of zones is asked by: only the published levels of the zone
+// graph (regions, provinces, health-agency areas, social districts, municipalities), never the
+// custom areas a network draws for itself, which could be drawn around a few people.
+func Level(kind *model.ZoneKind) error {
+	if kind != nil && *kind == model.ZoneKindCustom {
+		return model.Errorf(model.CodeBadUserInput, "counts are published by regions, provinces, health-agency areas, social districts or municipalities, not by custom areas")
+	}
+	return nil
+}

@@ -70,3 +70,10 @@ func TestResearchersHaveADailyBudget(t *testing.T) {
 		t.Errorf("the budget renews the next day: %v", err)
 	}
 }
+
+func TestOnlyPublishedLevels(t *testing.T) {
+	custom, town := model.ZoneKindCustom, model.ZoneKindMunicipality
+	if model.ErrorCode(Level(&custom)) != model.CodeBadUserInput || Level(&town) != nil || Level(nil) != nil {
+		t.Error("custom areas are not a published level; municipalities are")
+	}
+}

@@ -6195,7 +6195,7 @@ type CaseCounts {
 input CaseCountsInput {
   "The zone to measure."
   zoneId: ID!
-  "Count each zone of this kind inside the zone; the zone itself when absent."
+  "Count each zone of this kind inside the zone; the zone itself when absent. Custom areas are not a published level."
   level: ZoneKind
   "The cases opened in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07)."
   period: String!

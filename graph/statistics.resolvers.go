@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"snodo/disclosure"
 	"snodo/loaders"
 	"snodo/model"
 	"snodo/store"
@@ -22,6 +23,9 @@ func (r *caseCountRowResolver) Zone(ctx context.Context, obj *model.CaseCountRow
 func (r *queryResolver) CaseCounts(ctx context.Context, input model.CaseCountsInput) (*model.CaseCounts, error) {
 	period, err := r.Disclosure.Period(input.Period)
 	if err != nil {
+		return nil, err
+	}
+	if err := disclosure.Level(input.Level); err != nil {
 		return nil, err
 	}
 	rows, err := r.Store.CaseCounts(ctx, input, period)

@@ -112,7 +112,7 @@ type BreakdownCount struct {
 type CaseCountsInput struct {
 	// The zone to measure.
 	ZoneID string `json:"zoneId"`
-	// Count each zone of this kind inside the zone; the zone itself when absent.
+	// Count each zone of this kind inside the zone; the zone itself when absent. Custom areas are not a published level.
 	Level *ZoneKind `json:"level,omitempty"`
 	// The cases opened in this whole calendar period, which must have ended: a year (2025), a quarter (2026-Q3) or a month (2026-07).
 	Period string `json:"period"`

@@ -1,17 +1,12 @@
 package testenv
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"snodo/auth"
 	"snodo/server"
-	"snodo/store"
 )
 
 // Response is a GraphQL response as a client reads it.
@@ -87,21 +82,7 @@ func (e *Env) DoAs(tb testing.TB, v auth.Viewer, query string, vars map[string]a
 // DoWithToken is Do with the bearer token given, or none.
 func (e *Env) DoWithToken(tb testing.TB, token, query string, vars map[string]any) Response {
 	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	ctx, counter := store.WithQueryCounter(context.Background())
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	e.Handler().ServeHTTP(rec, req)
-	var r Response
-	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
-		tb.Fatalf("the answer is not JSON (status %d): %s", rec.Code, rec.Body.String())
-	}
-	r.Status, r.Queries = rec.Code, counter.Load()
-	return r
+	return send(tb, e.Handler(), token, query, vars)
 }
 
 // MustDo is Do for a request that must succeed: any error fails the test.

@@ -24,12 +24,23 @@ func (e *Env) HandlerWith(opt server.Options) http.Handler {
 // the default one.
 func DoOn(tb testing.TB, h http.Handler, v auth.Viewer, query string, vars map[string]any) Response {
 	tb.Helper()
+	token := ""
+	if v.Role != auth.Anonymous && v.Role != "" {
+		token = Token(v)
+	}
+	return send(tb, h, token, query, vars)
+}
+
+// send posts a GraphQL request with the bearer token given, or none, to the handler, as a
+// client would, and decodes the answer.
+func send(tb testing.TB, h http.Handler, token, query string, vars map[string]any) Response {
+	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, counter := store.WithQueryCounter(context.Background())
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if v.Role != auth.Anonymous && v.Role != "" {
-		req.Header.Set("Authorization", "Bearer "+Token(v))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
