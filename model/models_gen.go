@@ -30,8 +30,10 @@ type ActorFilter struct {
 	Partnership *string `json:"partnership,omitempty"`
 	// Only actors that provide a service for this need (or a narrower one).
 	Need *string `json:"need,omitempty"`
-	// Only actors whose name or description matches these words (full-text, prefix matching).
+	// Only actors whose name or description matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
+	// Only actors with these statuses; any status when left out.
+	Statuses []RecordStatus `json:"statuses,omitempty"`
 }
 
 // How to order actors.
@@ -162,9 +164,9 @@ type CloseCaseInput struct {
 type ContactsInput struct {
 	// A phone number (at most 40 characters).
 	Phone *string `json:"phone,omitempty"`
-	// An e-mail address.
+	// An e-mail address (at most 254 characters).
 	Email *string `json:"email,omitempty"`
-	// A web address, starting with http:// or https://.
+	// A web address, starting with http:// or https:// (at most 300 characters).
 	Website *string `json:"website,omitempty"`
 	// A postal address (at most 300 characters).
 	Address *string `json:"address,omitempty"`
@@ -182,11 +184,11 @@ type CoverageInput struct {
 
 // The fields of a new actor.
 type CreateActorInput struct {
-	// The name (1 to 200 characters).
+	// The name (1 to 200 characters, one line: no control or bidirectional characters).
 	Name string `json:"name"`
 	// What kind of organisation it is.
 	Kind ActorKind `json:"kind"`
-	// What it does (at most 2000 characters).
+	// What it does (at most 2000 characters; newlines and tabs allowed, no other control characters).
 	Description *string `json:"description,omitempty"`
 	// The tax code: 11 digits.
 	TaxCode *string `json:"taxCode,omitempty"`
@@ -196,6 +198,8 @@ type CreateActorInput struct {
 	ZoneIds []string `json:"zoneIds"`
 	// The actor it belongs to.
 	ParentID *string `json:"parentId,omitempty"`
+	// Whether it is in use; active by default.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // The fields of a new partnership.
@@ -240,7 +244,7 @@ type CreateRouteInput struct {
 	NeedIds []string `json:"needIds,omitempty"`
 	// The stage the route belongs to.
 	StageID *string `json:"stageId,omitempty"`
-	// The instrument used (at most 200 characters).
+	// The instrument used (at most 200 characters, one line).
 	Instrument *string `json:"instrument,omitempty"`
 	// The partnership that governs it.
 	PartnershipID *string `json:"partnershipId,omitempty"`
@@ -250,21 +254,25 @@ type CreateRouteInput struct {
 type CreateServiceInput struct {
 	// The actor that provides it.
 	ProviderID string `json:"providerId"`
-	// The name (1 to 200 characters).
+	// The name (1 to 200 characters, one line: no control or bidirectional characters).
 	Name string `json:"name"`
-	// What it does (at most 2000 characters).
+	// What it does (at most 2000 characters; newlines and tabs allowed, no other control characters).
 	Description *string `json:"description,omitempty"`
 	// Its catalogue category.
 	CategoryID string `json:"categoryId"`
+	// Whether it works at a confidential address (a protected shelter); false by default.
+	Confidential bool `json:"confidential"`
+	// Where it is, when not at its provider's address (at most 300 characters, one line).
+	Address *string `json:"address,omitempty"`
 	// How people reach it.
 	Channel ServiceChannel `json:"channel"`
 	// Whether it is running; active by default.
 	Status *ServiceStatus `json:"status,omitempty"`
 	// Who may use it and how (at most 2000 characters).
 	AccessConditions *string `json:"accessConditions,omitempty"`
-	// The documents a person must bring.
+	// The documents a person must bring (at most 50, each of at most 200 characters, one line).
 	RequiredDocuments []string `json:"requiredDocuments,omitempty"`
-	// The languages it works in, as ISO 639-1 codes.
+	// The languages it works in, as ISO 639-1 codes (at most 50).
 	Languages []string `json:"languages,omitempty"`
 	// The youngest age served (0 to 120).
 	MinAge *int `json:"minAge,omitempty"`
@@ -288,7 +296,7 @@ type CreateServiceInput struct {
 
 // The fields of a new zone.
 type CreateZoneInput struct {
-	// The official name (1 to 200 characters).
+	// The official name (1 to 200 characters, one line: no control or bidirectional characters).
 	Name string `json:"name"`
 	// What kind of territory it is.
 	Kind ZoneKind `json:"kind"`
@@ -296,11 +304,13 @@ type CreateZoneInput struct {
 	IstatCode *string `json:"istatCode,omitempty"`
 	// The zones it lies in directly.
 	ParentIds []string `json:"parentIds,omitempty"`
+	// Whether it is in use; active by default.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // Which actor to delete.
 type DeleteActorInput struct {
-	// The actor to delete. An actor that still provides services or has member actors is not deleted; its memberships go with it.
+	// The actor to delete. An actor that still provides services, has member actors, manages cases, sent or received referrals or is an end of a route is not deleted (HAS_DEPENDANTS): archive it instead (updateActor with status ARCHIVED). Its memberships go with it.
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the actor changed since.
 	Version int `json:"version"`
@@ -332,7 +342,7 @@ type DeleteRouteInput struct {
 
 // Which service to delete.
 type DeleteServiceInput struct {
-	// The service to delete. To keep its history, archive it instead (updateService with status ARCHIVED).
+	// The service to delete. A service with referrals, interventions or routes is not deleted (HAS_DEPENDANTS): archive it instead (updateService with status ARCHIVED).
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the service changed since.
 	Version int `json:"version"`
@@ -340,7 +350,7 @@ type DeleteServiceInput struct {
 
 // Which zone to delete.
 type DeleteZoneInput struct {
-	// The zone to delete. A zone that still has child zones, actors, services or partnerships is not deleted.
+	// The zone to delete. A zone that still has child zones, actors, services, partnerships or cases is not deleted (HAS_DEPENDANTS): archive it instead (updateZone with status ARCHIVED).
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the zone changed since.
 	Version int `json:"version"`
@@ -657,7 +667,7 @@ type ServiceFilter struct {
 	Provider *string `json:"provider,omitempty"`
 	// Only services whose provider is a member of this partnership.
 	Partnership *string `json:"partnership,omitempty"`
-	// Only services whose name, description or access conditions match these words (full-text, prefix matching).
+	// Only services whose name, description or access conditions match these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -741,6 +751,8 @@ type UpdateActorInput struct {
 	ZoneIds []string `json:"zoneIds,omitempty"`
 	// A new parent actor; an empty string removes the parent.
 	ParentID *string `json:"parentId,omitempty"`
+	// A new status; ARCHIVED archives the actor.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // A change of a member's role.
@@ -817,8 +829,12 @@ type UpdateServiceInput struct {
 	ID string `json:"id"`
 	// The version the client read; the update is refused if the service changed since.
 	Version int `json:"version"`
-	// A new provider.
+	// A new provider. Refused (HAS_DEPENDANTS) once the service has referrals or interventions, which stay with the provider that received them: archive the service and create one for the new provider instead.
 	ProviderID *string `json:"providerId,omitempty"`
+	// Whether it works at a confidential address.
+	Confidential *bool `json:"confidential,omitempty"`
+	// A new address; an empty string removes it.
+	Address *string `json:"address,omitempty"`
 	// A new name (1 to 200 characters).
 	Name *string `json:"name,omitempty"`
 	// A new description; an empty string removes it.
@@ -857,7 +873,7 @@ type UpdateZoneInput struct {
 	ID string `json:"id"`
 	// The version the client read; the update is refused if the zone changed since.
 	Version int `json:"version"`
-	// A new name (1 to 200 characters).
+	// A new name (1 to 200 characters, one line).
 	Name *string `json:"name,omitempty"`
 	// A new kind.
 	Kind *ZoneKind `json:"kind,omitempty"`
@@ -865,6 +881,8 @@ type UpdateZoneInput struct {
 	IstatCode *string `json:"istatCode,omitempty"`
 	// The new set of parent zones, replacing the old one.
 	ParentIds []string `json:"parentIds,omitempty"`
+	// A new status; ARCHIVED archives the zone.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // A problem with the input of a mutation, which the user can correct. When a payload carries any, the mutation wrote nothing.
@@ -883,10 +901,12 @@ type ZoneFilter struct {
 	Kinds []ZoneKind `json:"kinds,omitempty"`
 	// Only zones inside this zone, at any depth (not the zone itself).
 	Within *string `json:"within,omitempty"`
-	// Only zones whose name matches these words (full-text, prefix matching).
+	// Only zones whose name matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
-	// Only the zone with this ISTAT code.
+	// Only the zone with this ISTAT code (at most 64 characters).
 	IstatCode *string `json:"istatCode,omitempty"`
+	// Only zones with these statuses; any status when left out.
+	Statuses []RecordStatus `json:"statuses,omitempty"`
 }
 
 // How to order zones.
@@ -2042,6 +2062,65 @@ func (e *PartnershipStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e PartnershipStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a zone or an actor is in use. A record with history (cases, referrals, routes) is never
+// deleted, so that the history stays whole: it is archived instead.
+type RecordStatus string
+
+const (
+	// In use.
+	RecordStatusActive RecordStatus = "ACTIVE"
+	// No longer in use; kept for history.
+	RecordStatusArchived RecordStatus = "ARCHIVED"
+)
+
+var AllRecordStatus = []RecordStatus{
+	RecordStatusActive,
+	RecordStatusArchived,
+}
+
+func (e RecordStatus) IsValid() bool {
+	switch e {
+	case RecordStatusActive, RecordStatusArchived:
+		return true
+	}
+	return false
+}
+
+func (e RecordStatus) String() string {
+	return string(e)
+}
+
+func (e *RecordStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecordStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecordStatus", str)
+	}
+	return nil
+}
+
+func (e RecordStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecordStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecordStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
