@@ -342,7 +342,7 @@ func TestConfidentialServiceHidesWhereAndHowManyFromPublicReaders(t *testing.T) 
 		"providerId": ids["ARTI"], "name": "Casa rifugio", "categoryId": ids["housing_mobility"], "channel": "SHELTER",
 		"confidential": true, "address": "Via Riservata 1, Follonica", "capacity": 6, "freePlaces": 2,
 		"openingHours": []map[string]any{{"day": "MON", "opens": "08:00", "closes": "20:00"}},
-		"needIds": []string{ids["housing.shelter"]}, "zoneIds": []string{ids["Follonica"]},
+		"needIds":      []string{ids["housing.shelter"]}, "zoneIds": []string{ids["Follonica"]},
 	}, "service { id }")
 	shelter := testenv.Get(d, "service", "id").(string)
 	const fields = `name confidential address capacity freePlaces placesUpdatedAt openingHours { day } provider { name contacts { email } }`
