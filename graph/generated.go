@@ -4832,7 +4832,7 @@ input PersonProfile {
   age: Int
   "The person's legal status."
   legalStatus: LegalStatus
-  "The languages the person speaks, as ISO 639-1 codes; a service in none of them is flagged."
+  "The languages the person speaks, as ISO 639-1 codes (at most 50); a service in none of them is flagged."
   languages: [String!]
   "Whether the person lacks identity or residence documents."
   missingDocuments: Boolean
@@ -4848,7 +4848,7 @@ input FindServicesInput {
   person: PersonProfile
   "Only services reached through these channels."
   channels: [ServiceChannel!]
-  "Only services with free places (services without places are left out too)."
+  "Only services with free places (services without places are left out too, and, for public readers, confidential services, whose places they may not learn)."
   hasFreePlaces: Boolean
   "Flag services that are closed at this time (by their weekly hours, in Italian local time)."
   openAt: DateTime
@@ -4944,7 +4944,7 @@ type CoverageCell {
   full: Int!
   "Active services that cover only part of the zone."
   partial: Int!
-  "Of those, services with free places now."
+  "Of those, services with free places now; for public readers, confidential services are not counted here."
   withFreePlaces: Int!
   "Of those, services whose record is stale."
   stale: Int!
@@ -5207,7 +5207,7 @@ input NeedFilter {
   topLevel: Boolean
   "Only needs under this one, at any depth (not the need itself)."
   within: ID
-  "Only needs whose Italian or English label matches these words (full-text, prefix matching)."
+  "Only needs whose Italian or English label matches these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
 }
 
@@ -5442,7 +5442,7 @@ input PartnershipFilter {
   member: ID
   "Only partnerships ending on or before this date (to find those about to expire)."
   endingBefore: Date
-  "Only partnerships whose title or description matches these words (full-text, prefix matching)."
+  "Only partnerships whose title or description matches these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
 }
 
@@ -5466,11 +5466,11 @@ input PartnershipOrder {
 
 "The fields of a new partnership."
 input CreatePartnershipInput {
-  "The title (1 to 200 characters)."
+  "The title (1 to 200 characters, one line: no control or bidirectional characters)."
   title: String!
   "What kind of agreement or body it is."
   kind: PartnershipKind!
-  "What it is for (at most 2000 characters)."
+  "What it is for (at most 2000 characters; newlines and tabs allowed, no other control characters)."
   description: String
   "Whether it is in force; active by default."
   status: PartnershipStatus = ACTIVE
@@ -5490,7 +5490,7 @@ input UpdatePartnershipInput {
   id: ID!
   "The version the client read; the update is refused if the partnership changed since."
   version: Int!
-  "A new title."
+  "A new title (1 to 200 characters, one line)."
   title: String
   "A new kind."
   kind: PartnershipKind
@@ -5510,7 +5510,7 @@ input UpdatePartnershipInput {
 
 "Which partnership to delete."
 input DeletePartnershipInput {
-  "The partnership to delete, with its memberships. One with sub-partnerships is not deleted."
+  "The partnership to delete, with its memberships. One with sub-partnerships or routes it governs is not deleted (HAS_DEPENDANTS): end it instead (status ENDED)."
   id: ID!
   "The version the client read; the delete is refused if the partnership changed since."
   version: Int!
@@ -5587,7 +5587,7 @@ extend type Mutation {
   updatePartnership("The changes." input: UpdatePartnershipInput!): PartnershipPayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Deletes a partnership and its memberships."
   deletePartnership("Which partnership." input: DeletePartnershipInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
-  "Adds an actor to a partnership with a role."
+  "Adds an actor to a partnership with a role; a coordinator adds only actors that lie wholly in its zones."
   addPartnershipMember("The membership." input: AddMemberInput!): PartnershipPayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Changes a member's role or joining date."
   updatePartnershipMember("The change." input: UpdateMemberInput!): PartnershipPayload! @hasRole(roles: [ADMIN, COORDINATOR])
@@ -5678,7 +5678,7 @@ input StageInput {
 input CreatePathwayModelInput {
   "The name (1 to 200 characters)."
   name: String!
-  "What the model is for."
+  "What the model is for (at most 2000 characters)."
   description: String
   "The longest a case may stay open, in days (1 to 3650)."
   maxDurationDays: Int
@@ -5694,7 +5694,7 @@ input UpdatePathwayModelInput {
   version: Int!
   "A new name."
   name: String
-  "A new description; an empty string removes it."
+  "A new description (at most 2000 characters); an empty string removes it."
   description: String
   "A new longest duration, in days; 0 removes the limit."
   maxDurationDays: Int
@@ -5766,7 +5766,7 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Creates a pathway model with its stages."
+  "Creates a pathway model with its stages (at most 50). Admins only: cases of every zone follow a model."
   createPathwayModel("The new model." input: CreatePathwayModelInput!): PathwayModelPayload! @hasRole(roles: [ADMIN])
   "Changes a pathway model or its stages; a stage that cases are at or routes name is not removed (HAS_DEPENDANTS). Admins only: cases of every zone follow a model."
   updatePathwayModel("The changes." input: UpdatePathwayModelInput!): PathwayModelPayload! @hasRole(roles: [ADMIN])

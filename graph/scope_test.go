@@ -410,4 +410,15 @@ func TestConfidentialServiceHidesWhereAndHowManyFromPublicReaders(t *testing.T) 
 			t.Errorf("%s: free-places matches %d, coverage %v", v.Role, free, cell)
 		}
 	}
+	// A zone's indicators count the confidential shelter's places for the network only: in
+	// Follonica it is the only shelter, so a sum would be its count.
+	for _, c := range []struct {
+		viewer    auth.Viewer
+		free, all float64
+	}{{public[1], 0, 0}, {network[3], 2, 6}} {
+		r := e.DoAs(t, c.viewer, `query($z: ID!) { indicators(zoneId: $z, quarter: "2026-Q4") { shelterPlacesFree shelterCapacity } }`, map[string]any{"z": ids["Follonica"]})
+		if len(r.Errors) > 0 || testenv.Get(r.Data, "indicators", "shelterPlacesFree") != c.free || testenv.Get(r.Data, "indicators", "shelterCapacity") != c.all {
+			t.Errorf("%s reads the indicators %v %+v", c.viewer.Role, r.Data, r.Errors)
+		}
+	}
 }

@@ -204,11 +204,11 @@ type CreateActorInput struct {
 
 // The fields of a new partnership.
 type CreatePartnershipInput struct {
-	// The title (1 to 200 characters).
+	// The title (1 to 200 characters, one line: no control or bidirectional characters).
 	Title string `json:"title"`
 	// What kind of agreement or body it is.
 	Kind PartnershipKind `json:"kind"`
-	// What it is for (at most 2000 characters).
+	// What it is for (at most 2000 characters; newlines and tabs allowed, no other control characters).
 	Description *string `json:"description,omitempty"`
 	// Whether it is in force; active by default.
 	Status *PartnershipStatus `json:"status,omitempty"`
@@ -226,7 +226,7 @@ type CreatePartnershipInput struct {
 type CreatePathwayModelInput struct {
 	// The name (1 to 200 characters).
 	Name string `json:"name"`
-	// What the model is for.
+	// What the model is for (at most 2000 characters).
 	Description *string `json:"description,omitempty"`
 	// The longest a case may stay open, in days (1 to 3650).
 	MaxDurationDays *int `json:"maxDurationDays,omitempty"`
@@ -318,7 +318,7 @@ type DeleteActorInput struct {
 
 // Which partnership to delete.
 type DeletePartnershipInput struct {
-	// The partnership to delete, with its memberships. One with sub-partnerships is not deleted.
+	// The partnership to delete, with its memberships. One with sub-partnerships or routes it governs is not deleted (HAS_DEPENDANTS): end it instead (status ENDED).
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the partnership changed since.
 	Version int `json:"version"`
@@ -366,7 +366,7 @@ type FindServicesInput struct {
 	Person *PersonProfile `json:"person,omitempty"`
 	// Only services reached through these channels.
 	Channels []ServiceChannel `json:"channels,omitempty"`
-	// Only services with free places (services without places are left out too).
+	// Only services with free places (services without places are left out too, and, for public readers, confidential services, whose places they may not learn).
 	HasFreePlaces *bool `json:"hasFreePlaces,omitempty"`
 	// Flag services that are closed at this time (by their weekly hours, in Italian local time).
 	OpenAt *time.Time `json:"openAt,omitempty"`
@@ -454,7 +454,7 @@ type NeedFilter struct {
 	TopLevel *bool `json:"topLevel,omitempty"`
 	// Only needs under this one, at any depth (not the need itself).
 	Within *string `json:"within,omitempty"`
-	// Only needs whose Italian or English label matches these words (full-text, prefix matching).
+	// Only needs whose Italian or English label matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -506,7 +506,7 @@ type PartnershipFilter struct {
 	Member *string `json:"member,omitempty"`
 	// Only partnerships ending on or before this date (to find those about to expire).
 	EndingBefore *Date `json:"endingBefore,omitempty"`
-	// Only partnerships whose title or description matches these words (full-text, prefix matching).
+	// Only partnerships whose title or description matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -573,7 +573,7 @@ type PersonProfile struct {
 	Age *int `json:"age,omitempty"`
 	// The person's legal status.
 	LegalStatus *LegalStatus `json:"legalStatus,omitempty"`
-	// The languages the person speaks, as ISO 639-1 codes; a service in none of them is flagged.
+	// The languages the person speaks, as ISO 639-1 codes (at most 50); a service in none of them is flagged.
 	Languages []string `json:"languages,omitempty"`
 	// Whether the person lacks identity or residence documents.
 	MissingDocuments *bool `json:"missingDocuments,omitempty"`
@@ -775,7 +775,7 @@ type UpdatePartnershipInput struct {
 	ID string `json:"id"`
 	// The version the client read; the update is refused if the partnership changed since.
 	Version int `json:"version"`
-	// A new title.
+	// A new title (1 to 200 characters, one line).
 	Title *string `json:"title,omitempty"`
 	// A new kind.
 	Kind *PartnershipKind `json:"kind,omitempty"`
@@ -801,7 +801,7 @@ type UpdatePathwayModelInput struct {
 	Version int `json:"version"`
 	// A new name.
 	Name *string `json:"name,omitempty"`
-	// A new description; an empty string removes it.
+	// A new description (at most 2000 characters); an empty string removes it.
 	Description *string `json:"description,omitempty"`
 	// A new longest duration, in days; 0 removes the limit.
 	MaxDurationDays *int `json:"maxDurationDays,omitempty"`

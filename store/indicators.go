@@ -37,10 +37,12 @@ RETURN cat.code, count(i)`
 	indicatorShelters = `
 MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})
 WHERE EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
+  AND ($seesConfidential OR NOT coalesce(s.confidential, false))
 RETURN coalesce(sum(s.freePlaces), 0), coalesce(sum(s.capacity), 0)`
 	indicatorPlacesReports = `
 MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})-[:REPORTED]->(p:PlacesReport)
 WHERE p.at < $to AND EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
+  AND ($seesConfidential OR NOT coalesce(s.confidential, false))
 RETURN s.id, p.at, p.free, p.capacity`
 	indicatorNeedsWithout = `
 MATCH (a:Zone {id: $zone}), (n:Need) WHERE NOT (n)-[:BROADER]->()
@@ -61,7 +63,8 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, quarter model.Qua
 	q := query{params: map[string]any{}}
 	q.mustExist("Zone", zone, "zoneId")
 	from, to := quarter.Bounds()
-	params := map[string]any{"zone": zone, "from": from, "to": to}
+	// Confidential shelters' places count for the network's roles only (SeesConfidential).
+	params := map[string]any{"zone": zone, "from": from, "to": to, "seesConfidential": SeesConfidential(ctx)}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Indicators, error) {
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err
