@@ -20,7 +20,7 @@ var quarterRe = regexp.MustCompile(`^([0-9]{4})-Q([1-4])$`)
 func ParseQuarter(s string) (Quarter, error) {
 	m := quarterRe.FindStringSubmatch(s)
 	if m == nil {
-		return Quarter{}, Errorf(CodeBadUserInput, "%q is not a quarter written YYYY-Qn, such as 2026-Q3", s)
+		return Quarter{}, Errorf(CodeBadUserInput, "%s is not a quarter written YYYY-Qn, such as 2026-Q3", Quote(s))
 	}
 	y, _ := strconv.Atoi(m[1])
 	n, _ := strconv.Atoi(m[2])

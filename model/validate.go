@@ -304,3 +304,13 @@ func Today() Date {
 	y, m, d := time.Now().In(loc).Date()
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
+
+// Quote quotes what a client sent for an error message, cut to 64 characters, so that an
+// answer never echoes a huge input back.
+func Quote(s string) string {
+	if utf8.RuneCountInString(s) <= 64 {
+		return fmt.Sprintf("%q", s)
+	}
+	r := []rune(s)
+	return fmt.Sprintf("%q… (%d characters)", string(r[:64]), len(r))
+}

@@ -214,7 +214,7 @@ var endLabels = map[string]bool{"Actor": true, "Service": true}
 func routeEnd(c *model.Check, gid string, path ...string) (label, key string) {
 	typ, key, err := relay.ParseGlobalID(gid)
 	if err != nil || !endLabels[typ] {
-		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%q is not the ID of an actor or a service", gid), path...)
+		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%s is not the ID of an actor or a service", model.Quote(gid)), path...)
 		return "", ""
 	}
 	return typ, key

@@ -20,7 +20,7 @@ func keyOf(c *model.Check, label, gid string, path ...string) string {
 	}
 	typ, key, err := relay.ParseGlobalID(gid)
 	if err != nil || typ != label {
-		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%q is not the ID of a %s", gid, label), path...)
+		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%s is not the ID of a %s", model.Quote(gid), label), path...)
 		return ""
 	}
 	return key
