@@ -400,7 +400,7 @@ func TestSearchBounds(t *testing.T) {
 	runChecks(t, []checkCase{
 		{"16 words", func(c *model.Check) { c.Search(ptr(strings.Repeat("parola ", 16)), "f") }, nil},
 		{"17 words", func(c *model.Check) { c.Search(ptr(strings.Repeat("parola ", 17)), "f") }, invalid},
-		{"punctuation is no word", func(c *model.Check) { c.Search(ptr("a " + strings.Repeat("-! ", 40)), "f") }, nil},
+		{"punctuation is no word", func(c *model.Check) { c.Search(ptr("a "+strings.Repeat("-! ", 40)), "f") }, nil},
 		{"200 characters", func(c *model.Check) { c.Search(ptr(strings.Repeat("à", 200)), "f") }, nil},
 		{"201 characters", func(c *model.Check) { c.Search(ptr(strings.Repeat("a", 201)), "f") }, invalid},
 		{"900 KB", func(c *model.Check) { c.Search(ptr(strings.Repeat("x", 900_000)), "f") }, invalid},
