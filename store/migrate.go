@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -67,7 +68,15 @@ var backfills = []struct {
 		  SET r.acceptedAt = coalesce(r.acceptedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'ACCEPTED'}) RETURN min(e.at) }[0]),
 		      r.completedAt = coalesce(r.completedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'COMPLETED'}) RETURN min(e.at) }[0])
 		} IN TRANSACTIONS OF 10000 ROWS`},
+	// The demo network's anti-trafficking shelters became confidential; a database seeded
+	// before keeps them public unless marked (the seed writes new nodes only).
+	{version: len(migrations) + 2, stmt: `MATCH (s:Service) WHERE s.id IN ['` + strings.Join(DemoConfidentialServices, "', '") + `'] AND s.confidential IS NULL
+		SET s.confidential = true`},
 }
+
+// DemoConfidentialServices are the IDs of the demo network's confidential services, which the
+// seed marks and the backfill above marks in databases seeded before (seed tests that they match).
+var DemoConfidentialServices = []string{"000fc9cf-a659-5952-8028-60adc143d31e", "5ff181ec-d1e8-555e-b473-224f6fef7e0b"}
 
 // SchemaVersion is the version of the schema this build of Snodo needs: its migrations and
 // backfills.
