@@ -54,7 +54,7 @@ func BenchmarkFindServices(b *testing.B) {
 		}
 		cypher := func(b *testing.B) {
 			_, err := neo4j.ExecuteQuery(ctx, e.Driver, store.FindServicesCypher,
-				map[string]any{"zone": n.zone, "need": n.need, "channels": nil, "freeOnly": false},
+				map[string]any{"zone": n.zone, "need": n.need, "channels": nil, "freeOnly": false, "seesConfidential": true},
 				neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithReadersRouting())
 			if err != nil {
 				b.Fatal(err)

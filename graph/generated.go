@@ -72,6 +72,7 @@ type ComplexityRoot struct {
 		Parent       func(childComplexity int) int
 		Partnerships func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Services     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Status       func(childComplexity int) int
 		TaxCode      func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
@@ -548,9 +549,11 @@ type ComplexityRoot struct {
 
 	Service struct {
 		AccessConditions  func(childComplexity int) int
+		Address           func(childComplexity int) int
 		Capacity          func(childComplexity int) int
 		Category          func(childComplexity int) int
 		Channel           func(childComplexity int) int
+		Confidential      func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Description       func(childComplexity int) int
 		FreePlaces        func(childComplexity int) int
@@ -683,6 +686,7 @@ type ComplexityRoot struct {
 		Name      func(childComplexity int) int
 		Parents   func(childComplexity int) int
 		Services  func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Status    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
 		Version   func(childComplexity int) int
 	}
@@ -851,6 +855,11 @@ type ServiceResolver interface {
 	Provider(ctx context.Context, obj *model.Service) (*model.Actor, error)
 	Category(ctx context.Context, obj *model.Service) (*model.ServiceCategory, error)
 
+	Address(ctx context.Context, obj *model.Service) (*string, error)
+	Capacity(ctx context.Context, obj *model.Service) (*int, error)
+	FreePlaces(ctx context.Context, obj *model.Service) (*int, error)
+	PlacesUpdatedAt(ctx context.Context, obj *model.Service) (*time.Time, error)
+	OpeningHours(ctx context.Context, obj *model.Service) ([]*model.OpeningHours, error)
 	Needs(ctx context.Context, obj *model.Service) ([]*model.Need, error)
 	Zones(ctx context.Context, obj *model.Service) ([]*model.Zone, error)
 }
@@ -973,6 +982,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Services(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Actor.status":
+		if e.ComplexityRoot.Actor.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Status(childComplexity), true
 	case "Actor.taxCode":
 		if e.ComplexityRoot.Actor.TaxCode == nil {
 			break
@@ -3121,6 +3136,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.AccessConditions(childComplexity), true
+	case "Service.address":
+		if e.ComplexityRoot.Service.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Address(childComplexity), true
 	case "Service.capacity":
 		if e.ComplexityRoot.Service.Capacity == nil {
 			break
@@ -3139,6 +3160,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Channel(childComplexity), true
+	case "Service.confidential":
+		if e.ComplexityRoot.Service.Confidential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Confidential(childComplexity), true
 	case "Service.createdAt":
 		if e.ComplexityRoot.Service.CreatedAt == nil {
 			break
@@ -3691,6 +3718,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Zone.Services(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Zone.status":
+		if e.ComplexityRoot.Zone.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Zone.Status(childComplexity), true
 	case "Zone.updatedAt":
 		if e.ComplexityRoot.Zone.UpdatedAt == nil {
 			break
@@ -4089,6 +4122,8 @@ type Actor implements Node {
   taxCode: String
   "How to reach the actor."
   contacts: Contacts!
+  "Whether the actor is in use, or archived: kept for the cases, referrals and routes that name it."
+  status: RecordStatus!
   "The zones where the actor operates."
   zones: [Zone!]!
   "The actor this one belongs to (e.g. a job centre under the regional labour agency)."
@@ -4228,8 +4263,10 @@ input ActorFilter {
   partnership: ID
   "Only actors that provide a service for this need (or a narrower one)."
   need: ID
-  "Only actors whose name or description matches these words (full-text, prefix matching)."
+  "Only actors whose name or description matches these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
+  "Only actors with these statuses; any status when left out."
+  statuses: [RecordStatus!]
 }
 
 "The fields actors can be ordered by."
@@ -4254,9 +4291,9 @@ input ActorOrder {
 input ContactsInput {
   "A phone number (at most 40 characters)."
   phone: String
-  "An e-mail address."
+  "An e-mail address (at most 254 characters)."
   email: String
-  "A web address, starting with http:// or https://."
+  "A web address, starting with http:// or https:// (at most 300 characters)."
   website: String
   "A postal address (at most 300 characters)."
   address: String
@@ -4264,11 +4301,11 @@ input ContactsInput {
 
 "The fields of a new actor."
 input CreateActorInput {
-  "The name (1 to 200 characters)."
+  "The name (1 to 200 characters, one line: no control or bidirectional characters)."
   name: String!
   "What kind of organisation it is."
   kind: ActorKind!
-  "What it does (at most 2000 characters)."
+  "What it does (at most 2000 characters; newlines and tabs allowed, no other control characters)."
   description: String
   "The tax code: 11 digits."
   taxCode: String
@@ -4278,6 +4315,8 @@ input CreateActorInput {
   zoneIds: [ID!]!
   "The actor it belongs to."
   parentId: ID
+  "Whether it is in use; active by default."
+  status: RecordStatus
 }
 
 "The changes to an actor. Fields left out stay as they are."
@@ -4300,11 +4339,13 @@ input UpdateActorInput {
   zoneIds: [ID!]
   "A new parent actor; an empty string removes the parent."
   parentId: ID
+  "A new status; ARCHIVED archives the actor."
+  status: RecordStatus
 }
 
 "Which actor to delete."
 input DeleteActorInput {
-  "The actor to delete. An actor that still provides services or has member actors is not deleted; its memberships go with it."
+  "The actor to delete. An actor that still provides services, has member actors, manages cases, sent or received referrals or is an end of a route is not deleted (HAS_DEPENDANTS): archive it instead (updateActor with status ARCHIVED). Its memberships go with it."
   id: ID!
   "The version the client read; the delete is refused if the actor changed since."
   version: Int!
@@ -4804,7 +4845,7 @@ input PersonProfile {
   age: Int
   "The person's legal status."
   legalStatus: LegalStatus
-  "The languages the person speaks, as ISO 639-1 codes; a service in none of them is flagged."
+  "The languages the person speaks, as ISO 639-1 codes (at most 50); a service in none of them is flagged."
   languages: [String!]
   "Whether the person lacks identity or residence documents."
   missingDocuments: Boolean
@@ -4820,7 +4861,7 @@ input FindServicesInput {
   person: PersonProfile
   "Only services reached through these channels."
   channels: [ServiceChannel!]
-  "Only services with free places (services without places are left out too)."
+  "Only services with free places (services without places are left out too, and, for public readers, confidential services, whose places they may not learn)."
   hasFreePlaces: Boolean
   "Flag services that are closed at this time (by their weekly hours, in Italian local time)."
   openAt: DateTime
@@ -4916,7 +4957,7 @@ type CoverageCell {
   full: Int!
   "Active services that cover only part of the zone."
   partial: Int!
-  "Of those, services with free places now."
+  "Of those, services with free places now; for public readers, confidential services are not counted here."
   withFreePlaces: Int!
   "Of those, services whose record is stale."
   stale: Int!
@@ -5177,7 +5218,7 @@ input NeedFilter {
   topLevel: Boolean
   "Only needs under this one, at any depth (not the need itself)."
   within: ID
-  "Only needs whose Italian or English label matches these words (full-text, prefix matching)."
+  "Only needs whose Italian or English label matches these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
 }
 
@@ -5416,7 +5457,7 @@ input PartnershipFilter {
   member: ID
   "Only partnerships ending on or before this date (to find those about to expire)."
   endingBefore: Date
-  "Only partnerships whose title or description matches these words (full-text, prefix matching)."
+  "Only partnerships whose title or description matches these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
 }
 
@@ -5440,11 +5481,11 @@ input PartnershipOrder {
 
 "The fields of a new partnership."
 input CreatePartnershipInput {
-  "The title (1 to 200 characters)."
+  "The title (1 to 200 characters, one line: no control or bidirectional characters)."
   title: String!
   "What kind of agreement or body it is."
   kind: PartnershipKind!
-  "What it is for (at most 2000 characters)."
+  "What it is for (at most 2000 characters; newlines and tabs allowed, no other control characters)."
   description: String
   "Whether it is in force; active by default."
   status: PartnershipStatus = ACTIVE
@@ -5464,7 +5505,7 @@ input UpdatePartnershipInput {
   id: ID!
   "The version the client read; the update is refused if the partnership changed since."
   version: Int!
-  "A new title."
+  "A new title (1 to 200 characters, one line)."
   title: String
   "A new kind."
   kind: PartnershipKind
@@ -5484,7 +5525,7 @@ input UpdatePartnershipInput {
 
 "Which partnership to delete."
 input DeletePartnershipInput {
-  "The partnership to delete, with its memberships. One with sub-partnerships is not deleted."
+  "The partnership to delete, with its memberships. One with sub-partnerships or routes it governs is not deleted (HAS_DEPENDANTS): end it instead (status ENDED)."
   id: ID!
   "The version the client read; the delete is refused if the partnership changed since."
   version: Int!
@@ -5561,7 +5602,7 @@ extend type Mutation {
   updatePartnership("The changes." input: UpdatePartnershipInput!): PartnershipPayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Deletes a partnership and its memberships."
   deletePartnership("Which partnership." input: DeletePartnershipInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
-  "Adds an actor to a partnership with a role."
+  "Adds an actor to a partnership with a role; a coordinator adds only actors that lie wholly in its zones."
   addPartnershipMember("The membership." input: AddMemberInput!): PartnershipPayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Changes a member's role or joining date."
   updatePartnershipMember("The change." input: UpdateMemberInput!): PartnershipPayload! @hasRole(roles: [ADMIN, COORDINATOR])
@@ -5652,7 +5693,7 @@ input StageInput {
 input CreatePathwayModelInput {
   "The name (1 to 200 characters)."
   name: String!
-  "What the model is for."
+  "What the model is for (at most 2000 characters)."
   description: String
   "The longest a case may stay open, in days (1 to 3650)."
   maxDurationDays: Int
@@ -5668,7 +5709,7 @@ input UpdatePathwayModelInput {
   version: Int!
   "A new name."
   name: String
-  "A new description; an empty string removes it."
+  "A new description (at most 2000 characters); an empty string removes it."
   description: String
   "A new longest duration, in days; 0 removes the limit."
   maxDurationDays: Int
@@ -5694,7 +5735,7 @@ input CreateRouteInput {
   needIds: [ID!]
   "The stage the route belongs to."
   stageId: ID
-  "The instrument used (at most 200 characters)."
+  "The instrument used (at most 200 characters, one line)."
   instrument: String
   "The partnership that governs it."
   partnershipId: ID
@@ -5740,11 +5781,11 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Creates a pathway model with its stages."
-  createPathwayModel("The new model." input: CreatePathwayModelInput!): PathwayModelPayload! @hasRole(roles: [ADMIN, COORDINATOR])
-  "Changes a pathway model or its stages."
-  updatePathwayModel("The changes." input: UpdatePathwayModelInput!): PathwayModelPayload! @hasRole(roles: [ADMIN, COORDINATOR])
-  "Creates a designed route."
+  "Creates a pathway model with its stages (at most 50). Admins only: cases of every zone follow a model."
+  createPathwayModel("The new model." input: CreatePathwayModelInput!): PathwayModelPayload! @hasRole(roles: [ADMIN])
+  "Changes a pathway model or its stages; a stage that cases are at or routes name is not removed (HAS_DEPENDANTS). Admins only: cases of every zone follow a model."
+  updatePathwayModel("The changes." input: UpdatePathwayModelInput!): PathwayModelPayload! @hasRole(roles: [ADMIN])
+  "Creates a designed route; a coordinator creates routes whose two ends lie wholly in its zones."
   createRoute("The new route." input: CreateRouteInput!): RoutePayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Deletes a designed route."
   deleteRoute("Which route." input: DeleteRouteInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
@@ -5825,13 +5866,22 @@ type Service implements Node {
   maxAge: Int
   "The legal statuses the service is open to; empty when it is open to anyone."
   legalStatuses: [LegalStatus!]!
-  "How many people the service can take at once, for services with places (shelters above all)."
+  """
+  Whether the service works at a confidential address (a protected shelter). Anonymous visitors
+  and researchers see that it exists, what it offers and how to reach it through its provider's
+  contacts, never its address, opening hours, capacity or free places; the network's roles
+  (ADMIN, COORDINATOR, CASE_MANAGER, SERVICE_OPERATOR) see everything.
+  """
+  confidential: Boolean!
+  "Where the service is, when not at its provider's address; null to public readers of a confidential service."
+  address: String
+  "How many people the service can take at once, for services with places (shelters above all); null to public readers of a confidential service."
   capacity: Int
-  "How many places are free, as last reported."
+  "How many places are free, as last reported; null to public readers of a confidential service."
   freePlaces: Int
-  "When the free places were last reported."
+  "When the free places were last reported; null to public readers of a confidential service."
   placesUpdatedAt: DateTime
-  "When the service is open, week by week; empty when always reachable or not stated."
+  "When the service is open, week by week; empty when always reachable or not stated, and to public readers of a confidential service."
   openingHours: [OpeningHours!]!
   "The needs the service answers."
   needs: [Need!]!
@@ -5959,7 +6009,7 @@ input ServiceFilter {
   provider: ID
   "Only services whose provider is a member of this partnership."
   partnership: ID
-  "Only services whose name, description or access conditions match these words (full-text, prefix matching)."
+  "Only services whose name, description or access conditions match these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
 }
 
@@ -5995,21 +6045,25 @@ input OpeningHoursInput {
 input CreateServiceInput {
   "The actor that provides it."
   providerId: ID!
-  "The name (1 to 200 characters)."
+  "The name (1 to 200 characters, one line: no control or bidirectional characters)."
   name: String!
-  "What it does (at most 2000 characters)."
+  "What it does (at most 2000 characters; newlines and tabs allowed, no other control characters)."
   description: String
   "Its catalogue category."
   categoryId: ID!
+  "Whether it works at a confidential address (a protected shelter); false by default."
+  confidential: Boolean! = false
+  "Where it is, when not at its provider's address (at most 300 characters, one line)."
+  address: String
   "How people reach it."
   channel: ServiceChannel!
   "Whether it is running; active by default."
   status: ServiceStatus = ACTIVE
   "Who may use it and how (at most 2000 characters)."
   accessConditions: String
-  "The documents a person must bring."
+  "The documents a person must bring (at most 50, each of at most 200 characters, one line)."
   requiredDocuments: [String!]
-  "The languages it works in, as ISO 639-1 codes."
+  "The languages it works in, as ISO 639-1 codes (at most 50)."
   languages: [String!]
   "The youngest age served (0 to 120)."
   minAge: Int
@@ -6037,8 +6091,12 @@ input UpdateServiceInput {
   id: ID!
   "The version the client read; the update is refused if the service changed since."
   version: Int!
-  "A new provider."
+  "A new provider. Refused (HAS_DEPENDANTS) once the service has referrals or interventions, which stay with the provider that received them: archive the service and create one for the new provider instead."
   providerId: ID
+  "Whether it works at a confidential address."
+  confidential: Boolean
+  "A new address; an empty string removes it."
+  address: String
   "A new name (1 to 200 characters)."
   name: String
   "A new description; an empty string removes it."
@@ -6089,7 +6147,7 @@ input LinkServiceInput {
 
 "Which service to delete."
 input DeleteServiceInput {
-  "The service to delete. To keep its history, archive it instead (updateService with status ARCHIVED)."
+  "The service to delete. A service with referrals, interventions or routes is not deleted (HAS_DEPENDANTS): archive it instead (updateService with status ARCHIVED)."
   id: ID!
   "The version the client read; the delete is refused if the service changed since."
   version: Int!
@@ -6220,6 +6278,8 @@ type Zone implements Node {
   kind: ZoneKind!
   "The ISTAT code, where one exists: 2 digits for a region, 3 for a province, 6 for a municipality."
   istatCode: String
+  "Whether the zone is in use, or archived: kept for the cases and history that name it."
+  status: RecordStatus!
   "The zones this zone lies in, directly (one step up the zone graph)."
   parents: [Zone!]!
   "The zones that lie directly in this zone (one step down the zone graph), by name."
@@ -6303,10 +6363,23 @@ input ZoneFilter {
   kinds: [ZoneKind!]
   "Only zones inside this zone, at any depth (not the zone itself)."
   within: ID
-  "Only zones whose name matches these words (full-text, prefix matching)."
+  "Only zones whose name matches these words (full-text, prefix matching; at most 200 characters and 16 words)."
   search: String
-  "Only the zone with this ISTAT code."
+  "Only the zone with this ISTAT code (at most 64 characters)."
   istatCode: String
+  "Only zones with these statuses; any status when left out."
+  statuses: [RecordStatus!]
+}
+
+"""
+Whether a zone or an actor is in use. A record with history (cases, referrals, routes) is never
+deleted, so that the history stays whole: it is archived instead.
+"""
+enum RecordStatus {
+  "In use."
+  ACTIVE
+  "No longer in use; kept for history."
+  ARCHIVED
 }
 
 "The fields zones can be ordered by."
@@ -6329,7 +6402,7 @@ input ZoneOrder {
 
 "The fields of a new zone."
 input CreateZoneInput {
-  "The official name (1 to 200 characters)."
+  "The official name (1 to 200 characters, one line: no control or bidirectional characters)."
   name: String!
   "What kind of territory it is."
   kind: ZoneKind!
@@ -6337,6 +6410,8 @@ input CreateZoneInput {
   istatCode: String
   "The zones it lies in directly."
   parentIds: [ID!]
+  "Whether it is in use; active by default."
+  status: RecordStatus
 }
 
 "The changes to a zone. Fields left out stay as they are."
@@ -6345,7 +6420,7 @@ input UpdateZoneInput {
   id: ID!
   "The version the client read; the update is refused if the zone changed since."
   version: Int!
-  "A new name (1 to 200 characters)."
+  "A new name (1 to 200 characters, one line)."
   name: String
   "A new kind."
   kind: ZoneKind
@@ -6353,11 +6428,13 @@ input UpdateZoneInput {
   istatCode: String
   "The new set of parent zones, replacing the old one."
   parentIds: [ID!]
+  "A new status; ARCHIVED archives the zone."
+  status: RecordStatus
 }
 
 "Which zone to delete."
 input DeleteZoneInput {
-  "The zone to delete. A zone that still has child zones, actors, services or partnerships is not deleted."
+  "The zone to delete. A zone that still has child zones, actors, services, partnerships or cases is not deleted (HAS_DEPENDANTS): archive it instead (updateZone with status ARCHIVED)."
   id: ID!
   "The version the client read; the delete is refused if the zone changed since."
   version: Int!
@@ -6394,7 +6471,7 @@ extend type Mutation {
   createZone("The new zone." input: CreateZoneInput!): ZonePayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Changes a zone, refusing a change that would make the zone graph cyclic."
   updateZone("The changes." input: UpdateZoneInput!): ZonePayload! @hasRole(roles: [ADMIN, COORDINATOR])
-  "Deletes a zone that has no child zones, actors, services or partnerships left."
+  "Deletes a zone that has no child zones, actors, services, partnerships or cases left."
   deleteZone("Which zone." input: DeleteZoneInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
 }
 `, BuiltIn: false},
@@ -6419,6 +6496,8 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 		return ec.fieldContext_Actor_taxCode(ctx, field)
 	case "contacts":
 		return ec.fieldContext_Actor_contacts(ctx, field)
+	case "status":
+		return ec.fieldContext_Actor_status(ctx, field)
 	case "zones":
 		return ec.fieldContext_Actor_zones(ctx, field)
 	case "parent":
@@ -7285,6 +7364,10 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_maxAge(ctx, field)
 	case "legalStatuses":
 		return ec.fieldContext_Service_legalStatuses(ctx, field)
+	case "confidential":
+		return ec.fieldContext_Service_confidential(ctx, field)
+	case "address":
+		return ec.fieldContext_Service_address(ctx, field)
 	case "capacity":
 		return ec.fieldContext_Service_capacity(ctx, field)
 	case "freePlaces":
@@ -7521,6 +7604,8 @@ func (ec *executionContext) childFields_Zone(ctx context.Context, field graphql.
 		return ec.fieldContext_Zone_kind(ctx, field)
 	case "istatCode":
 		return ec.fieldContext_Zone_istatCode(ctx, field)
+	case "status":
+		return ec.fieldContext_Zone_status(ctx, field)
 	case "parents":
 		return ec.fieldContext_Zone_parents(ctx, field)
 	case "children":
@@ -9220,6 +9305,29 @@ func (ec *executionContext) fieldContext_Actor_contacts(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Actor_status(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
+			return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type RecordStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Actor_zones(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
@@ -13831,7 +13939,7 @@ func (ec *executionContext) _Mutation_createPathwayModel(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR"})
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
 				if err != nil {
 					var zeroVal *model.PathwayModelPayload
 					return zeroVal, err
@@ -13893,7 +14001,7 @@ func (ec *executionContext) _Mutation_updatePathwayModel(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR"})
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN"})
 				if err != nil {
 					var zeroVal *model.PathwayModelPayload
 					return zeroVal, err
@@ -19473,6 +19581,52 @@ func (ec *executionContext) fieldContext_Service_legalStatuses(_ context.Context
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type LegalStatus does not have child fields"))
 }
 
+func (ec *executionContext) _Service_confidential(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_confidential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidential, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_confidential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Service_address(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Service_capacity(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19482,7 +19636,7 @@ func (ec *executionContext) _Service_capacity(ctx context.Context, field graphql
 			return ec.fieldContext_Service_capacity(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Capacity, nil
+			return ec.Resolvers.Service().Capacity(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -19493,7 +19647,7 @@ func (ec *executionContext) _Service_capacity(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Service_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Service_freePlaces(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
@@ -19505,7 +19659,7 @@ func (ec *executionContext) _Service_freePlaces(ctx context.Context, field graph
 			return ec.fieldContext_Service_freePlaces(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FreePlaces, nil
+			return ec.Resolvers.Service().FreePlaces(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -19516,7 +19670,7 @@ func (ec *executionContext) _Service_freePlaces(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Service_freePlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Service_placesUpdatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
@@ -19528,7 +19682,7 @@ func (ec *executionContext) _Service_placesUpdatedAt(ctx context.Context, field 
 			return ec.fieldContext_Service_placesUpdatedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PlacesUpdatedAt, nil
+			return ec.Resolvers.Service().PlacesUpdatedAt(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -19539,7 +19693,7 @@ func (ec *executionContext) _Service_placesUpdatedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Service_placesUpdatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Service_openingHours(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
@@ -19551,11 +19705,11 @@ func (ec *executionContext) _Service_openingHours(ctx context.Context, field gra
 			return ec.fieldContext_Service_openingHours(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OpeningHours, nil
+			return ec.Resolvers.Service().OpeningHours(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.OpeningHours) graphql.Marshaler {
-			return ec.marshalNOpeningHours2ᚕsnodoᚋmodelᚐOpeningHoursᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OpeningHours) graphql.Marshaler {
+			return ec.marshalNOpeningHours2ᚕᚖsnodoᚋmodelᚐOpeningHoursᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19565,8 +19719,8 @@ func (ec *executionContext) fieldContext_Service_openingHours(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Service",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OpeningHours(ctx, field)
 		},
@@ -21404,6 +21558,29 @@ func (ec *executionContext) fieldContext_Zone_istatCode(_ context.Context, field
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Zone_status(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Zone_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
+			return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Zone_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type RecordStatus does not have child fields"))
+}
+
 func (ec *executionContext) _Zone_parents(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22913,7 +23090,7 @@ func (ec *executionContext) unmarshalInputActorFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds", "zone", "partnership", "need", "search"}
+	fieldsInOrder := [...]string{"kinds", "zone", "partnership", "need", "search", "statuses"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22955,6 +23132,13 @@ func (ec *executionContext) unmarshalInputActorFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.Search = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalORecordStatus2ᚕsnodoᚋmodelᚐRecordStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
 		}
 	}
 	return it, nil
@@ -23448,7 +23632,7 @@ func (ec *executionContext) unmarshalInputCreateActorInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "description", "taxCode", "contacts", "zoneIds", "parentId"}
+	fieldsInOrder := [...]string{"name", "kind", "description", "taxCode", "contacts", "zoneIds", "parentId", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23504,6 +23688,13 @@ func (ec *executionContext) unmarshalInputCreateActorInput(ctx context.Context, 
 				return it, err
 			}
 			it.ParentID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORecordStatus2ᚖsnodoᚋmodelᚐRecordStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		}
 	}
 	return it, nil
@@ -23719,11 +23910,14 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
+	if _, present := asMap["confidential"]; !present {
+		asMap["confidential"] = false
+	}
 	if _, present := asMap["status"]; !present {
 		asMap["status"] = "ACTIVE"
 	}
 
-	fieldsInOrder := [...]string{"providerId", "name", "description", "categoryId", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "needIds", "zoneIds", "lastVerifiedAt"}
+	fieldsInOrder := [...]string{"providerId", "name", "description", "categoryId", "confidential", "address", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "needIds", "zoneIds", "lastVerifiedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23758,6 +23952,20 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.CategoryID = data
+		case "confidential":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidential"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidential = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
 		case "channel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
 			data, err := ec.unmarshalNServiceChannel2snodoᚋmodelᚐServiceChannel(ctx, v)
@@ -23872,7 +24080,7 @@ func (ec *executionContext) unmarshalInputCreateZoneInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "istatCode", "parentIds"}
+	fieldsInOrder := [...]string{"name", "kind", "istatCode", "parentIds", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23907,6 +24115,13 @@ func (ec *executionContext) unmarshalInputCreateZoneInput(ctx context.Context, o
 				return it, err
 			}
 			it.ParentIds = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORecordStatus2ᚖsnodoᚋmodelᚐRecordStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		}
 	}
 	return it, nil
@@ -25103,7 +25318,7 @@ func (ec *executionContext) unmarshalInputUpdateActorInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "name", "kind", "description", "taxCode", "contacts", "zoneIds", "parentId"}
+	fieldsInOrder := [...]string{"id", "version", "name", "kind", "description", "taxCode", "contacts", "zoneIds", "parentId", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25173,6 +25388,13 @@ func (ec *executionContext) unmarshalInputUpdateActorInput(ctx context.Context, 
 				return it, err
 			}
 			it.ParentID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORecordStatus2ᚖsnodoᚋmodelᚐRecordStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		}
 	}
 	return it, nil
@@ -25463,7 +25685,7 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "providerId", "name", "description", "categoryId", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "lastVerifiedAt"}
+	fieldsInOrder := [...]string{"id", "version", "providerId", "confidential", "address", "name", "description", "categoryId", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "lastVerifiedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25491,6 +25713,20 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.ProviderID = data
+		case "confidential":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidential"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidential = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -25612,7 +25848,7 @@ func (ec *executionContext) unmarshalInputUpdateZoneInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "name", "kind", "istatCode", "parentIds"}
+	fieldsInOrder := [...]string{"id", "version", "name", "kind", "istatCode", "parentIds", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25661,6 +25897,13 @@ func (ec *executionContext) unmarshalInputUpdateZoneInput(ctx context.Context, o
 				return it, err
 			}
 			it.ParentIds = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORecordStatus2ᚖsnodoᚋmodelᚐRecordStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		}
 	}
 	return it, nil
@@ -25677,7 +25920,7 @@ func (ec *executionContext) unmarshalInputZoneFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds", "within", "search", "istatCode"}
+	fieldsInOrder := [...]string{"kinds", "within", "search", "istatCode", "statuses"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25712,6 +25955,13 @@ func (ec *executionContext) unmarshalInputZoneFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.IstatCode = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalORecordStatus2ᚕsnodoᚋmodelᚐRecordStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
 		}
 	}
 	return it, nil
@@ -25906,6 +26156,11 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "contacts":
 			out.Values[i] = ec._Actor_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Actor_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -31721,26 +31976,201 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "capacity":
-			out.Values[i] = ec._Service_capacity(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "freePlaces":
-			out.Values[i] = ec._Service_freePlaces(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "placesUpdatedAt":
-			out.Values[i] = ec._Service_placesUpdatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "openingHours":
-			out.Values[i] = ec._Service_openingHours(ctx, field, obj)
+		case "confidential":
+			out.Values[i] = ec._Service_confidential(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "address":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_address(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "capacity":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_capacity(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "freePlaces":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_freePlaces(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placesUpdatedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_placesUpdatedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "openingHours":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_openingHours(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "needs":
 			field := field
 
@@ -33074,6 +33504,11 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 		case "istatCode":
 			out.Values[i] = ec._Zone_istatCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Zone_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parents":
@@ -34824,15 +35259,11 @@ func (ec *executionContext) unmarshalNOpenCaseInput2snodoᚋmodelᚐOpenCaseInpu
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOpeningHours2snodoᚋmodelᚐOpeningHours(ctx context.Context, sel ast.SelectionSet, v model.OpeningHours) graphql.Marshaler {
-	return ec._OpeningHours(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNOpeningHours2ᚕsnodoᚋmodelᚐOpeningHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OpeningHours) graphql.Marshaler {
+func (ec *executionContext) marshalNOpeningHours2ᚕᚖsnodoᚋmodelᚐOpeningHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OpeningHours) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOpeningHours2snodoᚋmodelᚐOpeningHours(ctx, sel, v[i])
+		return ec.marshalNOpeningHours2ᚖsnodoᚋmodelᚐOpeningHours(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34842,6 +35273,16 @@ func (ec *executionContext) marshalNOpeningHours2ᚕsnodoᚋmodelᚐOpeningHours
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOpeningHours2ᚖsnodoᚋmodelᚐOpeningHours(ctx context.Context, sel ast.SelectionSet, v *model.OpeningHours) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpeningHours(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOpeningHoursInput2ᚖsnodoᚋmodelᚐOpeningHoursInput(ctx context.Context, v any) (*model.OpeningHoursInput, error) {
@@ -35074,6 +35515,16 @@ func (ec *executionContext) marshalNPlacesPoint2ᚖsnodoᚋmodelᚐPlacesPoint(c
 		return graphql.Null
 	}
 	return ec._PlacesPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx context.Context, v any) (model.RecordStatus, error) {
+	var res model.RecordStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx context.Context, sel ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNReferInput2snodoᚋmodelᚐReferInput(ctx context.Context, v any) (model.ReferInput, error) {
@@ -36680,6 +37131,58 @@ func (ec *executionContext) marshalOPlan2ᚖsnodoᚋmodelᚐPlan(ctx context.Con
 		return graphql.Null
 	}
 	return ec._Plan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORecordStatus2ᚕsnodoᚋmodelᚐRecordStatusᚄ(ctx context.Context, v any) ([]model.RecordStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RecordStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORecordStatus2ᚕsnodoᚋmodelᚐRecordStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RecordStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORecordStatus2ᚖsnodoᚋmodelᚐRecordStatus(ctx context.Context, v any) (*model.RecordStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RecordStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecordStatus2ᚖsnodoᚋmodelᚐRecordStatus(ctx context.Context, sel ast.SelectionSet, v *model.RecordStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOReferral2ᚖsnodoᚋmodelᚐReferral(ctx context.Context, sel ast.SelectionSet, v *model.Referral) graphql.Marshaler {

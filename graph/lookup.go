@@ -16,7 +16,7 @@ func (r *Resolver) lookup(ctx context.Context, ids []string) ([]model.Node, erro
 	for _, id := range ids {
 		typ, key, err := relay.ParseGlobalID(id)
 		if _, ok := lookups[typ]; err != nil || !ok {
-			return nil, model.Errorf(model.CodeInvalidID, "%q is not an ID issued by Snodo", id)
+			return nil, model.Errorf(model.CodeInvalidID, "%s is not an ID issued by Snodo", model.Quote(id))
 		}
 		keys[typ] = append(keys[typ], key)
 	}

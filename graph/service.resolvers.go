@@ -10,6 +10,7 @@ import (
 	"snodo/loaders"
 	"snodo/model"
 	"snodo/store"
+	"time"
 )
 
 func (r *mutationResolver) CreateService(ctx context.Context, input model.CreateServiceInput) (*model.ServicePayload, error) {
@@ -49,6 +50,31 @@ func (r *serviceResolver) Provider(ctx context.Context, obj *model.Service) (*mo
 
 func (r *serviceResolver) Category(ctx context.Context, obj *model.Service) (*model.ServiceCategory, error) {
 	return loaders.One(ctx, &store.ServiceCategory, obj.ID)
+}
+
+func (r *serviceResolver) Address(ctx context.Context, obj *model.Service) (*string, error) {
+	return store.Visible(ctx, obj).Address, nil
+}
+
+func (r *serviceResolver) Capacity(ctx context.Context, obj *model.Service) (*int, error) {
+	return store.Visible(ctx, obj).Capacity, nil
+}
+
+func (r *serviceResolver) FreePlaces(ctx context.Context, obj *model.Service) (*int, error) {
+	return store.Visible(ctx, obj).FreePlaces, nil
+}
+
+func (r *serviceResolver) PlacesUpdatedAt(ctx context.Context, obj *model.Service) (*time.Time, error) {
+	return store.Visible(ctx, obj).PlacesUpdatedAt, nil
+}
+
+func (r *serviceResolver) OpeningHours(ctx context.Context, obj *model.Service) ([]*model.OpeningHours, error) {
+	hours := store.Visible(ctx, obj).OpeningHours
+	out := make([]*model.OpeningHours, len(hours))
+	for i := range hours {
+		out[i] = &hours[i]
+	}
+	return out, nil
 }
 
 func (r *serviceResolver) Needs(ctx context.Context, obj *model.Service) ([]*model.Need, error) {

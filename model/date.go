@@ -16,7 +16,7 @@ type Date struct{ time.Time }
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date written YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%s is not a date written YYYY-MM-DD", Quote(s))
 	}
 	return Date{t}, nil
 }
@@ -53,5 +53,5 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, Errorf(CodeBadUserInput, "%v is not a time written in RFC 3339, such as 2026-11-23T10:00:00+01:00", v)
+	return time.Time{}, Errorf(CodeBadUserInput, "%s is not a time written in RFC 3339, such as 2026-11-23T10:00:00+01:00", Quote(fmt.Sprint(v)))
 }

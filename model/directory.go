@@ -12,6 +12,7 @@ type Zone struct {
 	Name      string
 	Kind      ZoneKind
 	IstatCode *string
+	Status    RecordStatus
 	Meta
 }
 
@@ -29,6 +30,7 @@ type Actor struct {
 	Description *string
 	TaxCode     *string
 	Contacts    Contacts
+	Status      RecordStatus
 	Meta
 }
 
@@ -48,12 +50,16 @@ type Contacts struct {
 
 // Service is what an actor offers to people.
 type Service struct {
-	ID                string
-	Name              string
-	Description       *string
-	Channel           ServiceChannel
-	Status            ServiceStatus
-	AccessConditions  *string
+	ID               string
+	Name             string
+	Description      *string
+	Channel          ServiceChannel
+	Status           ServiceStatus
+	AccessConditions *string
+	// Confidential services (protected shelters) hide Address, OpeningHours and places from
+	// public readers; Public returns what those readers see.
+	Confidential      bool
+	Address           *string
 	RequiredDocuments []string
 	Languages         []string
 	MinAge            *int
@@ -65,6 +71,17 @@ type Service struct {
 	OpeningHours      []OpeningHours
 	LastVerifiedAt    *Date
 	Meta
+}
+
+// Public returns the service as a public reader sees it: a confidential service without its
+// address, opening hours, capacity and free places; any other service as it is.
+func (s *Service) Public() *Service {
+	if !s.Confidential {
+		return s
+	}
+	p := *s
+	p.Address, p.OpeningHours, p.Capacity, p.FreePlaces, p.PlacesUpdatedAt = nil, nil, nil, nil, nil
+	return &p
 }
 
 // GlobalID is the service's ID in the GraphQL API.

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"snodo/internal/csvsafe"
 )
 
 // ServiceMatch is a service that covers a need in a zone, with why and what may bar access.
@@ -175,7 +178,8 @@ func Gaps(cells []*CoverageCell) []*CoverageGap {
 	return out
 }
 
-// CSV writes the coverage matrix as CSV with a header row.
+// CSV writes the coverage matrix as CSV with a header row, through csvsafe, so that no name
+// becomes a formula in a spreadsheet.
 func (c *Coverage) CSV() string {
 	zones, needs := map[string]*Zone{}, map[string]*Need{}
 	for _, z := range c.Zones {
@@ -184,24 +188,16 @@ func (c *Coverage) CSV() string {
 	for _, n := range c.Needs {
 		needs[n.ID] = n
 	}
-	var b strings.Builder
-	b.WriteString("zone,istat_code,need_code,need_label,full,partial,with_free_places,stale\n")
+	rows := [][]string{{"zone", "istat_code", "need_code", "need_label", "full", "partial", "with_free_places", "stale"}}
 	for _, cell := range c.Cells {
 		z, n := zones[cell.ZoneID], needs[cell.NeedID]
 		istat := ""
 		if z.IstatCode != nil {
 			istat = *z.IstatCode
 		}
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%d,%d,%d,%d\n", csvField(z.Name), istat, csvField(n.Code), csvField(n.LabelEn),
-			cell.Full, cell.Partial, cell.WithFreePlaces, cell.Stale)
+		rows = append(rows, []string{z.Name, istat, n.Code, n.LabelEn,
+			strconv.Itoa(cell.Full), strconv.Itoa(cell.Partial), strconv.Itoa(cell.WithFreePlaces), strconv.Itoa(cell.Stale)})
 	}
-	return b.String()
-}
-
-// csvField quotes a field when it holds a comma, a quote or a line break.
-func csvField(s string) string {
-	if !strings.ContainsAny(s, ",\"\n\r") {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	out, _ := csvsafe.String(rows) // writing to memory cannot fail
+	return out
 }

@@ -30,8 +30,10 @@ type ActorFilter struct {
 	Partnership *string `json:"partnership,omitempty"`
 	// Only actors that provide a service for this need (or a narrower one).
 	Need *string `json:"need,omitempty"`
-	// Only actors whose name or description matches these words (full-text, prefix matching).
+	// Only actors whose name or description matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
+	// Only actors with these statuses; any status when left out.
+	Statuses []RecordStatus `json:"statuses,omitempty"`
 }
 
 // How to order actors.
@@ -160,9 +162,9 @@ type CloseCaseInput struct {
 type ContactsInput struct {
 	// A phone number (at most 40 characters).
 	Phone *string `json:"phone,omitempty"`
-	// An e-mail address.
+	// An e-mail address (at most 254 characters).
 	Email *string `json:"email,omitempty"`
-	// A web address, starting with http:// or https://.
+	// A web address, starting with http:// or https:// (at most 300 characters).
 	Website *string `json:"website,omitempty"`
 	// A postal address (at most 300 characters).
 	Address *string `json:"address,omitempty"`
@@ -180,11 +182,11 @@ type CoverageInput struct {
 
 // The fields of a new actor.
 type CreateActorInput struct {
-	// The name (1 to 200 characters).
+	// The name (1 to 200 characters, one line: no control or bidirectional characters).
 	Name string `json:"name"`
 	// What kind of organisation it is.
 	Kind ActorKind `json:"kind"`
-	// What it does (at most 2000 characters).
+	// What it does (at most 2000 characters; newlines and tabs allowed, no other control characters).
 	Description *string `json:"description,omitempty"`
 	// The tax code: 11 digits.
 	TaxCode *string `json:"taxCode,omitempty"`
@@ -194,15 +196,17 @@ type CreateActorInput struct {
 	ZoneIds []string `json:"zoneIds"`
 	// The actor it belongs to.
 	ParentID *string `json:"parentId,omitempty"`
+	// Whether it is in use; active by default.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // The fields of a new partnership.
 type CreatePartnershipInput struct {
-	// The title (1 to 200 characters).
+	// The title (1 to 200 characters, one line: no control or bidirectional characters).
 	Title string `json:"title"`
 	// What kind of agreement or body it is.
 	Kind PartnershipKind `json:"kind"`
-	// What it is for (at most 2000 characters).
+	// What it is for (at most 2000 characters; newlines and tabs allowed, no other control characters).
 	Description *string `json:"description,omitempty"`
 	// Whether it is in force; active by default.
 	Status *PartnershipStatus `json:"status,omitempty"`
@@ -220,7 +224,7 @@ type CreatePartnershipInput struct {
 type CreatePathwayModelInput struct {
 	// The name (1 to 200 characters).
 	Name string `json:"name"`
-	// What the model is for.
+	// What the model is for (at most 2000 characters).
 	Description *string `json:"description,omitempty"`
 	// The longest a case may stay open, in days (1 to 3650).
 	MaxDurationDays *int `json:"maxDurationDays,omitempty"`
@@ -238,7 +242,7 @@ type CreateRouteInput struct {
 	NeedIds []string `json:"needIds,omitempty"`
 	// The stage the route belongs to.
 	StageID *string `json:"stageId,omitempty"`
-	// The instrument used (at most 200 characters).
+	// The instrument used (at most 200 characters, one line).
 	Instrument *string `json:"instrument,omitempty"`
 	// The partnership that governs it.
 	PartnershipID *string `json:"partnershipId,omitempty"`
@@ -248,21 +252,25 @@ type CreateRouteInput struct {
 type CreateServiceInput struct {
 	// The actor that provides it.
 	ProviderID string `json:"providerId"`
-	// The name (1 to 200 characters).
+	// The name (1 to 200 characters, one line: no control or bidirectional characters).
 	Name string `json:"name"`
-	// What it does (at most 2000 characters).
+	// What it does (at most 2000 characters; newlines and tabs allowed, no other control characters).
 	Description *string `json:"description,omitempty"`
 	// Its catalogue category.
 	CategoryID string `json:"categoryId"`
+	// Whether it works at a confidential address (a protected shelter); false by default.
+	Confidential bool `json:"confidential"`
+	// Where it is, when not at its provider's address (at most 300 characters, one line).
+	Address *string `json:"address,omitempty"`
 	// How people reach it.
 	Channel ServiceChannel `json:"channel"`
 	// Whether it is running; active by default.
 	Status *ServiceStatus `json:"status,omitempty"`
 	// Who may use it and how (at most 2000 characters).
 	AccessConditions *string `json:"accessConditions,omitempty"`
-	// The documents a person must bring.
+	// The documents a person must bring (at most 50, each of at most 200 characters, one line).
 	RequiredDocuments []string `json:"requiredDocuments,omitempty"`
-	// The languages it works in, as ISO 639-1 codes.
+	// The languages it works in, as ISO 639-1 codes (at most 50).
 	Languages []string `json:"languages,omitempty"`
 	// The youngest age served (0 to 120).
 	MinAge *int `json:"minAge,omitempty"`
@@ -286,7 +294,7 @@ type CreateServiceInput struct {
 
 // The fields of a new zone.
 type CreateZoneInput struct {
-	// The official name (1 to 200 characters).
+	// The official name (1 to 200 characters, one line: no control or bidirectional characters).
 	Name string `json:"name"`
 	// What kind of territory it is.
 	Kind ZoneKind `json:"kind"`
@@ -294,11 +302,13 @@ type CreateZoneInput struct {
 	IstatCode *string `json:"istatCode,omitempty"`
 	// The zones it lies in directly.
 	ParentIds []string `json:"parentIds,omitempty"`
+	// Whether it is in use; active by default.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // Which actor to delete.
 type DeleteActorInput struct {
-	// The actor to delete. An actor that still provides services or has member actors is not deleted; its memberships go with it.
+	// The actor to delete. An actor that still provides services, has member actors, manages cases, sent or received referrals or is an end of a route is not deleted (HAS_DEPENDANTS): archive it instead (updateActor with status ARCHIVED). Its memberships go with it.
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the actor changed since.
 	Version int `json:"version"`
@@ -306,7 +316,7 @@ type DeleteActorInput struct {
 
 // Which partnership to delete.
 type DeletePartnershipInput struct {
-	// The partnership to delete, with its memberships. One with sub-partnerships is not deleted.
+	// The partnership to delete, with its memberships. One with sub-partnerships or routes it governs is not deleted (HAS_DEPENDANTS): end it instead (status ENDED).
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the partnership changed since.
 	Version int `json:"version"`
@@ -330,7 +340,7 @@ type DeleteRouteInput struct {
 
 // Which service to delete.
 type DeleteServiceInput struct {
-	// The service to delete. To keep its history, archive it instead (updateService with status ARCHIVED).
+	// The service to delete. A service with referrals, interventions or routes is not deleted (HAS_DEPENDANTS): archive it instead (updateService with status ARCHIVED).
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the service changed since.
 	Version int `json:"version"`
@@ -338,7 +348,7 @@ type DeleteServiceInput struct {
 
 // Which zone to delete.
 type DeleteZoneInput struct {
-	// The zone to delete. A zone that still has child zones, actors, services or partnerships is not deleted.
+	// The zone to delete. A zone that still has child zones, actors, services, partnerships or cases is not deleted (HAS_DEPENDANTS): archive it instead (updateZone with status ARCHIVED).
 	ID string `json:"id"`
 	// The version the client read; the delete is refused if the zone changed since.
 	Version int `json:"version"`
@@ -354,7 +364,7 @@ type FindServicesInput struct {
 	Person *PersonProfile `json:"person,omitempty"`
 	// Only services reached through these channels.
 	Channels []ServiceChannel `json:"channels,omitempty"`
-	// Only services with free places (services without places are left out too).
+	// Only services with free places (services without places are left out too, and, for public readers, confidential services, whose places they may not learn).
 	HasFreePlaces *bool `json:"hasFreePlaces,omitempty"`
 	// Flag services that are closed at this time (by their weekly hours, in Italian local time).
 	OpenAt *time.Time `json:"openAt,omitempty"`
@@ -440,7 +450,7 @@ type NeedFilter struct {
 	TopLevel *bool `json:"topLevel,omitempty"`
 	// Only needs under this one, at any depth (not the need itself).
 	Within *string `json:"within,omitempty"`
-	// Only needs whose Italian or English label matches these words (full-text, prefix matching).
+	// Only needs whose Italian or English label matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -494,7 +504,7 @@ type PartnershipFilter struct {
 	Member *string `json:"member,omitempty"`
 	// Only partnerships ending on or before this date (to find those about to expire).
 	EndingBefore *Date `json:"endingBefore,omitempty"`
-	// Only partnerships whose title or description matches these words (full-text, prefix matching).
+	// Only partnerships whose title or description matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -559,7 +569,7 @@ type PersonProfile struct {
 	Age *int `json:"age,omitempty"`
 	// The person's legal status.
 	LegalStatus *LegalStatus `json:"legalStatus,omitempty"`
-	// The languages the person speaks, as ISO 639-1 codes; a service in none of them is flagged.
+	// The languages the person speaks, as ISO 639-1 codes (at most 50); a service in none of them is flagged.
 	Languages []string `json:"languages,omitempty"`
 	// Whether the person lacks identity or residence documents.
 	MissingDocuments *bool `json:"missingDocuments,omitempty"`
@@ -653,7 +663,7 @@ type ServiceFilter struct {
 	Provider *string `json:"provider,omitempty"`
 	// Only services whose provider is a member of this partnership.
 	Partnership *string `json:"partnership,omitempty"`
-	// Only services whose name, description or access conditions match these words (full-text, prefix matching).
+	// Only services whose name, description or access conditions match these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
 }
 
@@ -737,6 +747,8 @@ type UpdateActorInput struct {
 	ZoneIds []string `json:"zoneIds,omitempty"`
 	// A new parent actor; an empty string removes the parent.
 	ParentID *string `json:"parentId,omitempty"`
+	// A new status; ARCHIVED archives the actor.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // A change of a member's role.
@@ -759,7 +771,7 @@ type UpdatePartnershipInput struct {
 	ID string `json:"id"`
 	// The version the client read; the update is refused if the partnership changed since.
 	Version int `json:"version"`
-	// A new title.
+	// A new title (1 to 200 characters, one line).
 	Title *string `json:"title,omitempty"`
 	// A new kind.
 	Kind *PartnershipKind `json:"kind,omitempty"`
@@ -785,7 +797,7 @@ type UpdatePathwayModelInput struct {
 	Version int `json:"version"`
 	// A new name.
 	Name *string `json:"name,omitempty"`
-	// A new description; an empty string removes it.
+	// A new description (at most 2000 characters); an empty string removes it.
 	Description *string `json:"description,omitempty"`
 	// A new longest duration, in days; 0 removes the limit.
 	MaxDurationDays *int `json:"maxDurationDays,omitempty"`
@@ -813,8 +825,12 @@ type UpdateServiceInput struct {
 	ID string `json:"id"`
 	// The version the client read; the update is refused if the service changed since.
 	Version int `json:"version"`
-	// A new provider.
+	// A new provider. Refused (HAS_DEPENDANTS) once the service has referrals or interventions, which stay with the provider that received them: archive the service and create one for the new provider instead.
 	ProviderID *string `json:"providerId,omitempty"`
+	// Whether it works at a confidential address.
+	Confidential *bool `json:"confidential,omitempty"`
+	// A new address; an empty string removes it.
+	Address *string `json:"address,omitempty"`
 	// A new name (1 to 200 characters).
 	Name *string `json:"name,omitempty"`
 	// A new description; an empty string removes it.
@@ -853,7 +869,7 @@ type UpdateZoneInput struct {
 	ID string `json:"id"`
 	// The version the client read; the update is refused if the zone changed since.
 	Version int `json:"version"`
-	// A new name (1 to 200 characters).
+	// A new name (1 to 200 characters, one line).
 	Name *string `json:"name,omitempty"`
 	// A new kind.
 	Kind *ZoneKind `json:"kind,omitempty"`
@@ -861,6 +877,8 @@ type UpdateZoneInput struct {
 	IstatCode *string `json:"istatCode,omitempty"`
 	// The new set of parent zones, replacing the old one.
 	ParentIds []string `json:"parentIds,omitempty"`
+	// A new status; ARCHIVED archives the zone.
+	Status *RecordStatus `json:"status,omitempty"`
 }
 
 // A problem with the input of a mutation, which the user can correct. When a payload carries any, the mutation wrote nothing.
@@ -879,10 +897,12 @@ type ZoneFilter struct {
 	Kinds []ZoneKind `json:"kinds,omitempty"`
 	// Only zones inside this zone, at any depth (not the zone itself).
 	Within *string `json:"within,omitempty"`
-	// Only zones whose name matches these words (full-text, prefix matching).
+	// Only zones whose name matches these words (full-text, prefix matching; at most 200 characters and 16 words).
 	Search *string `json:"search,omitempty"`
-	// Only the zone with this ISTAT code.
+	// Only the zone with this ISTAT code (at most 64 characters).
 	IstatCode *string `json:"istatCode,omitempty"`
+	// Only zones with these statuses; any status when left out.
+	Statuses []RecordStatus `json:"statuses,omitempty"`
 }
 
 // How to order zones.
@@ -2038,6 +2058,65 @@ func (e *PartnershipStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e PartnershipStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a zone or an actor is in use. A record with history (cases, referrals, routes) is never
+// deleted, so that the history stays whole: it is archived instead.
+type RecordStatus string
+
+const (
+	// In use.
+	RecordStatusActive RecordStatus = "ACTIVE"
+	// No longer in use; kept for history.
+	RecordStatusArchived RecordStatus = "ARCHIVED"
+)
+
+var AllRecordStatus = []RecordStatus{
+	RecordStatusActive,
+	RecordStatusArchived,
+}
+
+func (e RecordStatus) IsValid() bool {
+	switch e {
+	case RecordStatusActive, RecordStatusArchived:
+		return true
+	}
+	return false
+}
+
+func (e RecordStatus) String() string {
+	return string(e)
+}
+
+func (e *RecordStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RecordStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RecordStatus", str)
+	}
+	return nil
+}
+
+func (e RecordStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RecordStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RecordStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -32,7 +32,7 @@ var periodRe = regexp.MustCompile(`^([0-9]{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$`)
 func ParsePeriod(s string) (Period, error) {
 	m := periodRe.FindStringSubmatch(s)
 	if m == nil || len(s) > 7 {
-		return Period{}, Errorf(CodeBadUserInput, "%q is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07)", s)
+		return Period{}, Errorf(CodeBadUserInput, "%s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07)", Quote(s))
 	}
 	y, _ := strconv.Atoi(m[1])
 	switch {

@@ -6,35 +6,136 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
-// Limits on the lengths of text fields, in characters.
+// Limits on the lengths of text fields, in characters. Every string an input carries is held
+// to one of them; the schema's descriptions say which.
 const (
+	// MaxNameLength bounds a name or a title: one line.
 	MaxNameLength = 200
+	// MaxTextLength bounds a description, a note, access conditions: several lines.
 	MaxTextLength = 2000
+	// MaxItemLength bounds an item of a list of short texts (a required document, an instrument).
 	MaxItemLength = 200
+	// MaxListLength bounds how many items a list of short texts holds.
 	MaxListLength = 50
+	// MaxCodeLength bounds a code: an ISTAT code, a stage code, a language code, a tax code.
+	MaxCodeLength = 64
+	// MaxIDLength bounds a global ID given in an input or a filter.
+	MaxIDLength = 200
+	// MaxSearchLength and MaxSearchWords bound a full-text search.
+	MaxSearchLength = 200
+	MaxSearchWords  = 16
 )
 
 // Check collects the problems of one input; each method checks one field and records what is
 // wrong with it under its path.
 type Check struct{ InputErrors }
 
-// Name checks a required name: not blank, at most MaxNameLength characters.
+// Name checks a required name: not blank, one line of at most MaxNameLength characters.
 func (c *Check) Name(value string, path ...string) {
 	if strings.TrimSpace(value) == "" {
 		c.Add(UserErrorCodeRequired, "must not be empty", path...)
 		return
 	}
-	c.Text(&value, MaxNameLength, path...)
+	c.Line(&value, MaxNameLength, path...)
 }
 
-// Text checks an optional text's length.
-func (c *Check) Text(value *string, max int, path ...string) {
-	if value != nil && utf8.RuneCountInString(*value) > max {
-		c.Add(UserErrorCodeInvalid, fmt.Sprintf("must be at most %d characters", max), path...)
+// Line checks an optional one-line text: at most max characters, no control characters (tab and
+// newline included) and no bidirectional controls.
+func (c *Check) Line(value *string, max int, path ...string) {
+	if value != nil {
+		c.text(*value, max, false, path...)
 	}
+}
+
+// Text checks an optional text of several lines: at most max characters, no control characters
+// but newline and tab, and no bidirectional controls.
+func (c *Check) Text(value *string, max int, path ...string) {
+	if value != nil {
+		c.text(*value, max, true, path...)
+	}
+}
+
+func (c *Check) text(value string, max int, multiline bool, path ...string) {
+	// The byte length bounds the rune count from above: a long input is refused before it is read.
+	if len(value) > max && (len(value) > 4*max || utf8.RuneCountInString(value) > max) {
+		c.Add(UserErrorCodeInvalid, fmt.Sprintf("must be at most %d characters", max), path...)
+		return
+	}
+	if msg := badRunes(value, multiline); msg != "" {
+		c.Add(UserErrorCodeInvalid, msg, path...)
+	}
+}
+
+// badRunes says what is wrong with the characters of a text, or "" when nothing is: invalid
+// UTF-8, control characters (a NUL, an escape; newline and tab only in multiline text) and the
+// bidirectional controls that make a text read otherwise than it is stored (U+202A to U+202E,
+// U+2066 to U+2069).
+func badRunes(s string, multiline bool) string {
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8"
+	}
+	for _, r := range s {
+		switch {
+		case multiline && (r == '\n' || r == '\t'):
+		case unicode.IsControl(r):
+			if multiline {
+				return fmt.Sprintf("must not hold control characters (found U+%04X); newline and tab are allowed", r)
+			}
+			return fmt.Sprintf("must not hold control characters (found U+%04X)", r)
+		case IsBidiControl(r):
+			return fmt.Sprintf("must not hold bidirectional control characters (found U+%04X)", r)
+		}
+	}
+	return ""
+}
+
+// IsBidiControl reports whether r is an embedding, override or isolate control (U+202A to
+// U+202E, U+2066 to U+2069), which can make a name shown in a list read as another.
+func IsBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// Code checks an optional code: one line of at most MaxCodeLength characters.
+func (c *Check) Code(value *string, path ...string) { c.Line(value, MaxCodeLength, path...) }
+
+// Search checks what a person typed into a full-text search: at most MaxSearchLength
+// characters and MaxSearchWords words, one line. It runs before any query, so that a huge or
+// many-worded search costs nothing.
+func (c *Check) Search(value *string, path ...string) {
+	if value == nil {
+		return
+	}
+	if n := len(*value); n > 4*MaxSearchLength || (n > MaxSearchLength && utf8.RuneCountInString(*value) > MaxSearchLength) {
+		c.Add(UserErrorCodeInvalid, fmt.Sprintf("a search is at most %d characters", MaxSearchLength), path...)
+		return
+	}
+	if n := len(SearchWords(*value)); n > MaxSearchWords {
+		c.Add(UserErrorCodeInvalid, fmt.Sprintf("a search is at most %d words, not %d", MaxSearchWords, n), path...)
+		return
+	}
+	if msg := badRunes(*value, false); msg != "" {
+		c.Add(UserErrorCodeInvalid, msg, path...)
+	}
+}
+
+// SearchWords splits a search into the words the full-text index matches: runs of letters and
+// digits.
+func SearchWords(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// ID checks that a global ID given in an input is not absurdly long, before it is decoded or
+// quoted in an error.
+func (c *Check) ID(value string, path ...string) bool {
+	if len(value) > MaxIDLength {
+		c.Add(UserErrorCodeNotFound, fmt.Sprintf("is not an ID: an ID is at most %d characters", MaxIDLength), path...)
+		return false
+	}
+	return true
 }
 
 // Texts checks a list of short texts: at most MaxListLength items of at most MaxItemLength.
@@ -47,7 +148,7 @@ func (c *Check) Texts(values []string, path ...string) {
 			c.Add(UserErrorCodeInvalid, "must not hold empty items", path...)
 			return
 		}
-		c.Text(&v, MaxItemLength, path...)
+		c.Line(&v, MaxItemLength, path...)
 	}
 }
 
@@ -91,7 +192,8 @@ func (c *Check) Contacts(in *ContactsInput, path ...string) {
 	if in.Phone != nil && *in.Phone != "" && !phoneRe.MatchString(*in.Phone) {
 		c.Add(UserErrorCodeInvalid, "a phone number has digits, spaces, dots, dashes and an optional leading +", at("phone")...)
 	}
-	if in.Email != nil && *in.Email != "" {
+	c.Line(in.Email, 254, at("email")...)
+	if in.Email != nil && *in.Email != "" && len(*in.Email) <= 254 {
 		if a, err := mail.ParseAddress(*in.Email); err != nil || a.Address != *in.Email {
 			c.Add(UserErrorCodeInvalid, "is not an e-mail address", at("email")...)
 		}
@@ -99,14 +201,20 @@ func (c *Check) Contacts(in *ContactsInput, path ...string) {
 	if in.Website != nil && *in.Website != "" && !strings.HasPrefix(*in.Website, "http://") && !strings.HasPrefix(*in.Website, "https://") {
 		c.Add(UserErrorCodeInvalid, "a web address starts with http:// or https://", at("website")...)
 	}
-	c.Text(in.Website, 300, at("website")...)
-	c.Text(in.Address, 300, at("address")...)
+	c.Line(in.Website, 300, at("website")...)
+	c.Line(in.Address, 300, at("address")...)
 }
 
 // Languages checks a list of ISO 639-1 language codes.
 func (c *Check) Languages(codes []string, path ...string) {
+	if len(codes) > MaxListLength {
+		c.Add(UserErrorCodeInvalid, fmt.Sprintf("must hold at most %d items", MaxListLength), path...)
+		return
+	}
 	for _, l := range codes {
-		if !IsLanguage(l) {
+		if len(l) > MaxCodeLength {
+			c.Add(UserErrorCodeInvalid, "is not an ISO 639-1 language code", path...)
+		} else if !IsLanguage(l) {
 			c.Add(UserErrorCodeInvalid, fmt.Sprintf("%q is not an ISO 639-1 language code", l), path...)
 		}
 	}
@@ -195,4 +303,14 @@ func Today() Date {
 	}
 	y, m, d := time.Now().In(loc).Date()
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// Quote quotes what a client sent for an error message, cut to 64 characters, so that an
+// answer never echoes a huge input back.
+func Quote(s string) string {
+	if utf8.RuneCountInString(s) <= 64 {
+		return fmt.Sprintf("%q", s)
+	}
+	r := []rune(s)
+	return fmt.Sprintf("%q… (%d characters)", string(r[:64]), len(r))
 }

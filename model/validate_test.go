@@ -368,3 +368,51 @@ func TestInputErrors(t *testing.T) {
 		t.Errorf("ErrorCode of input errors is %s, want INTERNAL_SERVER_ERROR", code)
 	}
 }
+
+func TestTextCharactersAndBounds(t *testing.T) {
+	invalid := []problem{{"f", "INVALID"}}
+	runChecks(t, []checkCase{
+		{"a plain name", func(c *model.Check) { c.Name("Società della Salute", "f") }, nil},
+		{"a NUL in a name", func(c *model.Check) { c.Name("a\x00b", "f") }, invalid},
+		{"a newline in a name", func(c *model.Check) { c.Name("a\nb", "f") }, invalid},
+		{"a tab in a name", func(c *model.Check) { c.Name("a\tb", "f") }, invalid},
+		{"a right-to-left override in a name", func(c *model.Check) { c.Name("exe.\u202etxt", "f") }, invalid},
+		{"each embedding, override and isolate", func(c *model.Check) {
+			for _, r := range []rune{0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069} {
+				c.Line(ptr("a"+string(r)), 10, "f")
+			}
+		}, []problem{{"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}, {"f", "INVALID"}}},
+		{"a right-to-left mark is text", func(c *model.Check) { c.Name("نص\u200fعربي", "f") }, nil},
+		{"invalid UTF-8", func(c *model.Check) { c.Name("a\xffb", "f") }, invalid},
+		{"newline and tab in long text", func(c *model.Check) { c.Text(ptr("una\n\triga"), model.MaxTextLength, "f") }, nil},
+		{"a carriage return in long text", func(c *model.Check) { c.Text(ptr("una\r\nriga"), model.MaxTextLength, "f") }, invalid},
+		{"an escape in long text", func(c *model.Check) { c.Text(ptr("\x1b[2J"), model.MaxTextLength, "f") }, invalid},
+		{"a DEL in long text", func(c *model.Check) { c.Text(ptr("a\x7f"), model.MaxTextLength, "f") }, invalid},
+		{"2000 accented characters", func(c *model.Check) { c.Text(ptr(strings.Repeat("è", 2000)), model.MaxTextLength, "f") }, nil},
+		{"2001 characters", func(c *model.Check) { c.Text(ptr(strings.Repeat("a", 2001)), model.MaxTextLength, "f") }, invalid},
+		{"a 65-character code", func(c *model.Check) { c.Code(ptr(strings.Repeat("1", 65)), "f") }, invalid},
+		{"a 201-character ID", func(c *model.Check) { c.ID(strings.Repeat("A", 201), "f") }, []problem{{"f", "NOT_FOUND"}}},
+	})
+}
+
+func TestSearchBounds(t *testing.T) {
+	invalid := []problem{{"f", "INVALID"}}
+	runChecks(t, []checkCase{
+		{"16 words", func(c *model.Check) { c.Search(ptr(strings.Repeat("parola ", 16)), "f") }, nil},
+		{"17 words", func(c *model.Check) { c.Search(ptr(strings.Repeat("parola ", 17)), "f") }, invalid},
+		{"punctuation is no word", func(c *model.Check) { c.Search(ptr("a "+strings.Repeat("-! ", 40)), "f") }, nil},
+		{"200 characters", func(c *model.Check) { c.Search(ptr(strings.Repeat("à", 200)), "f") }, nil},
+		{"201 characters", func(c *model.Check) { c.Search(ptr(strings.Repeat("a", 201)), "f") }, invalid},
+		{"900 KB", func(c *model.Check) { c.Search(ptr(strings.Repeat("x", 900_000)), "f") }, invalid},
+		{"a NUL", func(c *model.Check) { c.Search(ptr("a\x00"), "f") }, invalid},
+	})
+}
+
+func TestQuoteCutsLongInput(t *testing.T) {
+	if got := model.Quote("abc"); got != `"abc"` {
+		t.Errorf("Quote(abc) = %s", got)
+	}
+	if got := model.Quote(strings.Repeat("x", 900_000)); len(got) > 100 || !strings.Contains(got, "900000 characters") {
+		t.Errorf("Quote of 900 KB = %s", got)
+	}
+}

@@ -31,7 +31,7 @@ func (n Network) Import() store.Import {
 		im.Links[lt] = append(im.Links[lt], store.ImportLink{From: ID(lt.From, from), To: ID(lt.To, to), Props: props})
 	}
 	for _, z := range n.Zones {
-		node("Zone", z.Key, map[string]any{"name": z.Name, "kind": z.Kind, "istatCode": opt(z.IstatCode)})
+		node("Zone", z.Key, map[string]any{"name": z.Name, "kind": z.Kind, "istatCode": opt(z.IstatCode), "status": "ACTIVE"})
 		for _, p := range z.Parents {
 			link(store.LinkZoneParent, z.Key, p, nil)
 		}
@@ -52,6 +52,7 @@ func (n Network) Import() store.Import {
 		node("Actor", a.Key, map[string]any{
 			"name": a.Name, "kind": a.Kind, "description": opt(a.Description), "taxCode": opt(a.TaxCode),
 			"phone": opt(a.Phone), "email": opt(a.Email), "website": opt(a.Website), "address": opt(a.Address),
+			"status": "ACTIVE",
 		})
 		for _, z := range a.Zones {
 			link(store.LinkActorZone, a.Key, z, nil)
@@ -70,7 +71,7 @@ func (n Network) Import() store.Import {
 			"accessConditions": opt(s.AccessConditions), "requiredDocuments": list(s.RequiredDocuments),
 			"languages": list(s.Languages), "legalStatuses": list(s.LegalStatuses),
 			"openingHours": list(s.OpeningHours), "minAge": optInt(s.MinAge), "maxAge": optInt(s.MaxAge),
-			"lastVerifiedAt": optDate(s.LastVerified),
+			"lastVerifiedAt": optDate(s.LastVerified), "confidential": s.Confidential,
 		}
 		if s.Capacity > 0 {
 			props["capacity"], props["freePlaces"] = s.Capacity, s.FreePlaces

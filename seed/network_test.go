@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"snodo/store"
 )
 
 // The value sets of the schema's enums, copied from schema/*.graphqls.
@@ -455,5 +457,22 @@ func TestDemoImportIsClosed(t *testing.T) {
 				t.Errorf("%s link %s -> %s leaves the imported nodes", lt.Type, l.From, l.To)
 			}
 		}
+	}
+}
+
+// The demo network's protected shelters are confidential, and the backfill that marks them in
+// databases seeded before names exactly them.
+func TestAntiTraffickingSheltersAreConfidential(t *testing.T) {
+	var got []string
+	for _, s := range Demo().Services {
+		if s.Confidential {
+			got = append(got, ID("Service", s.Key))
+			if s.Channel != "SHELTER" {
+				t.Errorf("%s is confidential but no shelter", s.Key)
+			}
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(store.DemoConfidentialServices, " ") {
+		t.Errorf("confidential demo services %v, the backfill marks %v", got, store.DemoConfidentialServices)
 	}
 }

@@ -78,10 +78,13 @@ type Service struct {
 	LegalStatuses     []string // LegalStatus values; empty means anyone
 	Capacity          int      // 0 means the service has no places
 	FreePlaces        int
-	OpeningHours      []string // "MON 09:00-13:00"
-	Needs             []string
-	Zones             []string
-	LastVerified      string // YYYY-MM-DD
+	// Confidential marks a protected shelter, whose address, hours and places only the
+	// network's roles see.
+	Confidential bool
+	OpeningHours []string // "MON 09:00-13:00"
+	Needs        []string
+	Zones        []string
+	LastVerified string // YYYY-MM-DD
 }
 
 // Partnership is an agreement or joint body; Zones, Parent and member actors are keys.

@@ -20,9 +20,12 @@ func (s *Store) Actors(ctx context.Context, f *model.ActorFilter, by *model.Acto
 	q := newQuery("Actor")
 	if f != nil {
 		var c model.Check
-		q.search("actor_search", f.Search)
+		q.search(&c, "actor_search", f.Search)
 		if len(f.Kinds) > 0 {
 			q.where("n.kind IN $kinds", "kinds", strs(f.Kinds))
+		}
+		if len(f.Statuses) > 0 {
+			q.where("coalesce(n.status, 'ACTIVE') IN $statuses", "statuses", strs(f.Statuses))
 		}
 		if f.Zone != nil {
 			key := keyOf(&c, "Zone", *f.Zone, "filter", "zone")
@@ -73,8 +76,12 @@ func (s *Store) CreateActor(ctx context.Context, in model.CreateActorInput) (*mo
 		if err := authorizeZones(ctx, tx, zones); err != nil {
 			return nil, err
 		}
+		status := model.RecordStatusActive
+		if in.Status != nil {
+			status = *in.Status
+		}
 		props := merge(contactProps(in.Contacts), map[string]any{
-			"name": in.Name, "kind": string(in.Kind),
+			"name": in.Name, "kind": string(in.Kind), "status": string(status),
 			"description": emptyToNil(in.Description), "taxCode": emptyToNil(in.TaxCode),
 		})
 		if _, err := run(ctx, tx, "CREATE (n:Actor {id: $id, createdAt: $now, updatedAt: $now, version: 1}) SET n += $props",
@@ -136,6 +143,7 @@ func (s *Store) UpdateActor(ctx context.Context, in model.UpdateActorInput) (*mo
 		}
 		setIfGiven(props, "name", in.Name, func(v string) any { return v })
 		setIfGiven(props, "kind", in.Kind, str[model.ActorKind])
+		setIfGiven(props, "status", in.Status, str[model.RecordStatus])
 		if _, err := run(ctx, tx, "MATCH (n:Actor {id: $id}) SET n += $props, "+touch,
 			map[string]any{"id": key, "props": props, "now": s.now()}); err != nil {
 			return nil, err
@@ -151,6 +159,9 @@ func (s *Store) UpdateActor(ctx context.Context, in model.UpdateActorInput) (*mo
 			}
 		}
 		if err := setActorLinks(ctx, tx, key, zones, parent); err != nil {
+			return nil, err
+		}
+		if err := authorizeAfter(ctx, tx, "Actor", key); err != nil {
 			return nil, err
 		}
 		return getOne(ctx, tx, "Actor", key, decodeActor)
@@ -169,9 +180,14 @@ func (s *Store) DeleteActor(ctx context.Context, in model.DeleteActorInput) (str
 		if err := lock(ctx, tx, "Actor", key, in.Version, "input", "id"); err != nil {
 			return "", err
 		}
+		// An actor with history is archived instead (updateActor with status ARCHIVED): its cases,
+		// referrals and routes name it.
 		if err := hasDependants(ctx, tx, `MATCH (a:Actor {id: $id}) RETURN
 			COUNT { (a)-[:PROVIDES]->(:Service) } AS services,
-			COUNT { (a)<-[:PART_OF]-(:Actor) } AS `+"`member actors`", key); err != nil {
+			COUNT { (a)<-[:PART_OF]-(:Actor) } AS `+"`member actors`"+`,
+			COUNT { (a)<-[:MANAGED_BY]-(:Case) } AS `+"`managed cases`"+`,
+			COUNT { (a)<-[:REFERRED_FROM|REFERRED_TO]-(:Referral) } AS referrals,
+			COUNT { (a)<-[:FROM|TO]-(:Route) } AS routes`, key); err != nil {
 			return "", err
 		}
 		_, err := run(ctx, tx, "MATCH (n:Actor {id: $id}) DETACH DELETE n", map[string]any{"id": key})

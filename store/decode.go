@@ -79,7 +79,7 @@ func decodeZone(n neo4j.Node) *model.Zone {
 	p := props(n.Props)
 	return &model.Zone{
 		ID: p.str("id"), Name: p.str("name"), Kind: model.ZoneKind(p.str("kind")),
-		IstatCode: p.optStr("istatCode"), Meta: p.meta(),
+		IstatCode: p.optStr("istatCode"), Status: recordStatus(p), Meta: p.meta(),
 	}
 }
 
@@ -92,7 +92,8 @@ func decodeActor(n neo4j.Node) *model.Actor {
 			Phone: p.optStr("phone"), Email: p.optStr("email"),
 			Website: p.optStr("website"), Address: p.optStr("address"),
 		},
-		Meta: p.meta(),
+		Status: recordStatus(p),
+		Meta:   p.meta(),
 	}
 }
 
@@ -102,6 +103,7 @@ func decodeService(n neo4j.Node) *model.Service {
 		ID: p.str("id"), Name: p.str("name"), Description: p.optStr("description"),
 		Channel: model.ServiceChannel(p.str("channel")), Status: model.ServiceStatus(p.str("status")),
 		AccessConditions: p.optStr("accessConditions"), RequiredDocuments: p.strs("requiredDocuments"),
+		Confidential: p["confidential"] == true, Address: p.optStr("address"),
 		Languages: p.strs("languages"), MinAge: p.optInt("minAge"), MaxAge: p.optInt("maxAge"),
 		Capacity: p.optInt("capacity"), FreePlaces: p.optInt("freePlaces"),
 		PlacesUpdatedAt: p.optTime("placesUpdatedAt"), LastVerifiedAt: p.optDate("lastVerifiedAt"),
@@ -116,6 +118,15 @@ func decodeService(n neo4j.Node) *model.Service {
 		}
 	}
 	return s
+}
+
+// recordStatus is a zone's or an actor's status; records written before statuses existed are
+// active.
+func recordStatus(p props) model.RecordStatus {
+	if s := p.optStr("status"); s != nil {
+		return model.RecordStatus(*s)
+	}
+	return model.RecordStatusActive
 }
 
 func decodeNeed(n neo4j.Node) *model.Need {

@@ -12,7 +12,9 @@ import (
 
 // FindServicesCypher reads the services that meet the need (or a narrower one) and are available in a
 // zone that contains the asked zone (full coverage) or lies inside it (partial). A service
-// reached both ways counts as full, through the nearest zone. It is exported for the benchmark
+// reached both ways counts as full, through the nearest zone. A confidential service never
+// matches "free places only" for a public reader ($seesConfidential false), whose answer must
+// not tell whether it has places. It is exported for the benchmark
 // that compares the GraphQL layer with the bare query.
 const FindServicesCypher = `
 MATCH (a:Zone {id: $zone}), (asked:Need {id: $need})
@@ -26,7 +28,7 @@ CALL (a) {
 MATCH (z)<-[:AVAILABLE_IN]-(s)-[:MEETS]->(m)
 WHERE m IN needs AND s.status = 'ACTIVE'
   AND ($channels IS NULL OR s.channel IN $channels)
-  AND (NOT $freeOnly OR s.freePlaces > 0)
+  AND (NOT $freeOnly OR (s.freePlaces > 0 AND ($seesConfidential OR NOT coalesce(s.confidential, false))))
 WITH a, asked, s, z, m, full ORDER BY full DESC, z.name, m.code
 WITH a, asked, s, collect([z, m, full])[0] AS best
 RETURN s, best[0] AS zone, best[1] AS need, best[2] AS full, a.name AS askedZone, asked.labelEn AS askedNeed`
@@ -60,13 +62,16 @@ func (s *Store) FindServices(ctx context.Context, in model.FindServicesInput, st
 		}
 		records, err := run(ctx, tx, FindServicesCypher, map[string]any{
 			"zone": zone, "need": need, "channels": channels, "freeOnly": in.HasFreePlaces != nil && *in.HasFreePlaces,
+			"seesConfidential": SeesConfidential(ctx),
 		})
 		if err != nil {
 			return nil, err
 		}
 		out := make([]*model.ServiceMatch, len(records))
 		for i, r := range records {
-			svc := decodeService(r.Values[0].(neo4j.Node))
+			// Barriers, reasons and rank are worked out on what the viewer may see, so that they
+			// tell a public reader nothing of a confidential service's hours or places.
+			svc := Visible(ctx, decodeService(r.Values[0].(neo4j.Node)))
 			m := &model.ServiceMatch{
 				Service: svc, ThroughZone: decodeZone(r.Values[1].(neo4j.Node)), MatchedNeed: decodeNeed(r.Values[2].(neo4j.Node)),
 				Coverage: model.CoverageKindPartial, Stale: stale(svc, now, staleAfter),
@@ -119,6 +124,7 @@ func reasons(m *model.ServiceMatch, askedZone, askedNeed string) []string {
 
 // coverageCypher counts, for each zone measured and each need, the active services for the need
 // (or a narrower one) available in a zone that contains it (full) or lies inside it (partial).
+// Confidential services count, but not among those with free places for a public reader.
 const coverageCypher = `
 MATCH (root:Zone {id: $zone})
 CALL (root) {
@@ -134,7 +140,7 @@ CALL (z, n) {
   WITH s, max(CASE WHEN y IS NULL THEN 0 WHEN EXISTS { (z)-[:PART_OF]->*(y) } THEN 2
                    WHEN EXISTS { (y)-[:PART_OF]->+(z) } THEN 1 ELSE 0 END) AS cov
   RETURN count(CASE WHEN cov = 2 THEN 1 END) AS full, count(CASE WHEN cov = 1 THEN 1 END) AS partial,
-         count(CASE WHEN cov > 0 AND s.freePlaces > 0 THEN 1 END) AS free,
+         count(CASE WHEN cov > 0 AND s.freePlaces > 0 AND ($seesConfidential OR NOT coalesce(s.confidential, false)) THEN 1 END) AS free,
          count(CASE WHEN cov > 0 AND coalesce(s.lastVerifiedAt < $staleBefore, true) THEN 1 END) AS stale
 }
 RETURN z, n, full, partial, free, stale ORDER BY z.name, n.code`
@@ -171,7 +177,8 @@ func (s *Store) Coverage(ctx context.Context, in model.CoverageInput, staleAfter
 				needs = append(needs, r.Values[0].(string))
 			}
 		}
-		records, err := run(ctx, tx, coverageCypher, map[string]any{"zone": zone, "level": level, "needs": needs, "staleBefore": staleBefore})
+		records, err := run(ctx, tx, coverageCypher, map[string]any{"zone": zone, "level": level, "needs": needs, "staleBefore": staleBefore,
+			"seesConfidential": SeesConfidential(ctx)})
 		if err != nil {
 			return nil, err
 		}

@@ -43,10 +43,12 @@ RETURN cat.code, count(i), sum(i.recordKey)`
 	indicatorShelters = `
 MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})
 WHERE EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
+  AND ($seesConfidential OR NOT coalesce(s.confidential, false))
 RETURN coalesce(sum(s.freePlaces), 0), coalesce(sum(s.capacity), 0)`
 	indicatorPlacesReports = `
 MATCH (s:Service {channel: 'SHELTER', status: 'ACTIVE'})-[:REPORTED]->(p:PlacesReport)
 WHERE p.at < $to AND EXISTS { MATCH (s)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(:Zone {id: $zone}) }
+  AND ($seesConfidential OR NOT coalesce(s.confidential, false))
 RETURN s.id, p.at, p.free, p.capacity`
 	indicatorNeedsWithout = `
 MATCH (a:Zone {id: $zone}), (n:Need) WHERE NOT (n)-[:BROADER]->()
@@ -69,7 +71,9 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, period model.Peri
 	q.mustExist("Zone", zone, "zoneId")
 	from, to := period.Bounds()
 	params := map[string]any{"zone": zone, "from": from.UTC(), "to": to.UTC(),
-		"fromDay": from.Format(time.DateOnly), "toDay": to.Format(time.DateOnly)}
+		"fromDay": from.Format(time.DateOnly), "toDay": to.Format(time.DateOnly),
+		// Confidential shelters' places count for the network's roles only (SeesConfidential).
+		"seesConfidential": SeesConfidential(ctx)}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*disclosure.IndicatorsTally, error) {
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err

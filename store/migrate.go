@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -75,9 +76,13 @@ var backfills = []struct {
 		  SET r.acceptedAt = coalesce(r.acceptedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'ACCEPTED'}) RETURN min(e.at) }[0]),
 		      r.completedAt = coalesce(r.completedAt, COLLECT { MATCH (r)<-[:ABOUT]-(e:CaseEvent {status: 'COMPLETED'}) RETURN min(e.at) }[0])
 		} IN TRANSACTIONS OF 10000 ROWS`},
+	// The demo network's anti-trafficking shelters became confidential; a database seeded
+	// before keeps them public unless marked (the seed writes new nodes only).
+	{version: len(migrations) + 2, stmt: `MATCH (s:Service) WHERE s.id IN ['` + strings.Join(DemoConfidentialServices, "', '") + `'] AND s.confidential IS NULL
+		SET s.confidential = true`},
 	// Cases, referrals and interventions carry a permanent random record key, by which the
 	// disclosure layer perturbs the counts of them (the cell key method).
-	{version: len(migrations) + 2, stmt: `MATCH (n) WHERE (n:Case OR n:Referral OR n:Intervention) AND n.recordKey IS NULL
+	{version: len(migrations) + 3, stmt: `MATCH (n) WHERE (n:Case OR n:Referral OR n:Intervention) AND n.recordKey IS NULL
 		CALL (n) { SET n.recordKey = toInteger(floor(rand() * ` + recordKeyRange + `)) } IN TRANSACTIONS OF 10000 ROWS`},
 }
 
@@ -93,6 +98,10 @@ func NewRecordKey() int64 {
 	}
 	return n.Int64()
 }
+
+// DemoConfidentialServices are the IDs of the demo network's confidential services, which the
+// seed marks and the backfill above marks in databases seeded before (seed tests that they match).
+var DemoConfidentialServices = []string{"000fc9cf-a659-5952-8028-60adc143d31e", "5ff181ec-d1e8-555e-b473-224f6fef7e0b"}
 
 // SchemaVersion is the version of the schema this build of Snodo needs: its migrations and
 // backfills.

@@ -20,8 +20,9 @@ func TestMigrateBackfillsReferralTimes(t *testing.T) {
 		WITH r
 		UNWIND [['RECEIVED', 1], ['ACCEPTED', 3], ['IN_PROGRESS', 4], ['COMPLETED', 9]] AS ev
 		CREATE (:CaseEvent {id: ev[0], status: ev[0], at: $sent + duration({days: ev[1]})})-[:ABOUT]->(r)`, map[string]any{"sent": sent})
-	// The version before the last two backfills: referral times, then record keys.
-	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 2})
+	// The version before the referral times: three backfills ago (then confidential shelters,
+	// then record keys).
+	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 3})
 
 	if err := e.Store.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -57,5 +58,21 @@ func TestMigrateBackfillsRecordKeys(t *testing.T) {
 	}
 	if v[4] != int64(7) || v[5] != nil {
 		t.Errorf("a key is permanent, and only records about people have one: %v %v", v[4], v[5])
+	}
+}
+
+// TestMigrateMarksTheDemoSheltersConfidential: a database seeded before services could be
+// confidential gets the demo network's protected shelters marked, and nothing else.
+func TestMigrateMarksTheDemoSheltersConfidential(t *testing.T) {
+	e := testenv.Open(t)
+	e.Query(t, "UNWIND $ids AS id CREATE (:Service {id: id, name: id})", map[string]any{"ids": store.DemoConfidentialServices})
+	e.Query(t, "CREATE (:Service {id: 'other', name: 'other'}), (:Service {id: 'unmarked', name: 'unmarked', confidential: false})", nil)
+	e.Query(t, "MATCH (m:SnodoSchema) SET m.version = $v", map[string]any{"v": store.SchemaVersion - 2})
+	if err := e.Store.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rec := e.Query(t, "MATCH (s:Service) WHERE s.confidential = true RETURN s.id ORDER BY s.id", nil)
+	if len(rec) != len(store.DemoConfidentialServices) {
+		t.Errorf("%d services marked confidential, want %d", len(rec), len(store.DemoConfidentialServices))
 	}
 }

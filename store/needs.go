@@ -13,7 +13,7 @@ func (s *Store) Needs(ctx context.Context, f *model.NeedFilter, p Page) (*model.
 	q := newQuery("Need")
 	if f != nil {
 		var c model.Check
-		q.search("need_search", f.Search)
+		q.search(&c, "need_search", f.Search)
 		if f.TopLevel != nil {
 			q.where("EXISTS { (n)-[:BROADER]->() } <> $topLevel", "topLevel", *f.TopLevel)
 		}

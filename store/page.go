@@ -51,7 +51,7 @@ func NewPage(first *int, after *string, last *int, before *string) (Page, error)
 		}
 		c, err := relay.ParseCursor(*s)
 		if err != nil {
-			return Page{}, model.Errorf(model.CodeInvalidCursor, "%q is not a cursor of this list", *s)
+			return Page{}, model.Errorf(model.CodeInvalidCursor, "%s is not a cursor of this list", model.Quote(*s))
 		}
 		p.Cursor = &c
 	}

@@ -20,7 +20,7 @@ func (s *Store) Partnerships(ctx context.Context, f *model.PartnershipFilter, by
 	q := newQuery("Partnership")
 	if f != nil {
 		var c model.Check
-		q.search("partnership_search", f.Search)
+		q.search(&c, "partnership_search", f.Search)
 		if len(f.Kinds) > 0 {
 			q.where("n.kind IN $kinds", "kinds", strs(f.Kinds))
 		}
@@ -158,6 +158,9 @@ func (s *Store) UpdatePartnership(ctx context.Context, in model.UpdatePartnershi
 		if err := setPartnershipLinks(ctx, tx, key, zones, parent); err != nil {
 			return nil, err
 		}
+		if err := authorizeAfter(ctx, tx, "Partnership", key); err != nil {
+			return nil, err
+		}
 		return getOne(ctx, tx, "Partnership", key, decodePartnership)
 	})
 }
@@ -173,7 +176,7 @@ func (s *Store) DeletePartnership(ctx context.Context, in model.DeletePartnershi
 		if err := lock(ctx, tx, "Partnership", key, in.Version, "input", "id"); err != nil {
 			return "", err
 		}
-		if err := hasDependants(ctx, tx, "MATCH (p:Partnership {id: $id}) RETURN COUNT { (p)<-[:PART_OF]-(:Partnership) } AS `sub-partnerships`", key); err != nil {
+		if err := hasDependants(ctx, tx, "MATCH (p:Partnership {id: $id}) RETURN COUNT { (p)<-[:PART_OF]-(:Partnership) } AS `sub-partnerships`, COUNT { (p)<-[:GOVERNED_BY]-(:Route) } AS routes", key); err != nil {
 			return "", err
 		}
 		_, err := run(ctx, tx, "MATCH (n:Partnership {id: $id}) DETACH DELETE n", map[string]any{"id": key})
@@ -195,6 +198,10 @@ func (s *Store) AddMember(ctx context.Context, in model.AddMemberInput) (*model.
 	return s.changeMembership(ctx, membershipChange{in.PartnershipID, in.ActorID, in.Version, &in.Role, in.Since}, func(ctx context.Context, tx neo4j.ManagedTransaction, m membershipChange, member bool) error {
 		if member {
 			return model.InputError(model.UserErrorCodeDuplicate, "the actor is a member already; change its role instead", "input", "actorId")
+		}
+		// A coordinator adds only actors that lie wholly in its zones, as it edits only those.
+		if err := authorizeAll(ctx, tx, "Actor", []string{m.actor}); err != nil {
+			return err
 		}
 		_, err := run(ctx, tx, `MATCH (a:Actor {id: $actor}), (p:Partnership {id: $partnership})
 			CREATE (a)-[:MEMBER_OF {role: $role, since: $since}]->(p)`, m.params())

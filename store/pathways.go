@@ -64,18 +64,30 @@ func checkStages(c *model.Check, stages []*model.StageInput) {
 	if len(stages) == 0 {
 		c.Add(model.UserErrorCodeRequired, "a model has at least one stage", "input", "stages")
 	}
+	if len(stages) > model.MaxListLength {
+		c.Add(model.UserErrorCodeInvalid, fmt.Sprintf("a model has at most %d stages", model.MaxListLength), "input", "stages")
+		return
+	}
 	seen := map[string]bool{}
 	for i, st := range stages {
 		at := []string{"input", "stages", fmt.Sprint(i)}
 		c.Name(st.Name, append(at, "name")...)
 		if code := strings.TrimSpace(st.Code); code == "" || len(code) > 20 {
 			c.Add(model.UserErrorCodeInvalid, "a stage code has 1 to 20 characters", append(at, "code")...)
+			continue
+		}
+		c.Code(&st.Code, append(at, "code")...)
+		if len(st.AllowedBack) > len(stages) {
+			c.Add(model.UserErrorCodeInvalid, "names more stages than the model has", append(at, "allowedBack")...)
+			continue
 		}
 		if seen[st.Code] {
 			c.Add(model.UserErrorCodeDuplicate, fmt.Sprintf("the code %q is used twice", st.Code), append(at, "code")...)
 		}
 		for _, b := range st.AllowedBack {
-			if !seen[b] {
+			if len(b) > 20 {
+				c.Add(model.UserErrorCodeInvalid, "a stage code has 1 to 20 characters", append(at, "allowedBack")...)
+			} else if !seen[b] {
 				c.Add(model.UserErrorCodeInvalid, fmt.Sprintf("%q is not a stage before this one", b), append(at, "allowedBack")...)
 			}
 		}
@@ -161,7 +173,9 @@ func checkDuration(c *model.Check, days *int, zeroAllowed bool) {
 }
 
 // setStages makes the model's stages those given: stages with a code kept keep their node and
-// ID, new codes get new stages, and stages no longer given are removed with their links.
+// ID, new codes get new stages, and stages no longer given are removed with their links. A stage
+// that a case is at or a route names is never removed (HAS_DEPENDANTS): the case would lose its
+// place.
 func setStages(ctx context.Context, tx neo4j.ManagedTransaction, modelKey string, stages []*model.StageInput) error {
 	rows := make([]map[string]any, len(stages))
 	codes := make([]string, len(stages))
@@ -169,7 +183,18 @@ func setStages(ctx context.Context, tx neo4j.ManagedTransaction, modelKey string
 		rows[i] = map[string]any{"code": st.Code, "name": st.Name, "position": i + 1, "allowedBack": orEmpty(st.AllowedBack), "id": uuid.NewString()}
 		codes[i] = st.Code
 	}
-	_, err := run(ctx, tx, `MATCH (m:PathwayModel {id: $model})
+	records, err := run(ctx, tx, `MATCH (:PathwayModel {id: $model})-[:HAS_STAGE]->(old:Stage) WHERE NOT old.code IN $codes
+		WITH old, COUNT { (old)<-[:AT_STAGE]-(:Case) } AS cases, COUNT { (old)<-[:IN_STAGE]-(:Route) } AS routes
+		WHERE cases + routes > 0 RETURN old.code, cases, routes ORDER BY old.code`, map[string]any{"model": modelKey, "codes": codes})
+	if err != nil {
+		return err
+	}
+	if len(records) > 0 {
+		r := records[0].Values
+		return model.InputError(model.UserErrorCodeHasDependants,
+			fmt.Sprintf("stage %s still has %d cases and %d routes: keep it in the stages", r[0], r[1], r[2]), "input", "stages")
+	}
+	_, err = run(ctx, tx, `MATCH (m:PathwayModel {id: $model})
 		CALL (m) { MATCH (m)-[:HAS_STAGE]->(old:Stage) WHERE NOT old.code IN $codes DETACH DELETE old }
 		WITH m UNWIND $rows AS row
 		OPTIONAL MATCH (m)-[:HAS_STAGE]->(kept:Stage {code: row.code})
@@ -189,7 +214,7 @@ var endLabels = map[string]bool{"Actor": true, "Service": true}
 func routeEnd(c *model.Check, gid string, path ...string) (label, key string) {
 	typ, key, err := relay.ParseGlobalID(gid)
 	if err != nil || !endLabels[typ] {
-		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%q is not the ID of an actor or a service", gid), path...)
+		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%s is not the ID of an actor or a service", model.Quote(gid)), path...)
 		return "", ""
 	}
 	return typ, key
@@ -206,7 +231,7 @@ func (s *Store) CreateRoute(ctx context.Context, in model.CreateRouteInput) (*mo
 	needs := keysOf(&c, "Need", in.NeedIds, "input", "needIds")
 	stage := optKeyOf(&c, "Stage", in.StageID, "input", "stageId")
 	partnership := optKeyOf(&c, "Partnership", in.PartnershipID, "input", "partnershipId")
-	c.Text(in.Instrument, model.MaxItemLength, "input", "instrument")
+	c.Line(in.Instrument, model.MaxItemLength, "input", "instrument")
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
@@ -220,6 +245,13 @@ func (s *Store) CreateRoute(ctx context.Context, in model.CreateRouteInput) (*mo
 			refs = append(refs, ref{label: "Partnership", field: "partnershipId", keys: []string{*partnership}})
 		}
 		if err := mustExistAll(ctx, tx, refs...); err != nil {
+			return nil, err
+		}
+		// Both ends must lie wholly in a coordinator's zones.
+		if err := authorizeAll(ctx, tx, fromLabel, []string{from}); err != nil {
+			return nil, err
+		}
+		if err := authorizeAll(ctx, tx, toLabel, []string{to}); err != nil {
 			return nil, err
 		}
 		key := uuid.NewString()

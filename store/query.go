@@ -40,8 +40,12 @@ func (q *query) where(cond, param string, value any) {
 }
 
 // search makes the query start from the full-text index, when the text has any word.
-func (q *query) search(index string, text *string) {
+func (q *query) search(c *model.Check, index string, text *string) {
 	if text == nil {
+		return
+	}
+	before := len(c.InputErrors)
+	if c.Search(text, "filter", "search"); len(c.InputErrors) > before {
 		return
 	}
 	if lucene := searchQuery(*text); lucene != "" {

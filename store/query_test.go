@@ -122,12 +122,12 @@ func TestQueryText(t *testing.T) {
 		t.Errorf("params %v", q.params)
 	}
 
-	q.search("zone_search", nil)
-	q.search("zone_search", testPtr("  ?! "))
+	q.search(&model.Check{}, "zone_search", nil)
+	q.search(&model.Check{}, "zone_search", testPtr("  ?! "))
 	if strings.Contains(q.text(), "fulltext") || q.params["search"] != nil {
 		t.Errorf("a search with no word changes the query: %q %v", q.text(), q.params)
 	}
-	q.search("zone_search", testPtr("Follonica"))
+	q.search(&model.Check{}, "zone_search", testPtr("Follonica"))
 	want := "CALL db.index.fulltext.queryNodes('zone_search', $search) YIELD node AS n WHERE n.kind IN $kinds AND n.istatCode IS NOT NULL"
 	if got := q.text(); got != want {
 		t.Errorf("text() = %q, want %q", got, want)

@@ -9,18 +9,43 @@ import (
 	"snodo/model"
 )
 
-// zonesOf are the patterns from a node of each label to the zones it lies in, which decide
-// whether a coordinator may change it.
-var zonesOf = map[string]string{
-	"Zone":        "(n)-[:PART_OF]->*(c:Zone)",
-	"Actor":       "(n)-[:OPERATES_IN]->(:Zone)-[:PART_OF]->*(c:Zone)",
-	"Service":     "(n)-[:AVAILABLE_IN]->(:Zone)-[:PART_OF]->*(c:Zone)",
-	"Partnership": "(n)-[:COVERS]->(:Zone)-[:PART_OF]->*(c:Zone)",
+// A coordinator keeps a set of zones ($scope) and everything inside them at any depth. It may
+// change an object only when all of it lies there: every zone an actor operates in, a service
+// is available in or a partnership covers, both ends of a route. The predicates below say so in
+// Cypher, and authorize and authorizeAll apply them before a write (to what the object is) and
+// after it (to what it becomes), so that an object partly outside is refused as a whole.
+
+// zoneInScope is the predicate that the zone z lies in a zone of $scope.
+func zoneInScope(z string) string {
+	return "EXISTS { MATCH (" + z + ")-[:PART_OF]->*(kept:Zone) WHERE kept.id IN $scope }"
+}
+
+// placedRels are the relationships from an actor, a service or a partnership to its zones.
+const placedRels = "OPERATES_IN|AVAILABLE_IN|COVERS"
+
+// whollyInScope is the predicate that the node x lies wholly in $scope: a zone inside one of
+// the coordinator's zones, or an actor, service or partnership with at least one zone and none
+// outside them.
+func whollyInScope(x string) string {
+	return "CASE WHEN " + x + ":Zone THEN " + zoneInScope(x) +
+		" ELSE EXISTS { (" + x + ")-[:" + placedRels + "]->(:Zone) } AND NOT EXISTS { MATCH (" + x + ")-[:" + placedRels + "]->(z:Zone) WHERE NOT " + zoneInScope("z") + " } END"
+}
+
+// scopeOf are the queries, by label, that answer whether the node $id lies wholly in $scope.
+var scopeOf = map[string]string{
+	"Zone":        "MATCH (n:Zone {id: $id}) RETURN " + whollyInScope("n"),
+	"Actor":       "MATCH (n:Actor {id: $id}) RETURN " + whollyInScope("n"),
+	"Service":     "MATCH (n:Service {id: $id}) RETURN " + whollyInScope("n"),
+	"Partnership": "MATCH (n:Partnership {id: $id}) RETURN " + whollyInScope("n"),
+	// A route lies in scope when both its ends do.
+	"Route": "MATCH (a)<-[:FROM]-(n:Route {id: $id})-[:TO]->(b) RETURN " + whollyInScope("a") + " AND " + whollyInScope("b"),
 }
 
 // authorize is the data-layer half of access control (the schema's @hasRole is the other): it
-// checks that the viewer may change the node. Admins may change anything; coordinators what
-// lies in their zones; service operators the services of their own actor.
+// checks that the viewer may change the node as it stands. Admins may change anything;
+// coordinators what lies wholly in their zones; service operators the services of their own
+// actor. Pathway models are changed by admins only: every case of every zone that follows a
+// model moves with it, so no coordinator's zones contain one.
 func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key string) error {
 	v := auth.From(ctx)
 	var cypher string
@@ -28,8 +53,8 @@ func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key stri
 	switch {
 	case v.Role == auth.Admin:
 		return nil
-	case v.Role == auth.Coordinator && zonesOf[label] != "":
-		cypher = "MATCH (n:" + label + " {id: $id}) RETURN EXISTS { MATCH " + zonesOf[label] + " WHERE c.id IN $scope }"
+	case v.Role == auth.Coordinator && scopeOf[label] != "":
+		cypher = scopeOf[label]
 		params["scope"] = orEmpty(v.ZoneIDs)
 	case v.Role == auth.CaseManager && label == "Case":
 		cypher = "MATCH (n:Case {id: $id}) RETURN n.managingActorId = $actor"
@@ -54,19 +79,20 @@ func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key stri
 	return nil
 }
 
-// authorizeZones checks that a coordinator keeps every zone a write puts a node in; other roles
-// that reach a write are admins, who may put nodes anywhere.
-func authorizeZones(ctx context.Context, tx neo4j.ManagedTransaction, zones []string) error {
+// authorizeAll checks that a coordinator keeps every node of the keys wholly (zones, actors or
+// services, by label): the zones a write puts a node in, the provider it gives a service, the
+// actor it adds to a partnership, the ends of a route. Admins pass; other roles never reach
+// such a write.
+func authorizeAll(ctx context.Context, tx neo4j.ManagedTransaction, label string, keys []string) error {
 	v := auth.From(ctx)
 	if v.Role == auth.Admin {
 		return nil
 	}
-	if v.Role != auth.Coordinator || len(zones) == 0 {
+	if v.Role != auth.Coordinator || len(keys) == 0 {
 		return forbidden(v)
 	}
-	records, err := run(ctx, tx, `UNWIND $zones AS zid MATCH (n:Zone {id: zid})
-		RETURN all(z IN collect(EXISTS { MATCH (n)-[:PART_OF]->*(c:Zone) WHERE c.id IN $scope }) WHERE z)`,
-		map[string]any{"zones": zones, "scope": orEmpty(v.ZoneIDs)})
+	records, err := run(ctx, tx, "UNWIND $keys AS k MATCH (n:"+label+" {id: k}) RETURN count(n) = size($keys) AND all(ok IN collect("+whollyInScope("n")+") WHERE ok)",
+		map[string]any{"keys": keys, "scope": orEmpty(v.ZoneIDs)})
 	if err != nil {
 		return err
 	}
@@ -74,6 +100,20 @@ func authorizeZones(ctx context.Context, tx neo4j.ManagedTransaction, zones []st
 		return forbidden(v)
 	}
 	return nil
+}
+
+// authorizeZones checks that a coordinator keeps every zone a write puts a node in.
+func authorizeZones(ctx context.Context, tx neo4j.ManagedTransaction, zones []string) error {
+	return authorizeAll(ctx, tx, "Zone", zones)
+}
+
+// authorizeAfter checks, after a write that moved a node, that a coordinator still keeps all of
+// it: a change may not carry an object out of the zones that allowed it.
+func authorizeAfter(ctx context.Context, tx neo4j.ManagedTransaction, label, key string) error {
+	if auth.From(ctx).Role != auth.Coordinator {
+		return nil
+	}
+	return authorize(ctx, tx, label, key)
 }
 
 func forbidden(v auth.Viewer) error {
@@ -109,4 +149,20 @@ func authorizeReferral(ctx context.Context, tx neo4j.ManagedTransaction, key str
 		return model.Errorf(model.CodeForbidden, "only the sender of a referral cancels it")
 	}
 	return nil
+}
+
+// SeesConfidential reports whether the viewer works in the network (ADMIN, COORDINATOR,
+// CASE_MANAGER, SERVICE_OPERATOR) and so sees what a confidential service hides from public
+// readers (anonymous visitors and researchers): its address, opening hours and places.
+func SeesConfidential(ctx context.Context) bool {
+	return auth.From(ctx).Is(auth.Admin, auth.Coordinator, auth.CaseManager, auth.ServiceOperator)
+}
+
+// Visible is the service as the viewer may see it: all of it in the network, the public part
+// of a confidential service otherwise.
+func Visible(ctx context.Context, s *model.Service) *model.Service {
+	if SeesConfidential(ctx) {
+		return s
+	}
+	return s.Public()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -20,7 +21,7 @@ func (s *Store) Services(ctx context.Context, f *model.ServiceFilter, by *model.
 	q := newQuery("Service")
 	if f != nil {
 		var c model.Check
-		q.search("service_search", f.Search)
+		q.search(&c, "service_search", f.Search)
 		if len(f.Statuses) > 0 {
 			q.where("n.status IN $statuses", "statuses", strs(f.Statuses))
 		}
@@ -66,6 +67,8 @@ func (s *Store) Services(ctx context.Context, f *model.ServiceFilter, by *model.
 // serviceFields are the plain fields of a service as both inputs give them.
 type serviceFields struct {
 	name, description, accessConditions  *string
+	address                              *string
+	confidential                         *bool
 	channel                              *model.ServiceChannel
 	status                               *model.ServiceStatus
 	requiredDocuments, languages         []string
@@ -82,6 +85,7 @@ func (f serviceFields) check(c *model.Check) {
 	}
 	c.Text(f.description, model.MaxTextLength, "input", "description")
 	c.Text(f.accessConditions, model.MaxTextLength, "input", "accessConditions")
+	c.Line(f.address, 300, "input", "address")
 	c.Texts(f.requiredDocuments, "input", "requiredDocuments")
 	c.Languages(f.languages, "input", "languages")
 	slots := make([]model.OpeningHoursInput, len(f.openingHours))
@@ -101,6 +105,10 @@ func (f serviceFields) props(now any) map[string]any {
 	if f.accessConditions != nil {
 		p["accessConditions"] = emptyToNil(f.accessConditions)
 	}
+	if f.address != nil {
+		p["address"] = emptyToNil(f.address)
+	}
+	setIfGiven(p, "confidential", f.confidential, func(v bool) any { return v })
 	setIfGiven(p, "channel", f.channel, str[model.ServiceChannel])
 	setIfGiven(p, "status", f.status, str[model.ServiceStatus])
 	if f.requiredDocuments != nil {
@@ -142,6 +150,7 @@ func (s *Store) CreateService(ctx context.Context, in model.CreateServiceInput) 
 	}
 	f := serviceFields{
 		name: &in.Name, description: in.Description, accessConditions: in.AccessConditions,
+		address: in.Address, confidential: &in.Confidential,
 		channel: &in.Channel, status: in.Status, requiredDocuments: orEmpty(in.RequiredDocuments),
 		languages: orEmpty(in.Languages), legalStatuses: orEmpty(in.LegalStatuses),
 		minAge: in.MinAge, maxAge: in.MaxAge, capacity: in.Capacity, freePlaces: in.FreePlaces,
@@ -169,6 +178,11 @@ func (s *Store) CreateService(ctx context.Context, in model.CreateServiceInput) 
 		if err := authorizeZones(ctx, tx, zones); err != nil {
 			return nil, err
 		}
+		// The provider must lie wholly in a coordinator's zones too: its operators answer the
+		// service's referrals.
+		if err := authorizeAll(ctx, tx, "Actor", []string{provider}); err != nil {
+			return nil, err
+		}
 		key := uuid.NewString()
 		now := s.now()
 		_, err := run(ctx, tx, `MATCH (a:Actor {id: $provider}), (c:ServiceCategory {id: $category})
@@ -190,6 +204,7 @@ func (s *Store) UpdateService(ctx context.Context, in model.UpdateServiceInput) 
 	key := keyOf(&c, "Service", in.ID, "input", "id")
 	f := serviceFields{
 		name: in.Name, description: in.Description, accessConditions: in.AccessConditions,
+		address: in.Address, confidential: in.Confidential,
 		channel: in.Channel, status: in.Status, requiredDocuments: in.RequiredDocuments,
 		languages: in.Languages, legalStatuses: in.LegalStatuses,
 		minAge: in.MinAge, maxAge: in.MaxAge, capacity: in.Capacity, freePlaces: in.FreePlaces,
@@ -221,7 +236,7 @@ func (s *Store) UpdateService(ctx context.Context, in model.UpdateServiceInput) 
 			return nil, err
 		}
 		if provider != "" {
-			if err := mustExist(ctx, tx, "Actor", []string{provider}, false, "input", "providerId"); err != nil {
+			if err := s.changeProvider(ctx, tx, key, provider); err != nil {
 				return nil, err
 			}
 		}
@@ -272,6 +287,9 @@ func (s *Store) LinkService(ctx context.Context, in model.LinkServiceInput) (*mo
 		if err := linkService(ctx, tx, key, addNeeds, removeNeeds, addZones, removeZones); err != nil {
 			return nil, err
 		}
+		if err := authorizeAfter(ctx, tx, "Service", key); err != nil {
+			return nil, err
+		}
 		records, err := run(ctx, tx, "MATCH (n:Service {id: $id}) SET "+touch+" RETURN COUNT { (n)-[:AVAILABLE_IN]->() }",
 			map[string]any{"id": key, "now": s.now()})
 		if err != nil {
@@ -295,9 +313,42 @@ func (s *Store) DeleteService(ctx context.Context, in model.DeleteServiceInput) 
 		if err := lock(ctx, tx, "Service", key, in.Version, "input", "id"); err != nil {
 			return "", err
 		}
+		if err := hasDependants(ctx, tx, serviceHistory+" RETURN referrals, interventions, routes", key); err != nil {
+			return "", err
+		}
 		_, err := run(ctx, tx, "MATCH (n:Service {id: $id}) DETACH DELETE n", map[string]any{"id": key})
 		return key, err
 	})
+}
+
+// serviceHistory counts what refers to the service $id: the referrals sent to it, the
+// interventions it delivers and the routes that start or end at it.
+const serviceHistory = `MATCH (s:Service {id: $id})
+	WITH COUNT { (s)<-[:REFERRED_TO]-(:Referral) } AS referrals, COUNT { (s)<-[:DELIVERED_BY]-(:Intervention) } AS interventions,
+	     COUNT { (s)<-[:FROM|TO]-(:Route) } AS routes`
+
+// changeProvider checks that a service may pass to another provider. A service with referrals or
+// interventions keeps its provider: the new one would reach every case ever sent to it, so the
+// service is archived and a new one created instead. A coordinator gives a service only to an
+// actor that lies wholly in its zones.
+func (s *Store) changeProvider(ctx context.Context, tx neo4j.ManagedTransaction, key, provider string) error {
+	if err := mustExist(ctx, tx, "Actor", []string{provider}, false, "input", "providerId"); err != nil {
+		return err
+	}
+	records, err := run(ctx, tx, "MATCH (:Actor {id: $provider})-[:PROVIDES]->(s:Service {id: $id}) RETURN s.id", map[string]any{"id": key, "provider": provider})
+	if err != nil || len(records) > 0 { // the same provider: nothing changes
+		return err
+	}
+	records, err = run(ctx, tx, serviceHistory+" RETURN referrals + interventions", map[string]any{"id": key})
+	if err != nil {
+		return err
+	}
+	if n := records[0].Values[0].(int64); n > 0 {
+		return model.InputError(model.UserErrorCodeHasDependants, fmt.Sprintf(
+			"the service has %d referrals or interventions, which stay with the provider that received them: archive it and create a service for the new provider", n),
+			"input", "providerId")
+	}
+	return authorizeAll(ctx, tx, "Actor", []string{provider})
 }
 
 // linkService adds and removes a service's needs and zones; links that exist are kept once.

@@ -15,9 +15,12 @@ import (
 // keyOf turns the global ID given at path into the key of a node with the label, recording a
 // NOT_FOUND input error when the ID is not one of a node of that type.
 func keyOf(c *model.Check, label, gid string, path ...string) string {
+	if !c.ID(gid, path...) {
+		return ""
+	}
 	typ, key, err := relay.ParseGlobalID(gid)
 	if err != nil || typ != label {
-		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%q is not the ID of a %s", gid, label), path...)
+		c.Add(model.UserErrorCodeNotFound, fmt.Sprintf("%s is not the ID of a %s", model.Quote(gid), label), path...)
 		return ""
 	}
 	return key

@@ -21,15 +21,19 @@ func (s *Store) Zones(ctx context.Context, f *model.ZoneFilter, by *model.ZoneOr
 	q := newQuery("Zone")
 	if f != nil {
 		var c model.Check
-		q.search("zone_search", f.Search)
+		q.search(&c, "zone_search", f.Search)
 		if len(f.Kinds) > 0 {
 			q.where("n.kind IN $kinds", "kinds", strs(f.Kinds))
+		}
+		if len(f.Statuses) > 0 {
+			q.where("coalesce(n.status, 'ACTIVE') IN $statuses", "statuses", strs(f.Statuses))
 		}
 		if f.Within != nil {
 			key := keyOf(&c, "Zone", *f.Within, "filter", "within")
 			q.where("EXISTS { MATCH (n)-[:PART_OF]->+(:Zone {id: $within}) }", "within", key)
 			q.mustExist("Zone", key, "filter.within")
 		}
+		c.Code(f.IstatCode, "filter", "istatCode")
 		if f.IstatCode != nil {
 			q.where("n.istatCode = $istat", "istat", *f.IstatCode)
 		}
@@ -61,9 +65,13 @@ func (s *Store) CreateZone(ctx context.Context, in model.CreateZoneInput) (*mode
 		if err := authorizeZones(ctx, tx, parents); err != nil {
 			return nil, err
 		}
-		_, err := run(ctx, tx, `CREATE (n:Zone {id: $id, name: $name, kind: $kind, istatCode: $istat,
+		status := model.RecordStatusActive
+		if in.Status != nil {
+			status = *in.Status
+		}
+		_, err := run(ctx, tx, `CREATE (n:Zone {id: $id, name: $name, kind: $kind, istatCode: $istat, status: $status,
 			createdAt: $now, updatedAt: $now, version: 1})`, map[string]any{
-			"id": key, "name": in.Name, "kind": string(in.Kind), "istat": emptyToNil(in.IstatCode), "now": s.now(),
+			"id": key, "name": in.Name, "kind": string(in.Kind), "istat": emptyToNil(in.IstatCode), "status": string(status), "now": s.now(),
 		})
 		if err != nil {
 			return nil, err
@@ -120,6 +128,7 @@ func (s *Store) UpdateZone(ctx context.Context, in model.UpdateZoneInput) (*mode
 		props := map[string]any{}
 		setIfGiven(props, "name", in.Name, func(v string) any { return v })
 		setIfGiven(props, "kind", in.Kind, str[model.ZoneKind])
+		setIfGiven(props, "status", in.Status, str[model.RecordStatus])
 		if in.IstatCode != nil {
 			props["istatCode"] = emptyToNil(in.IstatCode)
 		}
@@ -134,6 +143,9 @@ func (s *Store) UpdateZone(ctx context.Context, in model.UpdateZoneInput) (*mode
 			if err := setZoneParents(ctx, tx, key, parents); err != nil {
 				return nil, err
 			}
+		}
+		if err := authorizeAfter(ctx, tx, "Zone", key); err != nil {
+			return nil, err
 		}
 		return getOne(ctx, tx, "Zone", key, decodeZone)
 	})
@@ -150,11 +162,13 @@ func (s *Store) DeleteZone(ctx context.Context, in model.DeleteZoneInput) (strin
 		if err := lock(ctx, tx, "Zone", key, in.Version, "input", "id"); err != nil {
 			return "", err
 		}
+		// A zone with cases is archived instead (updateZone with status ARCHIVED).
 		if err := hasDependants(ctx, tx, `MATCH (z:Zone {id: $id}) RETURN
 			COUNT { (z)<-[:PART_OF]-(:Zone) } AS `+"`child zones`"+`,
 			COUNT { (z)<-[:OPERATES_IN]-(:Actor) } AS actors,
 			COUNT { (z)<-[:AVAILABLE_IN]-(:Service) } AS services,
-			COUNT { (z)<-[:COVERS]-(:Partnership) } AS partnerships`, key); err != nil {
+			COUNT { (z)<-[:COVERS]-(:Partnership) } AS partnerships,
+			COUNT { (z)<-[:IN_ZONE]-(:Case) } AS cases`, key); err != nil {
 			return "", err
 		}
 		_, err := run(ctx, tx, "MATCH (n:Zone {id: $id}) DETACH DELETE n", map[string]any{"id": key})
