@@ -53,6 +53,9 @@ type Config struct {
 	Auth auth.Config
 	// PrivacyThreshold withholds aggregate counts from 1 to the threshold less one.
 	PrivacyThreshold int
+	// RecipientAccessAfterClose is how long an actor a case is referred to still sees the case
+	// after its referral is completed, failed or cancelled.
+	RecipientAccessAfterClose time.Duration
 }
 
 // DevJWTSecret signs development tokens when no production key is configured.
@@ -90,6 +93,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&trustForwarded, "trust-forwarded-for", env("SNODO_TRUST_FORWARDED_FOR", "false"), "name clients by the last address of X-Forwarded-For, behind a proxy that sets it (env SNODO_TRUST_FORWARDED_FOR)")
 	fs.StringVar(&introspection, "introspection", env("SNODO_INTROSPECTION", "true"), "allow schema introspection; false in production (env SNODO_INTROSPECTION)")
 	fs.StringVar(&staleAfter, "stale-after", env("SNODO_STALE_AFTER", "8760h"), "how long a service record may go unverified before it is flagged stale (env SNODO_STALE_AFTER)")
+	var recipientAccess string
+	fs.StringVar(&recipientAccess, "recipient-access-after-close", env("SNODO_RECIPIENT_ACCESS_AFTER_CLOSE", "720h"), "how long the recipient of a referral still sees its case after the referral closes (env SNODO_RECIPIENT_ACCESS_AFTER_CLOSE)")
 	fs.IntVar(&c.PrivacyThreshold, "privacy-threshold", envInt(getenv, "SNODO_PRIVACY_THRESHOLD", 5), "aggregate counts under this are withheld (env SNODO_PRIVACY_THRESHOLD)")
 	var jwtSecret string
 	fs.StringVar(&jwtSecret, "jwt-secret", env("SNODO_JWT_SECRET", ""), "HS256 key of development tokens; a built-in one when no key is set (env SNODO_JWT_SECRET)")
@@ -134,6 +139,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	c.TrustForwardedFor = boolean("trust forwarded for", trustForwarded)
 	c.Introspection = boolean("introspection", introspection)
 	c.StaleAfter = duration("stale after", staleAfter)
+	c.RecipientAccessAfterClose = duration("recipient access after close", recipientAccess)
 	// The development secret is built in only while no production key is configured, so a
 	// production server never accepts tokens signed with it.
 	c.Auth.HMACSecret = jwtSecret
