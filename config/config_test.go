@@ -46,6 +46,7 @@ func TestDefaults(t *testing.T) {
 		Auth:             auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 		PrivacyThreshold: 5,
 	}
+	want.RecipientAccessAfterClose = 720 * time.Hour
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
 	}
@@ -73,6 +74,8 @@ var fullEnv = map[string]string{
 	"SNODO_TRUST_FORWARDED_FOR": "true",
 	"SNODO_INTROSPECTION":       "false",
 	"SNODO_STALE_AFTER":         "720h",
+
+	"SNODO_RECIPIENT_ACCESS_AFTER_CLOSE": "240h",
 }
 
 func TestEnvOverridesDefaults(t *testing.T) {
@@ -101,6 +104,7 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		PrivacyThreshold:  5,
 		Auth:              auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
+	want.RecipientAccessAfterClose = 240 * time.Hour
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("from the environment:\n got %+v\nwant %+v", c, want)
 	}
@@ -140,6 +144,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		"--trust-forwarded-for=false",
 		"--introspection", "true",
 		"--stale-after", "48h",
+		"--recipient-access-after-close", "24h",
 	}
 	c, err := load(args, fullEnv)
 	if err != nil {
@@ -162,6 +167,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		PrivacyThreshold: 5,
 		Auth:             auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
+	want.RecipientAccessAfterClose = 24 * time.Hour
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", c, want)
 	}
@@ -252,6 +258,7 @@ func TestErrors(t *testing.T) {
 		{"bad rate limit", []string{"-rate-limit", "fast"}, nil, "rate limit"},
 		{"bad introspection", nil, map[string]string{"SNODO_INTROSPECTION": "sometimes"}, "introspection"},
 		{"bad stale after", nil, map[string]string{"SNODO_STALE_AFTER": "1y"}, "stale after"},
+		{"bad recipient access", nil, map[string]string{"SNODO_RECIPIENT_ACCESS_AFTER_CLOSE": "30d"}, "recipient access after close"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

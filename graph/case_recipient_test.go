@@ -30,13 +30,19 @@ func TestRecipientViewEndsAfterItsReferralCloses(t *testing.T) {
 	if testenv.Get(d, "moveReferral", "referral", "case", "view") != "RECIPIENT" {
 		t.Fatalf("just completed, the recipient still sees the case: %v", d)
 	}
+	manager := sc.viewer("CASE_MANAGER managing", "cm-anna")
+	mustAs(t, e, manager, `mutation($in: CloseCaseInput!) { closeCase(input: $in) { userErrors { code } } }`,
+		map[string]any{"caseId": sc.caseID, "version": 2, "outcome": "INCLUDED"})
 	seen := func(shift time.Duration) bool {
 		t.Helper()
 		e.Store.SetClock(func() time.Time { return time.Now().UTC().Add(shift) })
 		defer e.Store.SetClock(nil)
-		r := e.DoAs(t, operator, `query($id: ID!) { node(id: $id) { ... on Case { view } } incomingReferrals { totalCount } }`, map[string]any{"id": sc.caseID})
+		r := e.DoAs(t, operator, `query($id: ID!) { node(id: $id) { ... on Case { view status outcome } } incomingReferrals { totalCount } }`, map[string]any{"id": sc.caseID})
 		if len(r.Errors) > 0 {
 			t.Fatalf("%+v", r.Errors)
+		}
+		if n := testenv.Get(r.Data, "node"); n != nil && (testenv.Get(n, "status") != "CLOSED" || testenv.Get(n, "outcome") != nil) {
+			t.Errorf("the recipient sees that the case closed, not how: %v", n)
 		}
 		node := testenv.Get(r.Data, "node") != nil
 		if listed := testenv.Get(r.Data, "incomingReferrals", "totalCount") == float64(1); listed != node {
@@ -56,7 +62,6 @@ func TestRecipientViewEndsAfterItsReferralCloses(t *testing.T) {
 		t.Error("with no time after close, the view ends with the referral")
 	}
 	// The managing actor's case manager sees it all, always.
-	manager := sc.viewer("CASE_MANAGER managing", "cm-anna")
 	r := e.DoAs(t, manager, `query($id: ID!) { node(id: $id) { ... on Case { view notes referrals { outcome } } } }`, map[string]any{"id": sc.caseID})
 	outcomes := map[any]bool{}
 	for _, ref := range testenv.Get(r.Data, "node", "referrals").([]any) {

@@ -168,7 +168,22 @@ func (s *Store) auditReads(ctx context.Context, label string, keys []string, sho
 		})
 		return err == nil, err
 	}, txTimeout(ctx)...)
+	if err != nil {
+		log.release(entries) // not recorded: a later read in the request records them again
+	}
 	return err
+}
+
+// release forgets entries claimed whose write failed.
+func (l *readLog) release(entries []readEntry) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range entries {
+		delete(l.seen, string(e.action)+" "+e.target)
+	}
 }
 
 // txTimeout bounds a transaction on the server by the context's deadline, as read and write do.

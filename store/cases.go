@@ -199,6 +199,8 @@ func shown[T comparable](ctx context.Context, s *Store, c *model.Connection[T], 
 func (s *Store) IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, p Page) (*model.ReferralConnection, error) {
 	q := newQuery("Referral")
 	if auth.From(ctx).Role != auth.Admin {
+		// From the viewer's actor (an index lookup) to what is sent to it or its services.
+		q.start = "MATCH (:Actor {id: $viewerActor})-[:PROVIDES*0..1]->()<-[:REFERRED_TO]-(n:Referral)"
 		rule := s.rule(ctx)
 		q.where(rule.mineOn("n"), "", nil)
 		for k, v := range rule.params {
