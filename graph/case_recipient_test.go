@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -186,5 +187,38 @@ func TestCaseIDsAreRandom(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The README's examples of who sees what of a case work when pasted: a recipient's incoming
+// referrals, then who read the case.
+func TestReadmeCaseExamples(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(raw), "### Who sees what of a case")
+	_, block, _ := strings.Cut(section, "```graphql\n")
+	block, _, _ = strings.Cut(block, "```")
+	ops := strings.Split(strings.TrimSpace(block), "\n\n")
+	if len(ops) != 2 {
+		t.Fatalf("the README's example has %d operations, want 2", len(ops))
+	}
+	e := testenv.Open(t)
+	sc := newCaseScene(t, e)
+	r := e.DoAs(t, sc.viewer("SERVICE_OPERATOR recipient", "op-job"), ops[0], nil)
+	if len(r.Errors) > 0 || testenv.Get(r.Data, "incomingReferrals", "edges", 0, "node", "case", "view") != "RECIPIENT" ||
+		testenv.Get(r.Data, "incomingReferrals", "edges", 0, "node", "case", "notes") != nil {
+		t.Errorf("%s: %+v", ops[0], r)
+	}
+	d := e.MustDo(t, ops[1], map[string]any{"case": sc.caseID})
+	reads := 0
+	for _, edge := range testenv.Get(d, "auditLog", "edges").([]any) {
+		if testenv.Get(edge, "node", "action") == "READ" && testenv.Get(edge, "node", "subject") == "op-job" {
+			reads++
+		}
+	}
+	if reads != 1 {
+		t.Errorf("the operator's read is in the log once: %v", d)
 	}
 }

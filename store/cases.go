@@ -23,7 +23,7 @@ var (
 	ReferralKind     = Kind[*model.Referral]{"Referral", func(r *model.Referral) string { return r.ID }, decodeReferral}
 	InterventionKind = Kind[*model.Intervention]{"Intervention", func(i *model.Intervention) string { return i.ID }, decodeIntervention}
 
-	CaseNeeds         = nodeRel("(:Case {id: pid})-[:HAS_NEED]->(n:Need)", "n.code", decodeNeed)
+	CaseNeeds = nodeRel("(:Case {id: pid})-[:HAS_NEED]->(n:Need)", "n.code", decodeNeed)
 	// The relationship fields of case-level data are guarded by the rule of caseread.go.
 	CaseReferrals     = guarded(nodeRel("(:Case {id: pid})-[:HAS_REFERRAL]->(n:Referral)", "-n.sentAt.epochMillis", decodeReferral), referralsOfCase)
 	CaseInterventions = guarded(nodeRel("(:Case {id: pid})-[:HAS_INTERVENTION]->(n:Intervention)", "coalesce(toString(n.startDate), '~') + n.id", decodeIntervention), interventionsOfCase)
