@@ -222,3 +222,21 @@ func TestReadmeCaseExamples(t *testing.T) {
 		t.Errorf("the operator's read is in the log once: %v", d)
 	}
 }
+
+// A case manager or operator whose token names no actor sees no case, and no error.
+func TestViewerWithoutActorSeesNoCase(t *testing.T) {
+	e := testenv.Open(t)
+	sc := newCaseScene(t, e)
+	for _, role := range []auth.Role{auth.CaseManager, auth.ServiceOperator} {
+		v := auth.Viewer{Subject: "no-actor", Role: role}
+		q := `query($id: ID!) { node(id: $id) { id } incomingReferrals { totalCount } }`
+		if role == auth.CaseManager {
+			q = `query($id: ID!) { node(id: $id) { id } incomingReferrals { totalCount } cases { totalCount } }`
+		}
+		r := e.DoAs(t, v, q, map[string]any{"id": sc.caseID})
+		if len(r.Errors) > 0 || testenv.Get(r.Data, "node") != nil || testenv.Get(r.Data, "incomingReferrals", "totalCount") != float64(0) ||
+			(role == auth.CaseManager && testenv.Get(r.Data, "cases", "totalCount") != float64(0)) {
+			t.Errorf("%s without an actor: %+v", role, r)
+		}
+	}
+}

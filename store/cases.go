@@ -126,6 +126,12 @@ func (s *Store) appendEvent(ctx context.Context, tx neo4j.ManagedTransaction, ca
 func (s *Store) Cases(ctx context.Context, f *model.CaseFilter, p Page) (*model.CaseConnection, error) {
 	rule := s.rule(ctx)
 	q := newQuery("Case")
+	if v := auth.From(ctx); v.Is(auth.CaseManager, auth.ServiceOperator) {
+		// From the viewer's actor (index lookups): the cases it manages, and those referred to it.
+		q.start = `CALL () { MATCH (n:Case {managingActorId: $viewerActor}) RETURN n
+			UNION MATCH (:Actor {id: $viewerActor})-[:PROVIDES*0..1]->()<-[:REFERRED_TO]-(:Referral)<-[:HAS_REFERRAL]-(n:Case) RETURN n } WITH n`
+		q.params["viewerActor"] = v.ActorID
+	}
 	q.where("("+rule.viewOn("n")+") IS NOT NULL", "", nil)
 	for k, v := range rule.params {
 		q.params[k] = v
@@ -198,9 +204,10 @@ func shown[T comparable](ctx context.Context, s *Store, c *model.Connection[T], 
 // may still see (every referral for an admin), newest first, read and audited through the rule.
 func (s *Store) IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, p Page) (*model.ReferralConnection, error) {
 	q := newQuery("Referral")
-	if auth.From(ctx).Role != auth.Admin {
+	if v := auth.From(ctx); v.Role != auth.Admin {
 		// From the viewer's actor (an index lookup) to what is sent to it or its services.
 		q.start = "MATCH (:Actor {id: $viewerActor})-[:PROVIDES*0..1]->()<-[:REFERRED_TO]-(n:Referral)"
+		q.params["viewerActor"] = v.ActorID
 		rule := s.rule(ctx)
 		q.where(rule.mineOn("n"), "", nil)
 		for k, v := range rule.params {
