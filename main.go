@@ -80,6 +80,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	}
 	defer func() { _ = driver.Close(context.Background()) }()
 	st := store.New(driver, cfg.Neo4jDatabase)
+	st.SetRecipientAccessAfterClose(cfg.RecipientAccessAfterClose)
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}

@@ -55,6 +55,9 @@ type Config struct {
 	// Disclosure are the parameters of the disclosure layer, validated: a threshold under 2 or a
 	// malformed value stops Snodo at start.
 	Disclosure disclosure.Params
+	// RecipientAccessAfterClose is how long an actor a case is referred to still sees the case
+	// after its referral is completed, failed or cancelled.
+	RecipientAccessAfterClose time.Duration
 }
 
 // DevJWTSecret signs development tokens when no production key is configured.
@@ -93,6 +96,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&introspection, "introspection", env("SNODO_INTROSPECTION", "true"), "allow schema introspection; false in production (env SNODO_INTROSPECTION)")
 	fs.StringVar(&staleAfter, "stale-after", env("SNODO_STALE_AFTER", "8760h"), "how long a service record may go unverified before it is flagged stale (env SNODO_STALE_AFTER)")
 	disclosureParams := disclosure.Register(fs, getenv)
+	var recipientAccess string
+	fs.StringVar(&recipientAccess, "recipient-access-after-close", env("SNODO_RECIPIENT_ACCESS_AFTER_CLOSE", "720h"), "how long the recipient of a referral still sees its case after the referral closes (env SNODO_RECIPIENT_ACCESS_AFTER_CLOSE)")
 	var jwtSecret string
 	fs.StringVar(&jwtSecret, "jwt-secret", env("SNODO_JWT_SECRET", ""), "HS256 key of development tokens; a built-in one when no key is set (env SNODO_JWT_SECRET)")
 	fs.StringVar(&c.Auth.PublicKeyFile, "jwt-public-key", env("SNODO_JWT_PUBLIC_KEY", ""), "PEM file of the identity provider's RS256/ES256 key (env SNODO_JWT_PUBLIC_KEY)")
@@ -141,6 +146,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	} else {
 		c.Disclosure = p
 	}
+	c.RecipientAccessAfterClose = duration("recipient access after close", recipientAccess)
 	// The development secret is built in only while no production key is configured, so a
 	// production server never accepts tokens signed with it.
 	c.Auth.HMACSecret = jwtSecret

@@ -47,6 +47,7 @@ func TestDefaults(t *testing.T) {
 		Auth:           auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 		Disclosure:     disclosure.Defaults,
 	}
+	want.RecipientAccessAfterClose = 720 * time.Hour
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
 	}
@@ -74,6 +75,8 @@ var fullEnv = map[string]string{
 	"SNODO_TRUST_FORWARDED_FOR": "true",
 	"SNODO_INTROSPECTION":       "false",
 	"SNODO_STALE_AFTER":         "720h",
+
+	"SNODO_RECIPIENT_ACCESS_AFTER_CLOSE": "240h",
 }
 
 func TestEnvOverridesDefaults(t *testing.T) {
@@ -102,6 +105,7 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		Disclosure:        disclosure.Defaults,
 		Auth:              auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
+	want.RecipientAccessAfterClose = 240 * time.Hour
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("from the environment:\n got %+v\nwant %+v", c, want)
 	}
@@ -141,6 +145,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		"--trust-forwarded-for=false",
 		"--introspection", "true",
 		"--stale-after", "48h",
+		"--recipient-access-after-close", "24h",
 	}
 	c, err := load(args, fullEnv)
 	if err != nil {
@@ -163,6 +168,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		Disclosure:    disclosure.Defaults,
 		Auth:          auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
 	}
+	want.RecipientAccessAfterClose = 24 * time.Hour
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", c, want)
 	}
@@ -253,6 +259,7 @@ func TestErrors(t *testing.T) {
 		{"bad rate limit", []string{"-rate-limit", "fast"}, nil, "rate limit"},
 		{"bad introspection", nil, map[string]string{"SNODO_INTROSPECTION": "sometimes"}, "introspection"},
 		{"bad stale after", nil, map[string]string{"SNODO_STALE_AFTER": "1y"}, "stale after"},
+		{"bad recipient access", nil, map[string]string{"SNODO_RECIPIENT_ACCESS_AFTER_CLOSE": "30d"}, "recipient access after close"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -88,15 +88,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, fir
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.Store.Cases(ctx, filter, p)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(c.Edges))
-	for i, e := range c.Edges {
-		ids[i] = e.Node.GlobalID()
-	}
-	return c, r.Store.AuditRead(ctx, "cases", ids)
+	return r.Store.Cases(store.ReadVia(ctx, "cases"), filter, p)
 }
 
 func (r *queryResolver) CaseTrace(ctx context.Context, id string) (*model.CaseTrace, error) {
@@ -104,14 +96,14 @@ func (r *queryResolver) CaseTrace(ctx context.Context, id string) (*model.CaseTr
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.Store.CaseTrace(ctx, key)
+	t, err := r.Store.CaseTrace(store.ReadVia(ctx, "caseTrace"), key)
 	if err != nil {
 		return nil, err
 	}
-	if t == nil {
+	if t == nil { // none, or one the viewer may not see: the same answer
 		return nil, model.Errorf(model.CodeNotFound, "no case has the ID %q", id)
 	}
-	return t, r.Store.AuditRead(ctx, "caseTrace", []string{id})
+	return t, nil
 }
 
 func (r *queryResolver) IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, first *int, after *string) (*model.Connection[*model.Referral], error) {
@@ -119,11 +111,11 @@ func (r *queryResolver) IncomingReferrals(ctx context.Context, statuses []model.
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.IncomingReferrals(ctx, statuses, p)
+	return r.Store.IncomingReferrals(store.ReadVia(ctx, "incomingReferrals"), statuses, p)
 }
 
 func (r *referralResolver) Case(ctx context.Context, obj *model.Referral) (*model.Case, error) {
-	return loaders.Get(ctx, store.CaseKind, obj.CaseID)
+	return loaders.Get(store.ReadVia(ctx, "Referral.case"), store.CaseKind, obj.CaseID)
 }
 
 func (r *referralResolver) From(ctx context.Context, obj *model.Referral) (*model.Actor, error) {
@@ -153,7 +145,7 @@ func (r *traceEventResolver) Referral(ctx context.Context, obj *model.TraceEvent
 	if obj.ReferralID == nil {
 		return nil, nil
 	}
-	return loaders.Get(ctx, store.ReferralKind, *obj.ReferralID)
+	return loaders.Get(store.ReadVia(ctx, "TraceEvent.referral"), store.ReferralKind, *obj.ReferralID)
 }
 
 func (r *traceEventResolver) Actors(ctx context.Context, obj *model.TraceEvent) ([]*model.Actor, error) {

@@ -151,6 +151,7 @@ type ComplexityRoot struct {
 		Stage         func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Version       func(childComplexity int) int
+		View          func(childComplexity int) int
 		Zone          func(childComplexity int) int
 	}
 
@@ -1286,6 +1287,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Version(childComplexity), true
+	case "Case.view":
+		if e.ComplexityRoot.Case.View == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.View(childComplexity), true
 	case "Case.zone":
 		if e.ComplexityRoot.Case.Zone == nil {
 			break
@@ -4060,6 +4067,8 @@ enum AuditAction {
   READ
   "Changed data."
   CHANGE
+  "Asked for case-level data the viewer may not see, or that does not exist (the two answer alike)."
+  READ_REFUSED
 }
 
 "A page of audit entries, newest first."
@@ -4388,8 +4397,15 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/case.graphqls", Input: `"""
 One person's path through the network. Pseudonymous: the hub generates its code and stores no
-name, contact or document of the person. Only those who work the case see it: its managing
-actor's case managers, and the actors it is referred to; researchers see aggregates only.
+name, contact or document of the person. Only those who work the case see it, and each only
+what it needs (` + "`" + `view` + "`" + ` says which): admins and the case managers of its managing actor see all
+of it (` + "`" + `FULL` + "`" + `); an actor the case is referred to sees, while its referral lasts, the case's
+code, status, dates, zone, needs, model, stage, managing actor and employability and its own
+referrals with their history (` + "`" + `RECIPIENT` + "`" + `); the fields it may not see (` + "`" + `outcome` + "`" + `, ` + "`" + `notes` + "`" + `,
+` + "`" + `caseManager` + "`" + `, ` + "`" + `plan` + "`" + `, and the other actors' referrals) answer null or are left out. Its view
+ends when it refuses the referral, or a set time (SNODO_RECIPIENT_ACCESS_AFTER_CLOSE, 30 days)
+after its referral is completed, failed or cancelled. Anyone else gets what a case that does
+not exist gives: null, or NOT_FOUND. Every read is audited; researchers see aggregates only.
 """
 type Case implements Node {
   "The global ID of the case."
@@ -4402,7 +4418,7 @@ type Case implements Node {
   openedAt: DateTime!
   "When the case was closed."
   closedAt: DateTime
-  "The outcome, once closed."
+  "The outcome, once closed. Null in the RECIPIENT view."
   outcome: CaseOutcome
   "The zone where the person lives or is followed."
   zone: Zone!
@@ -4414,20 +4430,30 @@ type Case implements Node {
   stage: Stage!
   "The actor that manages the case."
   managingActor: Actor!
-  "The case manager: the subject of the operator's token, never a name."
-  caseManager: String!
+  "The case manager: the subject of the operator's token, never a name. Null in the RECIPIENT view."
+  caseManager: String
   "The employability grade (SIL): low, medium or high."
   employability: Employability
   "Whether the case has been open longer than its model allows (two years for SIL)."
   overdue: Boolean!
-  "Free-text notes. PERSONAL DATA: at most 1000 characters, never names, contacts or document numbers; read access is audited."
+  "Free-text notes. PERSONAL DATA: at most 1000 characters, never names, contacts or document numbers; read access is audited. They stay with the managing actor: null in the RECIPIENT view."
   notes: String
-  "The referrals of the case, newest first."
+  "The referrals of the case, newest first; in the RECIPIENT view only the viewer's own, while they last."
   referrals: [Referral!]!
-  "The personalised plan (PIP), if one was made."
+  "The personalised plan (PIP), if one was made. Null in the RECIPIENT view."
   plan: Plan
+  "How much of the case the viewer sees: FULL, or RECIPIENT (what an actor the case is referred to needs to act)."
+  view: CaseView!
   "The version of the case, raised by every change."
   version: Int!
+}
+
+"How much of a case a viewer sees."
+enum CaseView {
+  "All of it: admins, and the case managers of the managing actor."
+  FULL
+  "What an actor the case is referred to needs to act on its referral: no outcome, notes, case manager, plan or other actors' referrals."
+  RECIPIENT
 }
 
 "Whether a case is open."
@@ -4460,12 +4486,16 @@ enum Employability {
   HIGH
 }
 
-"One hand-over of a case from an actor to a service or an actor."
+"""
+One hand-over of a case from an actor to a service or an actor. Seen by those who see all of
+its case, and by its recipient (the actor, or the actor of the service) until it refuses it or
+the set time after it closes; to anyone else it answers as one that does not exist.
+"""
 type Referral implements Node {
   "The global ID of the referral."
   id: ID!
-  "The case referred."
-  case: Case!
+  "The case referred, as the viewer may see it; null once the viewer's view of the case has ended (a referral just refused, say)."
+  case: Case
   "Who refers."
   from: Actor!
   "To whom: a service or an actor."
@@ -4534,7 +4564,7 @@ type Plan {
   interventions: [Intervention!]!
 }
 
-"An intervention of a plan: a need met by a service."
+"An intervention of a plan: a need met by a service. Part of the plan: seen only by those who see all of the case."
 type Intervention implements Node {
   "The global ID of the intervention."
   id: ID!
@@ -4624,7 +4654,7 @@ type TraceEdge {
   at: DateTime
 }
 
-"Everything that happened to a case, in time order, and the same as a graph a client can draw."
+"Everything that happened to a case, in time order, and the same as a graph a client can draw. In the RECIPIENT view, only the events and graph of the viewer's own referrals."
 type CaseTrace {
   "The case."
   case: Case!
@@ -4788,9 +4818,9 @@ extend type Query {
     "Return cases after this cursor."
     after: String
   ): CaseConnection! @hasRole(roles: [ADMIN, CASE_MANAGER])
-  "Everything that happened to a case, in time order, and as a graph."
+  "Everything that happened to a case, in time order, and as a graph. NOT_FOUND when there is no such case or the viewer may not see it."
   caseTrace("The case." id: ID!): CaseTrace! @hasRole(roles: [ADMIN, CASE_MANAGER])
-  "The referrals sent to the viewer's actor or its services, newest first."
+  "The referrals sent to the viewer's actor or its services that it may still see (not refused, not closed longer than the set time), newest first; every referral for admins."
   incomingReferrals(
     "Only referrals with these statuses."
     statuses: [ReferralStatus!]
@@ -6662,6 +6692,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_referrals(ctx, field)
 	case "plan":
 		return ec.fieldContext_Case_plan(ctx, field)
+	case "view":
+		return ec.fieldContext_Case_view(ctx, field)
 	case "version":
 		return ec.fieldContext_Case_version(ctx, field)
 	}
@@ -10607,11 +10639,11 @@ func (ec *executionContext) _Case_caseManager(ctx context.Context, field graphql
 			return obj.CaseManager, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_caseManager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10749,6 +10781,29 @@ func (ec *executionContext) fieldContext_Case_plan(_ context.Context, field grap
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Case_view(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_view(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.View, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CaseView) graphql.Marshaler {
+			return ec.marshalNCaseView2snodoᚋmodelᚐCaseView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_view(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type CaseView does not have child fields"))
 }
 
 func (ec *executionContext) _Case_version(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -17924,10 +17979,10 @@ func (ec *executionContext) _Referral_case(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Case) graphql.Marshaler {
-			return ec.marshalNCase2ᚖsnodoᚋmodelᚐCase(ctx, selections, v)
+			return ec.marshalOCase2ᚖsnodoᚋmodelᚐCase(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Referral_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -27122,7 +27177,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "caseManager":
 			out.Values[i] = ec._Case_caseManager(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "employability":
@@ -27216,6 +27271,11 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "view":
+			out.Values[i] = ec._Case_view(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.Values[i] = ec._Case_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30940,7 +31000,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Referral_case(ctx, field, obj)
-				if res == graphql.Null {
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -34524,10 +34584,6 @@ func (ec *executionContext) marshalNBreakdownCount2ᚖsnodoᚋmodelᚐBreakdownC
 	return ec._BreakdownCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCase2snodoᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v model.Case) graphql.Marshaler {
-	return ec._Case(ctx, sel, &v)
-}
-
 func (ec *executionContext) marshalNCase2ᚖsnodoᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v *model.Case) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -34663,6 +34719,16 @@ func (ec *executionContext) marshalNCaseTrace2ᚖsnodoᚋmodelᚐCaseTrace(ctx c
 		return graphql.Null
 	}
 	return ec._CaseTrace(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCaseView2snodoᚋmodelᚐCaseView(ctx context.Context, v any) (model.CaseView, error) {
+	var res model.CaseView
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCaseView2snodoᚋmodelᚐCaseView(ctx context.Context, sel ast.SelectionSet, v model.CaseView) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCloseCaseInput2snodoᚋmodelᚐCloseCaseInput(ctx context.Context, v any) (model.CloseCaseInput, error) {

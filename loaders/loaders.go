@@ -32,10 +32,11 @@ type ctxKey struct{}
 // New returns the loaders of one request.
 func New(s *store.Store) *Loaders { return &Loaders{store: s, m: map[any]any{}} }
 
-// Middleware gives each request its own loaders, so nothing is cached across requests.
+// Middleware gives each request its own loaders, so nothing is cached across requests, and
+// its own log of case reads, so that each case read is audited once per request.
 func Middleware(s *store.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), New(s))))
+		next.ServeHTTP(w, r.WithContext(WithLoaders(store.WithReadLog(r.Context()), New(s))))
 	})
 }
 

@@ -19,13 +19,17 @@ type Case struct {
 	ModelID         string
 	StageID         string
 	ManagingActorID string
-	CaseManager     string
-	Employability   *Employability
-	Notes           *string
+	// CaseManager is nil in the recipient view.
+	CaseManager   *string
+	Employability *Employability
+	Notes         *string
 	// MaxDurationDays is the model's limit when the case was opened, to tell whether it is overdue.
 	MaxDurationDays *int
 	PlanCreatedAt   *time.Time
 	PlanCreatedBy   string
+	// View is how much of the case the viewer sees; the store sets it, and blanks what the
+	// view leaves out.
+	View CaseView
 	Meta
 }
 

@@ -1117,16 +1117,19 @@ const (
 	AuditActionRead AuditAction = "READ"
 	// Changed data.
 	AuditActionChange AuditAction = "CHANGE"
+	// Asked for case-level data the viewer may not see, or that does not exist (the two answer alike).
+	AuditActionReadRefused AuditAction = "READ_REFUSED"
 )
 
 var AllAuditAction = []AuditAction{
 	AuditActionRead,
 	AuditActionChange,
+	AuditActionReadRefused,
 }
 
 func (e AuditAction) IsValid() bool {
 	switch e {
-	case AuditActionRead, AuditActionChange:
+	case AuditActionRead, AuditActionChange, AuditActionReadRefused:
 		return true
 	}
 	return false
@@ -1354,6 +1357,64 @@ func (e *CaseStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e CaseStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How much of a case a viewer sees.
+type CaseView string
+
+const (
+	// All of it: admins, and the case managers of the managing actor.
+	CaseViewFull CaseView = "FULL"
+	// What an actor the case is referred to needs to act on its referral: no outcome, notes, case manager, plan or other actors' referrals.
+	CaseViewRecipient CaseView = "RECIPIENT"
+)
+
+var AllCaseView = []CaseView{
+	CaseViewFull,
+	CaseViewRecipient,
+}
+
+func (e CaseView) IsValid() bool {
+	switch e {
+	case CaseViewFull, CaseViewRecipient:
+		return true
+	}
+	return false
+}
+
+func (e CaseView) String() string {
+	return string(e)
+}
+
+func (e *CaseView) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CaseView(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CaseView", str)
+	}
+	return nil
+}
+
+func (e CaseView) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CaseView) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CaseView) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

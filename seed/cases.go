@@ -1058,14 +1058,22 @@ func optDay(t time.Time) any {
 // importCases adds the cases with their referrals, interventions and events, with the
 // properties and relationships the store's OpenCase, MoveCase, CloseCase, Refer, MoveReferral
 // and AddIntervention write: keys where the store keeps keys, the global ID of a referral's
-// recipient, times as DateTime and dates as Date.
-func (n Network) importCases(node func(label, key string, props map[string]any), link func(lt store.LinkType, from, to string, props map[string]any)) {
+// recipient, times as DateTime and dates as Date. Cases whose code is in skip are left out:
+// they were loaded before.
+//
+// As the store's keys, every case has a random key (store.NewKey), and its referrals,
+// interventions and events keys made from it: no ID can be worked out from a case's code,
+// which its recipients see, or from the seed.
+func (n Network) importCases(node func(label, key string, props map[string]any), link func(lt store.LinkType, from, to string, props map[string]any), skip map[string]bool) {
 	maxDays := map[string]int{}
 	for _, m := range n.PathwayModels {
 		maxDays[m.Key] = m.MaxDurationDays
 	}
 	for _, c := range n.Cases {
-		ck := c.Code
+		if skip[c.Code] {
+			continue
+		}
+		ck := store.NewKey()
 		caseID := ID("Case", ck)
 		node("Case", ck, map[string]any{
 			"code": c.Code, "status": c.Status, "openedAt": c.OpenedAt, "closedAt": optTime(c.ClosedAt), "outcome": opt(c.Outcome),

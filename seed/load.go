@@ -16,13 +16,26 @@ var namespace = uuid.MustParse("6f1c4f0e-5b7a-4d3e-9a51-2f0d8c7e6a10")
 // ID returns the node ID of the record of the kind with the key.
 func ID(kind, key string) string { return uuid.NewSHA1(namespace, []byte(kind+":"+key)).String() }
 
-// Load writes the network through the store; loading it twice writes nothing the second time.
+// Load writes the network through the store; loading it twice writes nothing the second time
+// (cases, whose IDs are random, are found by their codes).
 func Load(ctx context.Context, st *store.Store, n Network) (map[string]int, error) {
-	return st.Import(ctx, n.Import())
+	codes := make([]string, len(n.Cases))
+	for i, c := range n.Cases {
+		codes[i] = c.Code
+	}
+	loaded, err := st.ExistingCaseCodes(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	return st.Import(ctx, n.importSkipping(loaded))
 }
 
-// Import turns the network into the store's bulk form, keys into IDs.
-func (n Network) Import() store.Import {
+// Import turns the network into the store's bulk form, keys into IDs; each call gives its
+// cases new random IDs.
+func (n Network) Import() store.Import { return n.importSkipping(nil) }
+
+// importSkipping is Import without the cases whose codes are in skip.
+func (n Network) importSkipping(skip map[string]bool) store.Import {
 	im := store.Import{Nodes: map[string][]store.ImportNode{}, Links: map[store.LinkType][]store.ImportLink{}}
 	node := func(label, key string, props map[string]any) {
 		im.Nodes[label] = append(im.Nodes[label], store.ImportNode{ID: ID(label, key), Props: props})
@@ -107,7 +120,7 @@ func (n Network) Import() store.Import {
 		}
 	}
 	n.importPathways(node, link)
-	n.importCases(node, link)
+	n.importCases(node, link, skip)
 	return im
 }
 

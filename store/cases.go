@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"snodo/auth"
@@ -24,10 +23,11 @@ var (
 	ReferralKind     = Kind[*model.Referral]{"Referral", func(r *model.Referral) string { return r.ID }, decodeReferral}
 	InterventionKind = Kind[*model.Intervention]{"Intervention", func(i *model.Intervention) string { return i.ID }, decodeIntervention}
 
-	CaseNeeds         = nodeRel("(:Case {id: pid})-[:HAS_NEED]->(n:Need)", "n.code", decodeNeed)
-	CaseReferrals     = nodeRel("(:Case {id: pid})-[:HAS_REFERRAL]->(n:Referral)", "-n.sentAt.epochMillis", decodeReferral)
-	CaseInterventions = nodeRel("(:Case {id: pid})-[:HAS_INTERVENTION]->(n:Intervention)", "coalesce(toString(n.startDate), '~') + n.id", decodeIntervention)
-	ReferralHistory   = nodeRel("(:Referral {id: pid})<-[:ABOUT]-(n:CaseEvent)", "n.at.epochMillis", decodeChange)
+	CaseNeeds = nodeRel("(:Case {id: pid})-[:HAS_NEED]->(n:Need)", "n.code", decodeNeed)
+	// The relationship fields of case-level data are guarded by the rule of caseread.go.
+	CaseReferrals     = guarded(nodeRel("(:Case {id: pid})-[:HAS_REFERRAL]->(n:Referral)", "-n.sentAt.epochMillis", decodeReferral), referralsOfCase)
+	CaseInterventions = guarded(nodeRel("(:Case {id: pid})-[:HAS_INTERVENTION]->(n:Intervention)", "coalesce(toString(n.startDate), '~') + n.id", decodeIntervention), interventionsOfCase)
+	ReferralHistory   = guarded(nodeRel("(:Referral {id: pid})<-[:ABOUT]-(n:CaseEvent)", "n.at.epochMillis", decodeChange), historyOfReferral)
 )
 
 func decodeCase(n neo4j.Node) *model.Case {
@@ -35,7 +35,7 @@ func decodeCase(n neo4j.Node) *model.Case {
 	c := &model.Case{
 		ID: p.str("id"), Code: p.str("code"), Status: model.CaseStatus(p.str("status")), OpenedAt: p.time("openedAt"),
 		ClosedAt: p.optTime("closedAt"), ZoneID: p.str("zoneId"), ModelID: p.str("modelId"), StageID: p.str("stageId"),
-		ManagingActorID: p.str("managingActorId"), CaseManager: p.str("caseManager"), Notes: p.optStr("notes"),
+		ManagingActorID: p.str("managingActorId"), CaseManager: p.optStr("caseManager"), Notes: p.optStr("notes"),
 		MaxDurationDays: p.optInt("maxDurationDays"), PlanCreatedAt: p.optTime("planCreatedAt"), PlanCreatedBy: p.str("planCreatedBy"),
 		Meta: p.meta(),
 	}
@@ -114,37 +114,26 @@ func (s *Store) appendEvent(ctx context.Context, tx neo4j.ManagedTransaction, ca
 			actorIds: $actors, serviceIds: $services})
 		WITH e CALL (e) { MATCH (r:Referral {id: $referral}) CREATE (e)-[:ABOUT]->(r) }`,
 		map[string]any{
-			"case": caseKey, "id": uuid.NewString(), "at": at, "by": auth.From(ctx).Subject, "kind": string(e.kind),
+			"case": caseKey, "id": NewKey(), "at": at, "by": auth.From(ctx).Subject, "kind": string(e.kind),
 			"summary": e.summary, "stage": emptyToNil(&e.stageID), "referral": e.referralID, "status": emptyToNil((*string)(&e.status)),
 			"note": emptyToNil(e.note), "actors": orEmpty(e.actorIDs), "services": orEmpty(e.serviceIDs),
 		})
 	return err
 }
 
-// visibleCases is the predicate on a case n that the viewer may see it: admins see every case;
-// case managers and operators the cases their actor manages or receives referrals of. Others
-// see none.
-func visibleCases(v auth.Viewer) (string, map[string]any, error) {
-	switch v.Role {
-	case auth.Admin:
-		return "true", nil, nil
-	case auth.CaseManager, auth.ServiceOperator:
-		return `(n.managingActorId = $viewerActor OR EXISTS { MATCH (n)-[:HAS_REFERRAL]->(:Referral)-[:REFERRED_TO]->(t)
-			WHERE t.id = $viewerActor OR EXISTS { (t)<-[:PROVIDES]-(:Actor {id: $viewerActor}) } })`,
-			map[string]any{"viewerActor": v.ActorID}, nil
-	}
-	return "", nil, model.Errorf(model.CodeForbidden, "a %s sees no case", v.Role)
-}
-
 // Cases lists the cases the viewer may see, by the filter, newest first.
+// Each case is read through the rule, as the viewer may see it, and the read is audited.
 func (s *Store) Cases(ctx context.Context, f *model.CaseFilter, p Page) (*model.CaseConnection, error) {
-	pred, params, err := visibleCases(auth.From(ctx))
-	if err != nil {
-		return nil, err
-	}
+	rule := s.rule(ctx)
 	q := newQuery("Case")
-	q.where(pred, "", nil)
-	for k, v := range params {
+	if v := auth.From(ctx); v.Is(auth.CaseManager, auth.ServiceOperator) {
+		// From the viewer's actor (index lookups): the cases it manages, and those referred to it.
+		q.start = `CALL () { MATCH (n:Case {managingActorId: $viewerActor}) RETURN n
+			UNION MATCH (:Actor {id: $viewerActor})-[:PROVIDES*0..1]->()<-[:REFERRED_TO]-(:Referral)<-[:HAS_REFERRAL]-(n:Case) RETURN n } WITH n`
+		q.params["viewerActor"] = v.ActorID
+	}
+	q.where("("+rule.viewOn("n")+") IS NOT NULL", "", nil)
+	for k, v := range rule.params {
 		q.params[k] = v
 	}
 	if f != nil {
@@ -182,38 +171,57 @@ func (s *Store) Cases(ctx context.Context, f *model.CaseFilter, p Page) (*model.
 			return nil, err
 		}
 	}
-	return list(ctx, s, q, p, order{expr: "n.openedAt.epochMillis", desc: true}, decodeCase)
-}
-
-// VisibleCase reads a case the viewer may see; FORBIDDEN when it may not, nil when there is none.
-func (s *Store) VisibleCase(ctx context.Context, key string) (*model.Case, error) {
-	pred, params, err := visibleCases(auth.From(ctx))
+	c, err := list(ctx, s, q, p, order{expr: "n.openedAt.epochMillis", desc: true}, decodeCase)
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Case, error) {
-		records, err := run(ctx, tx, "MATCH (n:Case {id: $id}) RETURN n, "+pred, merge(params, map[string]any{"id": key}))
-		if err != nil || len(records) == 0 {
-			return nil, err
-		}
-		if records[0].Values[1] != true {
-			return nil, model.Errorf(model.CodeForbidden, "this case is not one you work")
-		}
-		return decodeCase(records[0].Values[0].(neo4j.Node)), nil
-	})
+	return c, shown(ctx, s, c, CaseKind, func(c *model.Case) string { return c.ID })
 }
 
-// IncomingReferrals lists the referrals sent to the viewer's actor or its services, newest first.
+// shown replaces the nodes of a page by what the rule shows of them, read and audited as by
+// Get; a node the viewer can no longer see (changed since the page was read) is dropped.
+func shown[T comparable](ctx context.Context, s *Store, c *model.Connection[T], k Kind[T], key func(T) string) error {
+	keys := make([]string, len(c.Edges))
+	for i, e := range c.Edges {
+		keys[i] = key(e.Node)
+	}
+	seen, err := Get(ctx, s, k, keys)
+	if err != nil {
+		return err
+	}
+	edges := c.Edges[:0]
+	for _, e := range c.Edges {
+		if n, ok := seen[key(e.Node)]; ok {
+			e.Node = n
+			edges = append(edges, e)
+		}
+	}
+	c.Edges = edges
+	return nil
+}
+
+// IncomingReferrals lists the referrals sent to the viewer's actor or its services that it
+// may still see (every referral for an admin), newest first, read and audited through the rule.
 func (s *Store) IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, p Page) (*model.ReferralConnection, error) {
-	v := auth.From(ctx)
 	q := newQuery("Referral")
-	if v.Role != auth.Admin {
-		q.where("EXISTS { MATCH (n)-[:REFERRED_TO]->(t) WHERE t.id = $viewerActor OR EXISTS { (t)<-[:PROVIDES]-(:Actor {id: $viewerActor}) } }", "viewerActor", v.ActorID)
+	if v := auth.From(ctx); v.Role != auth.Admin {
+		// From the viewer's actor (an index lookup) to what is sent to it or its services.
+		q.start = "MATCH (:Actor {id: $viewerActor})-[:PROVIDES*0..1]->()<-[:REFERRED_TO]-(n:Referral)"
+		q.params["viewerActor"] = v.ActorID
+		rule := s.rule(ctx)
+		q.where(rule.mineOn("n"), "", nil)
+		for k, v := range rule.params {
+			q.params[k] = v
+		}
 	}
 	if len(statuses) > 0 {
 		q.where("n.status IN $statuses", "statuses", strs(statuses))
 	}
-	return list(ctx, s, q, p, order{expr: "n.sentAt.epochMillis", desc: true}, decodeReferral)
+	c, err := list(ctx, s, q, p, order{expr: "n.sentAt.epochMillis", desc: true}, decodeReferral)
+	if err != nil {
+		return nil, err
+	}
+	return c, shown(ctx, s, c, ReferralKind, func(r *model.Referral) string { return r.ID })
 }
 
 // OpenCase opens a case at the first stage of its model, with a generated code.
@@ -247,7 +255,7 @@ func (s *Store) OpenCase(ctx context.Context, in model.OpenCaseInput) (*model.Ca
 			ref{label: "Actor", field: "managingActorId", keys: []string{managing}}); err != nil {
 			return nil, err
 		}
-		key, now := uuid.NewString(), s.now()
+		key, now := NewKey(), s.now()
 		var emp any
 		if in.Employability != nil {
 			emp = string(*in.Employability)
@@ -275,12 +283,16 @@ func (s *Store) OpenCase(ctx context.Context, in model.OpenCaseInput) (*model.Ca
 			summary: fmt.Sprintf("opened at stage %s", records[0].Values[1]), actorIDs: []string{managing}}); err != nil {
 			return nil, err
 		}
-		return getOne(ctx, tx, "Case", key, decodeCase)
+		return full(getOne(ctx, tx, "Case", key, decodeCase))
 	})
 }
 
-// openCase locks an open case the viewer works, at the version read.
-func openCase(ctx context.Context, tx neo4j.ManagedTransaction, key string, version int, path ...string) (*model.Case, error) {
+// openCase locks an open case the viewer works, at the version read. A case the viewer may not
+// see answers as one that does not exist.
+func (s *Store) openCase(ctx context.Context, tx neo4j.ManagedTransaction, key string, version int, path ...string) (*model.Case, error) {
+	if err := s.mustSee(ctx, tx, "Case", key, path...); err != nil {
+		return nil, err
+	}
 	if err := lock(ctx, tx, "Case", key, version, path...); err != nil {
 		return nil, err
 	}
@@ -300,7 +312,7 @@ func (s *Store) MoveCase(ctx context.Context, in model.MoveCaseInput) (*model.Ca
 		return nil, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Case, error) {
-		cs, err := openCase(ctx, tx, key, in.Version, "input", "caseId")
+		cs, err := s.openCase(ctx, tx, key, in.Version, "input", "caseId")
 		if err != nil {
 			return nil, err
 		}
@@ -331,7 +343,7 @@ func (s *Store) MoveCase(ctx context.Context, in model.MoveCaseInput) (*model.Ca
 			summary: fmt.Sprintf("moved from stage %s to %s", from.Code, to.Code)}); err != nil {
 			return nil, err
 		}
-		return getOne(ctx, tx, "Case", key, decodeCase)
+		return full(getOne(ctx, tx, "Case", key, decodeCase))
 	})
 }
 
@@ -343,7 +355,7 @@ func (s *Store) CloseCase(ctx context.Context, in model.CloseCaseInput) (*model.
 		return nil, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Case, error) {
-		if _, err := openCase(ctx, tx, key, in.Version, "input", "caseId"); err != nil {
+		if _, err := s.openCase(ctx, tx, key, in.Version, "input", "caseId"); err != nil {
 			return nil, err
 		}
 		now := s.now()
@@ -354,7 +366,7 @@ func (s *Store) CloseCase(ctx context.Context, in model.CloseCaseInput) (*model.
 		if err := s.appendEvent(ctx, tx, key, now, event{kind: model.TraceEventKindClosed, summary: "closed: " + string(in.Outcome)}); err != nil {
 			return nil, err
 		}
-		return getOne(ctx, tx, "Case", key, decodeCase)
+		return full(getOne(ctx, tx, "Case", key, decodeCase))
 	})
 }
 
@@ -381,7 +393,7 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Referral, error) {
 		// The case's version is not the client's concern here: a referral adds to the case.
-		cs, err := openCase(ctx, tx, key, -1, "input", "caseId")
+		cs, err := s.openCase(ctx, tx, key, -1, "input", "caseId")
 		if err != nil {
 			return nil, err
 		}
@@ -402,7 +414,7 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 		if !hasNeed {
 			return nil, model.InputError(model.UserErrorCodeInvalid, "the need is not one of the case's needs", "input", "needId")
 		}
-		rkey, now := uuid.NewString(), s.now()
+		rkey, now := NewKey(), s.now()
 		if _, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (a:Actor {id: c.managingActorId}), (t:`+toLabel+` {id: $to}), (x:Need {id: $need})
 			CREATE (c)-[:HAS_REFERRAL]->(r:Referral {id: $id, caseId: c.id, fromId: a.id, toId: $toId, needId: x.id, status: 'SENT',
 				sentAt: $now, offRoute: $offRoute, recordKey: $recordKey, createdAt: $now, updatedAt: $now, version: 1})
@@ -440,6 +452,9 @@ func (s *Store) MoveReferral(ctx context.Context, in model.MoveReferralInput) (*
 		return nil, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Referral, error) {
+		if err := s.mustSee(ctx, tx, "Referral", key, "input", "referralId"); err != nil {
+			return nil, err
+		}
 		if err := lock(ctx, tx, "Referral", key, in.Version, "input", "referralId"); err != nil {
 			return nil, err
 		}
@@ -490,7 +505,7 @@ func (s *Store) AddIntervention(ctx context.Context, in model.AddInterventionInp
 		return nil, err
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*model.Intervention, error) {
-		if _, err := openCase(ctx, tx, key, -1, "input", "caseId"); err != nil {
+		if _, err := s.openCase(ctx, tx, key, -1, "input", "caseId"); err != nil {
 			return nil, err
 		}
 		if err := mustExistAll(ctx, tx, ref{label: "Need", field: "needId", keys: []string{need}}, ref{label: "Service", field: "serviceId", keys: []string{service}}); err != nil {
@@ -509,7 +524,7 @@ func (s *Store) AddIntervention(ctx context.Context, in model.AddInterventionInp
 		if records[0].Values[1] != true {
 			return nil, model.InputError(model.UserErrorCodeInvalid, "the service does not answer this need", "input", "serviceId")
 		}
-		ikey, now := uuid.NewString(), s.now()
+		ikey, now := NewKey(), s.now()
 		if _, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (x:Need {id: $need}), (sv:Service {id: $service})
 			SET c.planCreatedAt = coalesce(c.planCreatedAt, $now), c.planCreatedBy = coalesce(c.planCreatedBy, $by)
 			CREATE (c)-[:HAS_INTERVENTION]->(i:Intervention {id: $id, caseId: c.id, needId: x.id, serviceId: sv.id, status: 'PLANNED',
@@ -541,7 +556,10 @@ func (s *Store) MoveIntervention(ctx context.Context, in model.MoveInterventionI
 		if i == nil {
 			return nil, model.InputError(model.UserErrorCodeNotFound, "no Intervention has this ID", "input", "interventionId")
 		}
-		if _, err := openCase(ctx, tx, i.CaseID, -1, "input", "interventionId"); err != nil {
+		if err := s.mustSee(ctx, tx, "Intervention", key, "input", "interventionId"); err != nil {
+			return nil, err
+		}
+		if _, err := s.openCase(ctx, tx, i.CaseID, -1, "input", "interventionId"); err != nil {
 			return nil, err
 		}
 		// Lock, then read the status again: a move that raced this one is seen.
@@ -564,14 +582,27 @@ func (s *Store) MoveIntervention(ctx context.Context, in model.MoveInterventionI
 	})
 }
 
-// CaseTrace reads a case's events in time order and the graph of what they touched.
+// CaseTrace reads a case's events in time order and the graph of what they touched, as the
+// viewer may see them: all of it for a full view, the events and ends of its own referrals for
+// a recipient. Nil when there is no such case or the viewer may not see it.
 func (s *Store) CaseTrace(ctx context.Context, key string) (*model.CaseTrace, error) {
-	cs, err := s.VisibleCase(ctx, key)
+	got, err := Get(ctx, s, CaseKind, []string{key})
+	cs := got[key]
 	if err != nil || cs == nil {
 		return nil, err
 	}
+	rule := s.rule(ctx)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.CaseTrace, error) {
-		records, err := run(ctx, tx, "MATCH (:Case {id: $id})-[:HAS_EVENT]->(e:CaseEvent) RETURN e ORDER BY e.at, e.id", map[string]any{"id": key})
+		// The referrals the viewer sees, by the rule: every one for a full view.
+		records, err := run(ctx, tx, "MATCH (c:Case {id: $id})-[:HAS_REFERRAL]->(r:Referral) WHERE "+rule.fullOn("c")+" OR "+rule.mineOn("r")+
+			" RETURN collect(r.id)", rule.with(map[string]any{"id": key}))
+		if err != nil {
+			return nil, err
+		}
+		refs := records[0].Values[0].([]any)
+		params := map[string]any{"id": key, "full": cs.View == model.CaseViewFull, "refs": refs}
+		records, err = run(ctx, tx, `MATCH (:Case {id: $id})-[:HAS_EVENT]->(e:CaseEvent) WHERE $full OR e.referralId IN $refs
+			RETURN e ORDER BY e.at, e.id`, params)
 		if err != nil {
 			return nil, err
 		}
@@ -579,11 +610,11 @@ func (s *Store) CaseTrace(ctx context.Context, key string) (*model.CaseTrace, er
 		for _, r := range records {
 			t.Events = append(t.Events, decodeEvent(r.Values[0].(neo4j.Node)))
 		}
-		// The graph: the case, its zone, model stage and actor, and each referral with its ends.
+		// The graph: the case, its zone, model stage and actor, and each referral seen with its ends.
 		records, err = run(ctx, tx, `MATCH (c:Case {id: $id})-[:IN_ZONE]->(z:Zone), (c)-[:AT_STAGE]->(st:Stage), (c)-[:MANAGED_BY]->(a:Actor)
-			OPTIONAL MATCH (c)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t)
+			OPTIONAL MATCH (c)-[:HAS_REFERRAL]->(r:Referral)-[:REFERRED_TO]->(t) WHERE r.id IN $refs
 			RETURN z.id, z.name, st.id, st.name, a.id, a.name, collect([r.id, r.status, r.sentAt, r.fromId, t.id, labels(t)[0], coalesce(t.name, '')])`,
-			map[string]any{"id": key})
+			params)
 		if err != nil || len(records) == 0 {
 			return t, err
 		}
@@ -632,22 +663,4 @@ func (g *graphBuilder) node(id, typ, label string) {
 
 func (g *graphBuilder) edge(from, to, kind string, at *time.Time) {
 	g.edges = append(g.edges, &model.TraceEdge{From: from, To: to, Kind: kind, At: at})
-}
-
-// AuditRead records that the viewer read case-level data, one entry per object, in a write
-// transaction of its own: reads are audited even though they change nothing.
-func (s *Store) AuditRead(ctx context.Context, operation string, targets []string) error {
-	if len(targets) == 0 {
-		return nil
-	}
-	// ctx is a query's, with no mutation in it, so write adds no CHANGE entry of its own.
-	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
-		for _, t := range targets {
-			if err := audit(auth.WithOperation(ctx, auth.Operation{Field: operation, Target: t}), tx, model.AuditActionRead, nil); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
-	})
-	return err
 }

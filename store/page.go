@@ -187,8 +187,18 @@ var (
 // Label is the node label of the kind, which is also its type name in the API.
 func (k Kind[T]) Label() string { return k.label }
 
-// Get reads the nodes of the kind by key; keys with no node are absent from the map.
+// Get reads the nodes of the kind by key; keys with no node are absent from the map. Case-level
+// data (cases, referrals, interventions) is read through the rule of caseread.go: what the
+// viewer may not see is absent too, and the read is audited.
 func Get[T any](ctx context.Context, s *Store, k Kind[T], keys []string) (map[string]T, error) {
+	if guard, ok := guardedKinds[k.label]; ok {
+		m, err := guard(ctx, s, keys)
+		out := make(map[string]T, len(m))
+		for key, v := range m {
+			out[key] = v.(T)
+		}
+		return out, err
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]T, error) {
 		records, err := run(ctx, tx, "UNWIND $ids AS id MATCH (n:"+k.label+" {id: id}) RETURN n", map[string]any{"ids": keys})
 		if err != nil {

@@ -17,6 +17,17 @@ type Rel[T any] struct {
 	order   order
 	withRel bool
 	decode  func(pid string, n neo4j.Node, r *neo4j.Relationship) T
+	// guard, when set, is a predicate on pid and n that a related node must meet for the
+	// viewer, with its parameters: case-level data (caseread.go).
+	guard func(ctx context.Context, s *Store) (string, map[string]any)
+}
+
+// guardOf is the rel's guard for the viewer, "true" when it has none.
+func (rel Rel[T]) guardOf(ctx context.Context, s *Store) (string, map[string]any) {
+	if rel.guard == nil {
+		return "true", nil
+	}
+	return rel.guard(ctx, s)
 }
 
 func nodeRel[T any](pattern, sortExpr string, decode func(neo4j.Node) T) Rel[T] {
@@ -100,9 +111,10 @@ func RelatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string
 
 // RelatedCounts counts the related nodes of many parents at once.
 func RelatedCounts[T any](ctx context.Context, s *Store, rel Rel[T], ids []string) (map[string]int, error) {
-	cypher := "UNWIND $ids AS pid OPTIONAL MATCH " + rel.pattern + " RETURN pid, count(DISTINCT n)"
+	guard, gparams := rel.guardOf(ctx, s)
+	cypher := "UNWIND $ids AS pid OPTIONAL MATCH " + rel.pattern + " WHERE " + guard + " RETURN pid, count(DISTINCT n)"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]int, error) {
-		records, err := run(ctx, tx, cypher, map[string]any{"ids": ids})
+		records, err := run(ctx, tx, cypher, merge(gparams, map[string]any{"ids": ids}))
 		if err != nil {
 			return nil, err
 		}
@@ -127,9 +139,11 @@ func relatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string
 		item = "[n, sortKey, r]"
 	}
 	rv := relVar(rel.withRel)
-	cypher := fmt.Sprintf("UNWIND $ids AS pid MATCH %s WITH DISTINCT pid, n%s WITH pid, n%s, %s AS sortKey WHERE %s "+
+	guard, gparams := rel.guardOf(ctx, s)
+	cypher := fmt.Sprintf("UNWIND $ids AS pid MATCH %s WHERE %s WITH DISTINCT pid, n%s WITH pid, n%s, %s AS sortKey WHERE %s "+
 		"WITH pid, n%s, sortKey ORDER BY %s RETURN pid, collect(%s)%s",
-		rel.pattern, rv, rv, rel.order.expr, where, rv, orderBy, item, limit)
+		rel.pattern, guard, rv, rv, rel.order.expr, where, rv, orderBy, item, limit)
+	params = merge(params, gparams)
 	params["ids"] = ids
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]row, error) {
 		records, err := run(ctx, tx, cypher, params)

@@ -21,11 +21,13 @@ type Store struct {
 	database string
 	// now is the clock of writes; tests may replace it.
 	now func() time.Time
+	// recipientAccess is how long a recipient still sees a case after its referral closes.
+	recipientAccess time.Duration
 }
 
 // New returns a store over the driver's database ("" for the server's default database).
 func New(driver neo4j.DriverWithContext, database string) *Store {
-	return &Store{driver: driver, database: database, now: timeNow}
+	return &Store{driver: driver, database: database, now: timeNow, recipientAccess: DefaultRecipientAccessAfterClose}
 }
 
 // Connect opens a driver to uri and waits up to wait for the server to answer.
