@@ -78,7 +78,7 @@ func TestReferralFlows(t *testing.T) {
 			move(ref, 4, "COMPLETED")
 		}
 	}
-	setClock(time.Now())
+	e.Store.SetClock(nil)
 
 	q := `query($in: FlowsInput!) { referralFlows(input: $in) { from to fromId toId sent accepted } }`
 	flows := testenv.Get(mustAs(t, e, researcher, q, map[string]any{"period": "2026-Q1"}), "referralFlows").([]any)
