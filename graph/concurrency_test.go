@@ -208,7 +208,9 @@ func TestConcurrentWritersAtOneVersion(t *testing.T) {
 		{"removePartnershipMember", "RemoveMemberInput", func(r int) func(int) map[string]any {
 			p := partnership(r, true)
 			v := version(t, e, p)
-			return func(int) map[string]any { return map[string]any{"partnershipId": p, "version": v, "actorId": ids["member 0"]} }
+			return func(int) map[string]any {
+				return map[string]any{"partnershipId": p, "version": v, "actorId": ids["member 0"]}
+			}
 		}, []string{conflict}},
 		{"updatePathwayModel", "UpdatePathwayModelInput", func(r int) func(int) map[string]any {
 			v := version(t, e, ids["SIL"])
