@@ -22,10 +22,17 @@ const (
 // post sends a GraphQL request as an administrator through the handler, from any goroutine:
 // it reports a failure as an error instead of ending the test.
 func post(h http.Handler, query string, vars map[string]any) (testenv.Response, error) {
+	return postAs(h, testenv.Token(testenv.Admin), query, vars)
+}
+
+// postAs is post with the bearer token given, or none.
+func postAs(h http.Handler, token, query string, vars map[string]any) (testenv.Response, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+testenv.Token(testenv.Admin))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	var r testenv.Response
