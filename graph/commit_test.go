@@ -41,6 +41,7 @@ type boltProxy struct {
 type commitFault struct {
 	hold time.Duration // hold Neo4j's answer to the commit this long
 	cut  bool          // cut the connection after the commit, without its answer
+	any  bool          // act on the next message of any kind, not only a COMMIT
 }
 
 func newBoltProxy(t *testing.T, target string) *boltProxy {
@@ -68,6 +69,13 @@ func (p *boltProxy) arm(f commitFault) {
 	p.mu.Lock()
 	p.fault = &f
 	p.mu.Unlock()
+}
+
+// armed reports whether the proxy acts on a message, a COMMIT or not.
+func (p *boltProxy) armed(commit bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.fault != nil && (commit || p.fault.any)
 }
 
 func (p *boltProxy) take() *commitFault {
@@ -111,7 +119,7 @@ func (p *boltProxy) relay(client net.Conn) {
 		n, err := client.Read(buf)
 		if n > 0 {
 			var f *commitFault
-			if bytes.Contains(buf[:n], commitMessage) {
+			if p.armed(bytes.Contains(buf[:n], commitMessage)) {
 				f = p.take()
 			}
 			if f != nil && f.hold > 0 {
@@ -203,6 +211,32 @@ func TestCommittedWriteIsAnsweredPastTheDeadline(t *testing.T) {
 	}
 	if p.hits.Load() != 3 {
 		t.Errorf("the proxy held %d commits, want 3", p.hits.Load())
+	}
+}
+
+// TestWriteCutShortBeforeItsCommitWritesNothing holds Neo4j's answer to the first message of a
+// write past the request's deadline: until the commit the deadline still ends the write, which
+// is answered TIMEOUT and leaves nothing written.
+func TestWriteCutShortBeforeItsCommitWritesNothing(t *testing.T) {
+	e := testenv.Open(t)
+	ids := caseWorld(t, e)
+	const timeout = time.Second
+	p, h := proxied(t, e, timeout, io.Discard)
+	ref := referralAt(t, e, ids)
+	p.arm(commitFault{hold: timeout + time.Second, any: true})
+	start := time.Now()
+	r, err := post(h, moveReferral, map[string]any{"in": map[string]any{"referralId": ref, "version": 1, "status": "RECEIVED"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); r.Code() != "TIMEOUT" || took > timeout+500*time.Millisecond {
+		t.Errorf("a write held past its deadline before its commit: %s after %s, want TIMEOUT at the deadline (%s): %+v", r.Code(), took, timeout, r.Errors)
+	}
+	if stored := e.Query(t, "MATCH (r:Referral {id: $id}) RETURN r.status", map[string]any{"id": key(t, ref)})[0].Values[0]; stored != "SENT" {
+		t.Errorf("a write that timed out before its commit wrote: %v", stored)
+	}
+	if p.hits.Load() != 1 {
+		t.Errorf("the proxy held %d answers, want 1", p.hits.Load())
 	}
 }
 

@@ -128,8 +128,9 @@ type commitGuard struct {
 	cancel context.CancelFunc
 	parent context.Context
 	mu     sync.Mutex
-	commit bool // the last attempt's work is done and its commit was sent
-	ended  bool // the request's context ended before the commit
+	commit bool      // the last attempt's work is done and its commit was sent
+	ended  bool      // the request's context ended before the commit
+	by     time.Time // the deadline of the commit
 	timer  *time.Timer
 	done   chan struct{}
 }
@@ -169,11 +170,27 @@ func (g *commitGuard) Err() error {
 	return nil
 }
 
-// working marks the start of an attempt: a retry runs the work again, uncommitted.
+// Deadline is the request's until the commit, then the commit's own: the driver reads and
+// writes a connection under the deadline of its context.
+func (g *commitGuard) Deadline() (time.Time, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.commit {
+		return g.by, true
+	}
+	return g.parent.Deadline()
+}
+
+// working marks the start of an attempt: a retry runs the work again, uncommitted, and ends
+// with the request again.
 func (g *commitGuard) working() {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	g.commit = false
-	g.mu.Unlock()
+	if g.parent.Err() != nil {
+		g.ended = true
+		g.cancel()
+	}
 }
 
 // committing marks the work done: from now on the request's end no longer ends the
@@ -185,9 +202,11 @@ func (g *commitGuard) committing() error {
 		return g.parent.Err()
 	}
 	g.commit = true
-	if g.timer == nil {
-		g.timer = time.AfterFunc(commitTimeout, g.cancel)
+	if g.timer != nil {
+		g.timer.Stop()
 	}
+	g.by = time.Now().Add(commitTimeout)
+	g.timer = time.AfterFunc(commitTimeout, g.cancel)
 	return nil
 }
 
