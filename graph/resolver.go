@@ -48,8 +48,8 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 
 // ArgumentError reports whether err arose in reading an argument of the field being resolved
 // in ctx, before its resolver ran: a value the schema's validation let through but its type
-// refuses, such as an enum value in the wrong case (variables compare enum names regardless of
-// case), or an Int beyond 32 bits. Its path runs from the field into the argument.
+// refuses, such as an enum value in the wrong case (the validation of variables compares enum
+// names regardless of case). Its path runs from the field into the argument.
 func ArgumentError(ctx context.Context, err *gqlerror.Error) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Args != nil || fc.Field.Field == nil {
