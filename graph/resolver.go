@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"snodo/disclosure"
 	"snodo/loaders"
@@ -45,6 +47,23 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	c.Directives.HasRole = hasRole
 	c.Directives.Aggregate = r.aggregate
 	return NewExecutableSchema(c)
+}
+
+// ArgumentError reports whether err arose in reading an argument of the field being resolved
+// in ctx, before its resolver ran: a value the schema's validation let through but its type
+// refuses, such as an enum value in the wrong case (the validation of variables compares enum
+// names regardless of case). Its path runs from the field into the argument.
+func ArgumentError(ctx context.Context, err *gqlerror.Error) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Args != nil || fc.Field.Field == nil {
+		return false
+	}
+	at := len(fc.Path())
+	if len(err.Path) <= at {
+		return false
+	}
+	name, ok := err.Path[at].(ast.PathName)
+	return ok && fc.Field.Arguments.ForName(string(name)) != nil
 }
 
 // userErrors splits a write's error into the input errors its payload carries and any other

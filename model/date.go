@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -46,11 +47,15 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 	return graphql.MarshalTime(t)
 }
 
-// UnmarshalDateTime reads an instant written in RFC 3339, with its time zone.
+// UnmarshalDateTime reads an instant written in RFC 3339, with its offset from UTC (which RFC
+// 3339 bounds to under 24 hours; its T and Z may be lower case). The instant keeps the offset it
+// was written with; the store sends every instant to Neo4j in UTC.
 func UnmarshalDateTime(v any) (time.Time, error) {
 	if s, ok := v.(string); ok {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t, nil
+		if t, err := time.Parse(time.RFC3339Nano, strings.ToUpper(s)); err == nil {
+			if _, offset := t.Zone(); offset > -24*3600 && offset < 24*3600 {
+				return t, nil
+			}
 		}
 	}
 	return time.Time{}, Errorf(CodeBadUserInput, "%s is not a time written in RFC 3339, such as 2026-11-23T10:00:00+01:00", Quote(fmt.Sprint(v)))

@@ -19,16 +19,26 @@ const (
 	CodeNotFound          Code = "NOT_FOUND"
 	CodeUnavailable       Code = "SERVICE_UNAVAILABLE"
 	CodeTimeout           Code = "TIMEOUT"
-	CodeInternal          Code = "INTERNAL_SERVER_ERROR"
+	// CodeOutcomeUnknown is a write whose commit was sent to the database but never
+	// confirmed: it may have been made. A client reads the data again before it retries.
+	CodeOutcomeUnknown Code = "OUTCOME_UNKNOWN"
+	// CodeCanceled is a request its client gave up on (it hung up) before the answer.
+	CodeCanceled Code = "CANCELED"
+	CodeInternal Code = "INTERNAL_SERVER_ERROR"
 )
 
-// Error is Snodo's one error type for failures the caller should see: a code and a sentence.
+// Error is Snodo's one error type for failures the caller should see: a code and a sentence,
+// and the cause, which the caller does not see.
 type Error struct {
 	Code    Code
 	Message string
+	Err     error
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {

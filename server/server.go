@@ -161,11 +161,23 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = "the request is not a GraphQL request: " + firstLine(gqlErr.Message)
 			gqlErr.Extensions["code"] = string(model.CodeBadRequest)
 		case errors.As(err, &e):
+			if e.Code == model.CodeOutcomeUnknown {
+				log.WarnContext(ctx, "write outcome unknown", "error", err, "path", gqlErr.Path.String())
+			}
 			gqlErr.Message = e.Message
 			gqlErr.Extensions["code"] = string(e.Code)
+		case graph.ArgumentError(ctx, gqlErr):
+			gqlErr.Message = "argument " + strings.TrimPrefix(gqlErr.Path.String(), graphql.GetFieldContext(ctx).Path().String()+".") +
+				": " + gqlErr.Message
+			gqlErr.Extensions["code"] = string(model.CodeBadUserInput)
 		case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded), neo4jTimeout(err):
 			gqlErr.Message = timeoutMessage
 			gqlErr.Extensions["code"] = string(model.CodeTimeout)
+		case errors.Is(err, context.Canceled), errors.Is(ctx.Err(), context.Canceled):
+			// The client hung up: nothing went wrong here, and no one reads the answer.
+			log.DebugContext(ctx, "request canceled by its client", "path", gqlErr.Path.String())
+			gqlErr.Message = "the request was canceled"
+			gqlErr.Extensions["code"] = string(model.CodeCanceled)
 		case store.Unavailable(err):
 			log.ErrorContext(ctx, "neo4j unavailable", "error", err)
 			gqlErr.Message = "the database is unavailable; try again shortly"

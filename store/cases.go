@@ -563,11 +563,11 @@ func (s *Store) MoveIntervention(ctx context.Context, in model.MoveInterventionI
 			return nil, err
 		}
 		// Lock, then read the status again: a move that raced this one is seen.
-		records, err := run(ctx, tx, "MATCH (n:Intervention {id: $id}) SET n.status = n.status RETURN n.status", map[string]any{"id": key})
+		locked, err := lockNode(ctx, tx, "Intervention", key, "input", "interventionId")
 		if err != nil {
 			return nil, err
 		}
-		from := model.InterventionStatus(records[0].Values[0].(string))
+		from := decodeIntervention(locked).Status
 		if !model.CanMoveIntervention(from, in.Status) {
 			return nil, model.InputError(model.UserErrorCodeInvalid, fmt.Sprintf("a %s intervention cannot become %s", from, in.Status), "input", "status")
 		}

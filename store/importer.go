@@ -131,7 +131,7 @@ func (s *Store) Import(ctx context.Context, in Import) (map[string]int, error) {
 
 func (s *Store) importBatch(ctx context.Context, cypher string, rows []map[string]any, now any) (neo4j.Counters, error) {
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (neo4j.Counters, error) {
-		result, err := tx.Run(ctx, cypher, map[string]any{"rows": rows, "now": now})
+		result, err := tx.Run(ctx, cypher, driverParams(map[string]any{"rows": rows, "now": now}))
 		if err != nil {
 			return nil, err
 		}

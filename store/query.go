@@ -91,16 +91,31 @@ func (q query) check(ctx context.Context, tx neo4j.ManagedTransaction) error {
 }
 
 // searchQuery turns what a person typed into a Lucene query that matches every word as a
-// prefix, accents folded as the full-text indexes fold them, Lucene's syntax escaped.
+// prefix, accents folded as the full-text indexes fold them, Lucene's syntax escaped. Words
+// past searchWords are dropped and each is cut to searchWordRunes, which no name comes near:
+// Lucene refuses a prefix longer than about a thousand characters, or a query of more than
+// 1024 clauses.
 func searchQuery(text string) string {
 	var terms []string
 	for _, word := range strings.FieldsFunc(fold(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
+		if len(terms) == searchWords {
+			break
+		}
+		if r := []rune(word); len(r) > searchWordRunes {
+			word = string(r[:searchWordRunes])
+		}
 		terms = append(terms, word+"*")
 	}
 	return strings.Join(terms, " AND ")
 }
+
+// The words of a search that count, and the characters of each.
+const (
+	searchWords     = 32
+	searchWordRunes = 100
+)
 
 // fold lower-cases text and strips its accents ("Società" becomes "societa"), and spells the
 // letters that have no decomposition as the index's ASCII folding does (ł as l, ß as ss).

@@ -38,6 +38,9 @@ func TestSearchQuery(t *testing.T) {
 		{`(a || b) && c`, "a* AND b* AND c*"},
 		{`fuzzy~2 boost^3`, "fuzzy* AND 2* AND boost* AND 3*"},
 		{`wild*card? *`, "wild* AND card*"},
+		// Lucene refuses prefixes of a thousand characters and queries of 1024 clauses.
+		{strings.Repeat("é", 20000), strings.Repeat("e", searchWordRunes) + "*"},
+		{strings.Repeat("a ", 2000), strings.TrimSuffix(strings.Repeat("a* AND ", searchWords), " AND ")},
 		{`[a TO z] {b TO y}`, "a* AND to* AND z* AND b* AND to* AND y*"},
 		{`/regex.*/`, "regex*"},
 		{`back\slash`, "back* AND slash*"},

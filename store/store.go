@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -89,7 +90,9 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 
 // write runs work in a managed write transaction: all of it is committed, or none of it. A
 // change made through the API is audited in the same transaction. A deadline on ctx also bounds
-// the transaction on the server, as in read.
+// the transaction on the server, as in read, and everything up to the commit; the commit itself
+// is not cut short by it (see commitGuard), so a write that committed is answered as written.
+// A write whose commit was sent but not answered fails with OUTCOME_UNKNOWN (see outcome).
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	var config []func(*neo4j.TransactionConfig)
 	if deadline, ok := ctx.Deadline(); ok {
@@ -100,27 +103,210 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 		}
 		config = append(config, neo4j.WithTxTimeout(left))
 	}
+	guard := newCommitGuard(ctx)
+	defer guard.stop()
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = session.Close(context.Background()) }()
-	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+	v, err := neo4j.ExecuteWrite(guard, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		guard.working()
 		v, err := work(tx)
 		if err == nil {
 			err = audit(ctx, tx, model.AuditActionChange, v)
 		}
+		if err == nil {
+			err = guard.committing()
+		}
 		return v, err
 	}, config...)
+	return v, outcome(err, guard.committed())
 }
+
+// commitGuard is the context the driver runs a write transaction with: it ends with the
+// request's context until the work is done and the driver goes on to commit; from then on only
+// commitTimeout bounds it. The driver commits with the context it was given, and a deadline
+// that passed while the commit was under way would leave a write made but answered TIMEOUT.
+type commitGuard struct {
+	context.Context
+	cancel context.CancelFunc
+	parent context.Context
+	mu     sync.Mutex
+	commit bool      // the last attempt's work is done and its commit was sent
+	ended  bool      // the request's context ended before the commit
+	by     time.Time // the deadline of the commit
+	timer  *time.Timer
+	done   chan struct{}
+}
+
+// commitTimeout bounds a commit once the work of its transaction is done.
+const commitTimeout = 30 * time.Second
+
+func newCommitGuard(parent context.Context) *commitGuard {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	g := &commitGuard{Context: ctx, cancel: cancel, parent: parent, done: make(chan struct{})}
+	go func() {
+		select {
+		case <-parent.Done():
+			g.mu.Lock()
+			if !g.commit {
+				g.ended = true
+				cancel()
+			}
+			g.mu.Unlock()
+		case <-g.done:
+		}
+	}()
+	return g
+}
+
+// Err is the request's error once the guard ended with it, so that the driver reports a
+// deadline as a deadline.
+func (g *commitGuard) Err() error {
+	if err := g.Context.Err(); err != nil {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if g.ended {
+			return g.parent.Err()
+		}
+		return err
+	}
+	return nil
+}
+
+// Deadline is the request's until the commit, then the commit's own: the driver reads and
+// writes a connection under the deadline of its context.
+func (g *commitGuard) Deadline() (time.Time, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.commit {
+		return g.by, true
+	}
+	return g.parent.Deadline()
+}
+
+// working marks the start of an attempt: a retry runs the work again, uncommitted, and ends
+// with the request again.
+func (g *commitGuard) working() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.commit = false
+	if g.parent.Err() != nil {
+		g.ended = true
+		g.cancel()
+	}
+}
+
+// committing marks the work done: from now on the request's end no longer ends the
+// transaction. It fails when the request ended first, so that the work is rolled back.
+func (g *commitGuard) committing() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ended {
+		return g.parent.Err()
+	}
+	g.commit = true
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	g.by = time.Now().Add(commitTimeout)
+	g.timer = time.AfterFunc(commitTimeout, g.cancel)
+	return nil
+}
+
+func (g *commitGuard) committed() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.commit
+}
+
+func (g *commitGuard) stop() {
+	close(g.done)
+	g.mu.Lock()
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	g.mu.Unlock()
+	g.cancel()
+}
+
+// outcome turns the error of a write whose commit was sent into OUTCOME_UNKNOWN, unless Neo4j
+// answered the commit with a refusal: a connection that failed, or a commit that was not
+// answered in time, leaves the write possibly made, and a client that retried blindly could
+// make it twice.
+func outcome(err error, commitSent bool) error {
+	var refused *neo4j.Neo4jError
+	if err == nil || !commitSent || errors.As(err, &refused) {
+		return err
+	}
+	return &model.Error{Code: model.CodeOutcomeUnknown, Message: OutcomeUnknownMessage, Err: err}
+}
+
+// OutcomeUnknownMessage is what a client is told when its write may or may not have been made.
+const OutcomeUnknownMessage = "the write may have been made: the connection to the database failed after the change was sent " +
+	"and before it was confirmed; read the data again before you retry"
 
 // run sends one query and collects its records, counting the round-trip for the request.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
 		c.Add(1)
 	}
-	result, err := tx.Run(ctx, cypher, params)
+	result, err := tx.Run(ctx, cypher, driverParams(params))
 	if err != nil {
 		return nil, err
 	}
 	return result.Collect(ctx)
+}
+
+// driverParams is the one place where parameters are put in the form the driver sends safely:
+// every instant in UTC, every date a Neo4j DATE, at any depth of maps and lists. An instant
+// read from RFC 3339 with an offset (2026-11-23T10:00:00+01:00) lies in a zone without a name,
+// which the driver sends as a zone named "": Neo4j refuses the request as invalid, and the
+// pooled connection that sent it is left failing the next query of whoever uses it next.
+func driverParams(params map[string]any) map[string]any {
+	if params == nil {
+		return nil
+	}
+	out := make(map[string]any, len(params))
+	for k, v := range params {
+		out[k] = driverValue(v)
+	}
+	return out
+}
+
+func driverValue(v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UTC()
+	case *time.Time:
+		if v == nil {
+			return nil
+		}
+		return v.UTC()
+	case model.Date:
+		return neo4j.DateOf(v.Time)
+	case *model.Date:
+		return dateParam(v)
+	case map[string]any:
+		return driverParams(v)
+	case []map[string]any:
+		out := make([]map[string]any, len(v))
+		for i, m := range v {
+			out[i] = driverParams(m)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = driverValue(x)
+		}
+		return out
+	case []time.Time:
+		out := make([]time.Time, len(v))
+		for i, t := range v {
+			out[i] = t.UTC()
+		}
+		return out
+	}
+	return v
 }
 
 type counterKey struct{}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,26 +82,38 @@ func mustExist(ctx context.Context, tx neo4j.ManagedTransaction, label string, k
 // A negative version means "whatever the version": the write applies to the latest state,
 // which the lock makes safe (a delta of places, say).
 func lock(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, version int, path ...string) error {
-	records, err := run(ctx, tx, "MATCH (n:"+label+" {id: $id}) SET n.version = n.version RETURN n.id", map[string]any{"id": key})
+	n, err := lockNode(ctx, tx, label, key, path...)
 	if err != nil {
 		return err
-	}
-	if len(records) == 0 {
-		return model.InputError(model.UserErrorCodeNotFound, "no "+label+" has this ID", path...)
 	}
 	if err := authorize(ctx, tx, label, key); err != nil {
 		return err
 	}
-	records, err = run(ctx, tx, "MATCH (n:"+label+" {id: $id}) RETURN n.version", map[string]any{"id": key})
-	if err != nil {
-		return err
-	}
-	if current := records[0].Values[0].(int64); version >= 0 && int(current) != version {
+	if current, _ := n.Props["version"].(int64); version >= 0 && int(current) != version {
 		return model.InputError(model.UserErrorCodeVersionConflict,
 			fmt.Sprintf("the %s changed since it was read: it is at version %d, not %d", label, current, version),
 			"input", "version")
 	}
 	return nil
+}
+
+// lockNode is the one place the store locks a node: it takes the node's write lock and only
+// then reads it, so that what it returns is the latest committed state, which no other writer
+// can change before this transaction ends. The lock is taken by a write that changes the node
+// (a property set and removed at once, as the Neo4j manual advises for lost updates): a write
+// that sets a property to its own value, such as SET n.version = n.version, reads the value
+// before it waits for the lock, and a writer that waited would write a stale version back. A
+// node deleted by the writer the lock waited for answers NOT_FOUND at path, as one that never
+// was.
+func lockNode(ctx context.Context, tx neo4j.ManagedTransaction, label, key string, path ...string) (neo4j.Node, error) {
+	records, err := run(ctx, tx, "MATCH (n:"+label+" {id: $id}) SET n._lock = true WITH n REMOVE n._lock RETURN n", map[string]any{"id": key})
+	if err != nil && !deletedMeanwhile(err) {
+		return neo4j.Node{}, err
+	}
+	if len(records) == 0 || err != nil {
+		return neo4j.Node{}, model.InputError(model.UserErrorCodeNotFound, "no "+label+" has this ID", path...)
+	}
+	return records[0].Values[0].(neo4j.Node), nil
 }
 
 // touch records a change of the node: its update time and a new version.
@@ -205,4 +218,11 @@ func mustExistAll(ctx context.Context, tx neo4j.ManagedTransaction, refs ...ref)
 		}
 	}
 	return nil
+}
+
+// deletedMeanwhile reports whether err is Neo4j's refusal to write to a node that another
+// transaction deleted while this one waited for its lock.
+func deletedMeanwhile(err error) bool {
+	var e *neo4j.Neo4jError
+	return errors.As(err, &e) && e.Code == "Neo.ClientError.Statement.EntityNotFound"
 }
