@@ -290,7 +290,7 @@ func TestClientHangingUpIsNotAnInternalError(t *testing.T) {
 		vars map[string]any
 	}{
 		{`{ zones(first: 50) { totalCount edges { node { name actors(first: 5) { totalCount } } } } }`, nil},
-		{`query($z: ID!) { caseCounts(input: {zoneId: $z, level: MUNICIPALITY}) { rows { zone { name } open { value } } } }`, map[string]any{"z": ids["Toscana"]}},
+		{`query($z: ID!) { caseCounts(input: {zoneId: $z, level: MUNICIPALITY, period: "2026-Q1"}) { rows { zone { name } open } } }`, map[string]any{"z": ids["Toscana"]}},
 		{`mutation($in: UpdateZoneInput!) { updateZone(input: $in) { zone { name } userErrors { code } } }`,
 			map[string]any{"in": map[string]any{"id": ids["Grosseto"], "version": 1, "name": "Grosseto"}}},
 	}

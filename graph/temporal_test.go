@@ -41,7 +41,8 @@ func TestEveryTemporalArgumentLeavesThePoolHealthy(t *testing.T) {
 	f := probeWorld(t, e)
 	h := racing(e)
 	found := places(t, f.s, temporal)
-	if len(found) < 20 {
+	// 16 since the research queries take whole periods instead of instants.
+	if len(found) < 16 {
 		t.Fatalf("the schema has %d DateTime and Date places; the walk found too few", len(found))
 	}
 	sent := 0
