@@ -31,6 +31,9 @@ const (
 	DefaultMaxAliases     = 30
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultRatePerSecond  = 20
+	// DefaultAuthFailuresPerMin is how many failed authentications a client address may make
+	// per minute (in bursts of as many) before 429.
+	DefaultAuthFailuresPerMin = 10
 	// defaultPageSize is the cost multiplier of a connection asked for without first or last:
 	// the page size the store gives then (store.DefaultPageSize).
 	defaultPageSize = 20

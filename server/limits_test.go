@@ -486,3 +486,59 @@ func TestTimeout(t *testing.T) {
 		t.Errorf("under the default timeout: %+v", r.Errors)
 	}
 }
+
+// TestFailedAuthenticationsRateLimited: a storm of bad tokens from one address turns from 401
+// into 429 RATE_LIMITED; another address, and valid tokens from the same one, still pass.
+func TestFailedAuthenticationsRateLimited(t *testing.T) {
+	_, h := limitsHandler(t, server.Options{AuthFailuresPerMin: 5, Verifier: testenv.Verifier()})
+	body := gqlBody(t, `{ __typename }`, nil)
+	good := testenv.Token(testenv.Admin)
+	// The same token with its signature spelled otherwise (the lowest of the last base64
+	// character's two unused bits flipped) is a failure, not another client.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	spoiled := good[:len(good)-1] + string(alphabet[strings.IndexByte(alphabet, good[len(good)-1])^1])
+	bad := []string{"Bearer " + spoiled, "Bearer not-a-token", "Basic dXNlcjpwdw==", "Bearer " + good + "x", "Bearer " + spoiled}
+	for i, header := range bad {
+		a := postCounted(h, body, "203.0.113.7:4000", "Authorization", header)
+		if a.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d of a budget of 5: status %d, want 401: %s", i+1, a.status, a.body)
+		}
+	}
+	for i := range 20 {
+		a := postCounted(h, body, "203.0.113.7:4001", "Authorization", bad[i%len(bad)])
+		if a.status != http.StatusTooManyRequests {
+			t.Fatalf("failure %d past the budget: status %d, want 429: %s", 6+i, a.status, a.body)
+		}
+		if i == 0 {
+			refused(t, a, "RATE_LIMITED")
+			if s, err := strconv.Atoi(a.header.Get("Retry-After")); err != nil || s < 1 {
+				t.Errorf("Retry-After %q, want a whole number of seconds", a.header.Get("Retry-After"))
+			}
+		}
+	}
+	if a := postCounted(h, body, "203.0.113.7:4002", "Authorization", "Bearer "+good); a.status != http.StatusOK {
+		t.Errorf("a valid token from the limited address: status %d: %s", a.status, a.body)
+	}
+	if a := postCounted(h, body, "203.0.113.7:4002"); a.status != http.StatusOK {
+		t.Errorf("an anonymous request from the limited address: status %d: %s", a.status, a.body)
+	}
+	if a := postCounted(h, body, "198.51.100.9:4000", "Authorization", bad[0]); a.status != http.StatusUnauthorized {
+		t.Errorf("a failure from another address: status %d, want 401: %s", a.status, a.body)
+	}
+
+	// The default budget is 10 a minute; a negative one is no limit.
+	_, h = limitsHandler(t, server.Options{Verifier: testenv.Verifier()})
+	statuses := map[int]int{}
+	for range 12 {
+		statuses[postCounted(h, body, "192.0.2.1:1", "Authorization", bad[1]).status]++
+	}
+	if statuses[http.StatusUnauthorized] != server.DefaultAuthFailuresPerMin || statuses[http.StatusTooManyRequests] != 12-server.DefaultAuthFailuresPerMin {
+		t.Errorf("12 failures with the default budget: %v", statuses)
+	}
+	_, h = limitsHandler(t, server.Options{AuthFailuresPerMin: -1, Verifier: testenv.Verifier()})
+	for i := range 50 {
+		if a := postCounted(h, body, "192.0.2.1:1", "Authorization", bad[1]); a.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d with no limit: status %d", i+1, a.status)
+		}
+	}
+}

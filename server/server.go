@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -65,6 +66,9 @@ type Options struct {
 	// (DefaultRatePerSecond); RateBurst is how many at once (twice the rate by default).
 	RatePerSecond float64
 	RateBurst     int
+	// AuthFailuresPerMin is how many failed authentications per minute each client address may
+	// make, in bursts of as many, before 429 (DefaultAuthFailuresPerMin).
+	AuthFailuresPerMin float64
 	// TrustForwardedFor names clients by the last address of X-Forwarded-For, for a server
 	// behind a proxy that sets it; otherwise by the peer's address.
 	TrustForwardedFor bool
@@ -88,7 +92,9 @@ func New(s *store.Store, opt Options) http.Handler {
 	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
 	// The rate limit runs after authentication, so that a client cannot pass as many clients
 	// by sending made-up tokens.
-	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, limiter.middleware(
+	perMin := orDefault(opt.AuthFailuresPerMin, DefaultAuthFailuresPerMin)
+	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
+	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
 	mux.Handle("GET /{$}", playground.Handler("Snodo", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
