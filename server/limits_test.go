@@ -542,3 +542,31 @@ func TestFailedAuthenticationsRateLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestIntrospectionOffSuggestsNothing: with introspection off, validation errors name no field,
+// argument, type or enum value that the query did not name itself ("Did you mean ...?").
+func TestIntrospectionOffSuggestsNothing(t *testing.T) {
+	_, on := limitsHandler(t, server.Options{})
+	_, off := limitsHandler(t, server.Options{DisableIntrospection: true})
+	for _, q := range []string{
+		`{ zonez(first: 1) { totalCount } }`,                             // a field
+		`{ zones(frist: 1) { totalCount } }`,                             // an argument
+		`{ ...F } fragment F on Quer { __typename }`,                     // a type
+		`{ coverage(input: {zoneId: "x", level: MUNICIPALIT}) { csv } }`, // an enum value
+		`{ coverage(input: {zoneID: "x"}) { csv } }`,                     // an input field
+		`{ zones(first: 1) { edges { node { nam } } } }`,                 // a field deeper down
+		`{ zones }`, // a missing selection
+	} {
+		a := postCounted(on, gqlBody(t, q, nil), "")
+		if !strings.Contains(string(a.body), "Did you mean") {
+			t.Errorf("%s with introspection on: no suggestion (the test checks nothing): %s", q, a.body)
+		}
+		a = postCounted(off, gqlBody(t, q, nil), "")
+		if code := a.code(t); code != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("%s with introspection off: code %q, want GRAPHQL_VALIDATION_FAILED", q, code)
+		}
+		if strings.Contains(string(a.body), "Did you mean") {
+			t.Errorf("%s with introspection off suggests: %s", q, a.body)
+		}
+	}
+}
