@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +20,7 @@ import (
 
 	"snodo/auth"
 	"snodo/internal/testenv"
+	"snodo/seed"
 	"snodo/server"
 	"snodo/store"
 )
@@ -115,10 +119,11 @@ func TestDepthBomb(t *testing.T) {
 		})
 	}
 
-	// Exactly the limit passes: zones, edges, node, 8 parents and name are 12 levels.
+	// Exactly the limit passes: zones, edges, node, 8 parents and name are 12 levels (on one
+	// zone, so that the fan-out of 8 nested parents stays under the cost limit).
 	e := testenv.Open(t)
 	a := postCounted(server.New(e.Store, server.Options{Logger: quiet}),
-		gqlBody(t, `{ zones { edges { node { `+strings.Repeat("parents { ", 8)+"name"+strings.Repeat(" }", 8)+` } } } }`, nil), "")
+		gqlBody(t, `{ zones(first: 1) { edges { node { `+strings.Repeat("parents { ", 8)+"name"+strings.Repeat(" }", 8)+` } } } }`, nil), "")
 	if m := a.json(t); m["errors"] != nil {
 		t.Errorf("a query 12 deep: %s", a.body)
 	}
@@ -219,8 +224,9 @@ func TestComplexityLimit(t *testing.T) {
 		query string
 		cost  float64
 	}{
-		// zones: 1 + 100 × (name + parents { name } + children { totalCount }).
-		{normalQuery, 501},
+		// zones: 1 + 100 × (name + parents { name } + children { totalCount }), and parents, a
+		// plain list, counts 2 parents: 1 + 100 × (1 + (1 + 2 × 1) + 2).
+		{normalQuery, 601},
 		// edges and node are free; totalCount and pageInfo count once per connection.
 		{`{ zones(first: 10) { totalCount pageInfo { hasNextPage } edges { cursor node { id name } } } }`, 1 + 1 + 2 + 10*3},
 		{`{ nodes(ids: ["a", "b", "c"]) { id ... on Zone { name } } }`, 1 + 3*2},
@@ -568,5 +574,160 @@ func TestIntrospectionOffSuggestsNothing(t *testing.T) {
 		if strings.Contains(string(a.body), "Did you mean") {
 			t.Errorf("%s with introspection off suggests: %s", q, a.body)
 		}
+	}
+}
+
+// cost is the cost the limits measure of a query, read from the refusal of a handler whose
+// limit is 1.
+func cost(t *testing.T, low http.Handler, query string, vars map[string]any) int {
+	t.Helper()
+	first := refused(t, postCounted(low, gqlBody(t, query, vars), ""), "QUERY_TOO_COMPLEX")
+	n, _ := testenv.Get(first, "extensions", "actual").(float64)
+	return int(n)
+}
+
+// TestExpensiveFieldsCostTheirWork: coverage, the finder and the research queries cost what
+// their Cypher reads, not 1, so that thirty aliased coverages are refused; plain lists
+// (needTree, narrower, parents, cells) multiply what they hold.
+func TestExpensiveFieldsCostTheirWork(t *testing.T) {
+	_, h := limitsHandler(t, server.Options{Verifier: testenv.Verifier()})
+	_, low := limitsHandler(t, server.Options{MaxComplexity: 1, Verifier: testenv.Verifier()})
+	admin := "Bearer " + testenv.Token(testenv.Admin)
+
+	var q strings.Builder
+	q.WriteString("{ ")
+	for i := range 30 {
+		fmt.Fprintf(&q, `c%d: coverage(input: {zoneId: "Wm9uZTp4", level: MUNICIPALITY}) { csv } `, i)
+	}
+	q.WriteString("}")
+	a := postCounted(h, gqlBody(t, q.String(), nil), "", "Authorization", admin)
+	first := refused(t, a, "QUERY_TOO_COMPLEX")
+	if got := testenv.Get(first, "extensions", "actual"); got != float64(30*501) {
+		t.Errorf("30 aliased coverages cost %v, want %d", got, 30*501)
+	}
+
+	for _, c := range []struct {
+		query string
+		want  int
+	}{
+		{`{ coverage(input: {zoneId: "x"}) { csv } }`, 500 + 1},
+		// cells: 300 cells × (zone { name } + need { code } + full).
+		{`{ coverage(input: {zoneId: "x"}) { cells { zone { name } need { code } full } } }`, 500 + 1 + 300*5},
+		{`{ coverageGaps(input: {zoneId: "x"}) { kind } }`, 500 + 100*1},
+		{`{ findServices(input: {needId: "n", zoneId: "z"}, first: 10) { totalCount edges { node { coverage } } } }`, 100 + 1 + 10*1},
+		{`{ networkAnalysis(input: {zoneId: "z"}) { ties } }`, 1000 + 1},
+		// centrality takes first (20 by default): it multiplies like a page.
+		{`{ networkAnalysis(input: {zoneId: "z"}) { centrality(first: 5) { actor { name } degree } } }`, 1000 + 1 + 5*3},
+		{`{ networkAnalysis(input: {zoneId: "z"}) { centrality { degree } } }`, 1000 + 1 + 20*1},
+		// referralFlows returns input.first flows, 100 by default.
+		{`{ referralFlows(input: {zoneId: "z"}) { from to } }`, 300 + 100*2},
+		{`{ referralFlows(input: {zoneId: "z", first: 1000}) { from to } }`, 300 + 1000*2},
+		{`query($n: Int) { referralFlows(input: {zoneId: "z", first: $n}) { from } }`, 300 + 1000*1},
+		{`{ caseCounts(input: {zoneId: "z"}) { threshold rows { zone { name } } } }`, 300 + 1 + 1 + 50*2},
+		{`{ indicators(zoneId: "z", quarter: "2026-Q3") { acceptanceRate } }`, 300 + 1},
+		{`{ pathwaysTaken(input: {zoneId: "z", modelId: "m"}) { stages { medianDwellDays } } }`, 300 + 1 + 10*1},
+		// Plain lists: 15 need areas, 5 narrower needs each, 2 parents a zone.
+		{`{ needTree { code narrower { code } } }`, 1 + 15*(1+1+5*1)},
+		{`{ zones(first: 1) { edges { node { parents { parents { name } } } } } }`, 1 + 1*(1+2*(1+2*1))},
+		{`{ pathwayModels { stages { name } } }`, 1 + 10*(1+10*1)},
+	} {
+		vars := map[string]any{"n": 1000}
+		if !strings.Contains(c.query, "$n") {
+			vars = nil
+		}
+		if got := cost(t, low, c.query, vars); got != c.want {
+			t.Errorf("%s: cost %d, want %d", c.query, got, c.want)
+		}
+	}
+
+	// Fan-out through plain lists: each need area's narrower needs' first 40 services, which
+	// was costed as a few fields and answered 1.1 MB, is refused at the default limit.
+	const fanOut = `{ needTree { narrower { services(first: 40) { edges { node { name provider { name } } } } } } }`
+	first = refused(t, postCounted(h, gqlBody(t, fanOut, nil), ""), "QUERY_TOO_COMPLEX")
+	if got := testenv.Get(first, "extensions", "actual"); got != float64(1+15*(1+5*(1+40*3))) {
+		t.Errorf("the fan-out costs %v, want %d", got, 1+15*(1+5*(1+40*3)))
+	}
+}
+
+// TestREADMEExamplesPass: every GraphQL example of the README, run as an administrator on the
+// demo network with the variables it names, passes the default limits.
+func TestREADMEExamplesPass(t *testing.T) {
+	e, h := limitsHandler(t, server.Options{Verifier: testenv.Verifier()})
+	if _, err := seed.Load(context.Background(), e.Store, seed.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	admin := "Bearer " + testenv.Token(testenv.Admin)
+	ask := func(query string) map[string]any {
+		t.Helper()
+		a := postCounted(h, gqlBody(t, query, nil), "", "Authorization", admin)
+		if a.json(t)["errors"] != nil {
+			t.Fatalf("%s: %s", query, a.body)
+		}
+		return a.json(t)
+	}
+	needs := map[string]string{}
+	for _, n := range testenv.Get(ask(`{ needTree { id code } }`), "data", "needTree").([]any) {
+		needs[testenv.Get(n, "code").(string)] = testenv.Get(n, "id").(string)
+	}
+	zone := func(name string) string {
+		d := ask(fmt.Sprintf(`{ zones(filter: {search: %q}, first: 1) { edges { node { id } } } }`, name))
+		return testenv.Get(d, "data", "zones", "edges", 0, "node", "id").(string)
+	}
+	firstID := func(query, path string) string {
+		d := ask(query)
+		return testenv.Get(d, "data", path, "edges", 0, "node", "id").(string)
+	}
+	actors := ask(`{ actors(first: 2) { edges { node { id } } } }`)
+	models := ask(`{ pathwayModels { id } }`)
+	vars := map[string]any{
+		"zone":     zone("Zona Pisana"),
+		"province": zone("Provincia di Pisa"),
+		"need":     needs["housing"],
+		"work":     needs["work"],
+		"shelter":  firstID(`{ services(first: 1) { edges { node { id } } } }`, "services"),
+		"from":     testenv.Get(actors, "data", "actors", "edges", 0, "node", "id"),
+		"to":       testenv.Get(actors, "data", "actors", "edges", 1, "node", "id"),
+		"model":    testenv.Get(models, "data", "pathwayModels", 0, "id"),
+		"case":     firstID(`{ cases(first: 1) { edges { node { id } } } }`, "cases"),
+	}
+	for k, v := range vars {
+		if s, _ := v.(string); s == "" {
+			t.Fatalf("no demo ID for $%s", k)
+		}
+	}
+
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	limitCodes := map[string]bool{"QUERY_TOO_COMPLEX": true, "QUERY_TOO_DEEP": true, "TOO_MANY_ALIASES": true, "QUERY_TOO_LARGE": true,
+		"GRAPHQL_VALIDATION_FAILED": true, "GRAPHQL_PARSE_FAILED": true, "INTROSPECTION_DISABLED": true}
+	ran := 0
+	for _, b := range blocks {
+		// A block may hold more than one operation: each starts a line with query, mutation or {.
+		starts := regexp.MustCompile(`(?m)^(?:query|mutation|\{)`).FindAllStringIndex(b[1], -1)
+		for i, s := range starts {
+			end := len(b[1])
+			if i+1 < len(starts) {
+				end = starts[i+1][0]
+			}
+			query := strings.TrimSpace(b[1][s[0]:end])
+			start := time.Now()
+			a := postCounted(h, gqlBody(t, query, vars), "", "Authorization", admin)
+			took := time.Since(start)
+			m := a.json(t)
+			errs, _ := m["errors"].([]any)
+			for _, e := range errs {
+				if code, _ := testenv.Get(e, "extensions", "code").(string); limitCodes[code] {
+					t.Errorf("README example refused with %s:\n%s\n%s", code, query, a.body)
+				}
+			}
+			t.Logf("%6s %4d errors  %.60s", took.Round(time.Millisecond), len(errs), strings.Join(strings.Fields(query), " "))
+			ran++
+		}
+	}
+	if ran < 10 {
+		t.Errorf("%d README examples found, want the dozen or so it has", ran)
 	}
 }
