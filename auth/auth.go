@@ -258,17 +258,38 @@ func fromURL(ctx context.Context, raw string, every time.Duration) (keyfunc.Keyf
 	if err != nil {
 		return nil, fmt.Errorf("auth: JWKS URL %s: %w", raw, err)
 	}
+	// A token naming a key not in the set fetches it again at once, at most once a minute; past
+	// that it is refused at once rather than made to wait (gated.KeyRead). The wait bound is
+	// also the fetch's deadline: jwkset fetches under the context it waits with.
+	unknown := rate.NewLimiter(rate.Every(time.Minute), 1)
 	client, err := jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
-		HTTPURLs: map[string]jwkset.Storage{raw: storage},
-		// A token naming an unknown key fetches the set again at once, at most once a minute;
-		// past that, it is refused at once rather than made to wait.
-		RefreshUnknownKID: rate.NewLimiter(rate.Every(time.Minute), 1),
-		RateLimitWaitMax:  time.Millisecond,
+		HTTPURLs:          map[string]jwkset.Storage{raw: storage},
+		RefreshUnknownKID: unknown,
+		RateLimitWaitMax:  10 * time.Second,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: JWKS URL %s: %w", raw, err)
 	}
-	return keyfunc.New(keyfunc.Options{Ctx: ctx, Storage: client})
+	return keyfunc.New(keyfunc.Options{Ctx: ctx, Storage: gated{Storage: client, cached: storage, unknown: unknown}})
+}
+
+// gated reads keys from a JWKS URL's client, which fetches the set again for an unknown key,
+// only when its limiter allows a fetch now; otherwise it answers from the keys fetched before,
+// so that a storm of made-up key IDs never makes requests wait for the limiter.
+type gated struct {
+	jwkset.Storage                // the client: cached keys, then a fetch for an unknown one
+	cached         jwkset.Storage // the keys fetched before
+	unknown        *rate.Limiter
+}
+
+func (g gated) KeyRead(ctx context.Context, kid string) (jwkset.JWK, error) {
+	if jwk, err := g.cached.KeyRead(ctx, kid); err == nil {
+		return jwk, nil
+	}
+	if g.unknown.Tokens() < 1 {
+		return jwkset.JWK{}, fmt.Errorf("%w %q", jwkset.ErrKeyNotFound, kid)
+	}
+	return g.Storage.KeyRead(ctx, kid)
 }
 
 // loopback reports whether a host name or address is this machine's loopback.
