@@ -14,4 +14,6 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /snodo /snodo
 EXPOSE 8080
 ENTRYPOINT ["/snodo"]
+# Serving needs the identity provider's keys (SNODO_JWKS_URL, SNODO_JWKS_FILE or
+# SNODO_JWT_PUBLIC_KEY); without one it refuses to start. docker-compose.yml runs it with --dev.
 CMD ["serve"]

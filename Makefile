@@ -1,17 +1,31 @@
-# Snodo's two commands: `make run` and `make test`. Both provision a local Neo4j unless
-# NEO4J_URI points at one already.
-.PHONY: run test build generate neo4j neo4j-stop neo4j-status lint bench bench-research check
+# Snodo's two commands: `make run` and `make test`. Each provisions its own local Neo4j unless
+# NEO4J_URI points at one already: `make run` the development one (.data/neo4j on 7687), `make
+# test` the tests' own (.data/neo4j-test on 7688), so that the tests, which delete every node,
+# never touch the development network.
+.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop lint bench bench-research check
 
 GO ?= go
 BIN := bin/snodo
+TEST_NEO4J_HOME ?= $(CURDIR)/.data/neo4j-test
+TEST_NEO4J_PORT ?= 7688
 
+# Development mode (--dev): on 127.0.0.1:8080 only, development tokens accepted, GraphiQL on.
 run: build neo4j
 	@$(BIN) token --demo
-	$(BIN) serve --seed-if-empty
+	$(BIN) serve --dev --seed-if-empty
 
-# Packages that touch Neo4j share its one database, so they run one at a time (-p 1).
-test: neo4j
-	$(GO) test -p 1 -count=1 ./...
+# Packages that touch Neo4j share its one database, so they run one at a time (-p 1). The tests
+# use NEO4J_URI when it is set (and then refuse a database that holds data they did not create).
+test: test-neo4j
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -count=1 ./...
+
+# Starts the tests' own Neo4j (idempotent) unless NEO4J_URI names another server.
+test-neo4j:
+	@if [ -n "$$NEO4J_URI" ]; then echo "neo4j: tests use $$NEO4J_URI"; \
+	else SNODO_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) scripts/neo4j start; fi
+
+test-neo4j-stop:
+	SNODO_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) scripts/neo4j stop
 
 build:
 	$(GO) build -o $(BIN) .
@@ -36,14 +50,14 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
 
 # The directory and finder benchmarks, and betweenness against gonum's.
-bench: neo4j
-	$(GO) test -p 1 -run '^$$' -bench 'BenchmarkDirectory|BenchmarkFindServices' -benchtime 200x ./graph/
+bench: test-neo4j
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -run '^$$' -bench 'BenchmarkDirectory|BenchmarkFindServices' -benchtime 200x ./graph/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./analysis/
 
 # The research queries on the generated region with 100,000 cases and 1,000,000 referrals.
 # Loading them takes about 15 minutes and wants a larger Neo4j: stop it first
-# (make neo4j-stop), and this target starts it with a 6 GiB heap and a 4 GiB page cache.
+# (make test-neo4j-stop), and this target starts it with a 6 GiB heap and a 4 GiB page cache.
 # The history stays loaded for the next run (SNODO_BENCH_REUSE).
 bench-research:
-	@if [ -z "$$NEO4J_URI" ]; then NEO4J_HEAP=$${NEO4J_HEAP:-6g} NEO4J_PAGECACHE=$${NEO4J_PAGECACHE:-4g} scripts/neo4j start; fi
-	SNODO_BENCH_REUSE=1 $(GO) test -p 1 -run '^$$' -bench BenchmarkResearch -benchtime 3x -timeout 90m -v ./graph/
+	@if [ -z "$$NEO4J_URI" ]; then SNODO_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_HEAP=$${NEO4J_HEAP:-6g} NEO4J_PAGECACHE=$${NEO4J_PAGECACHE:-4g} scripts/neo4j start; fi
+	SNODO_BENCH_REUSE=1 NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -run '^$$' -bench BenchmarkResearch -benchtime 3x -timeout 90m -v ./graph/

@@ -25,7 +25,8 @@ const usage = `snodo: the directory and service-mapping hub of inclusion network
 usage: snodo <command> [flags]
 
 commands:
-  serve     migrate, then serve GraphQL on SNODO_ADDR (default :8080)
+  serve     migrate, then serve GraphQL on SNODO_ADDR (default :8080); needs a production key
+            (SNODO_JWT_PUBLIC_KEY, SNODO_JWKS_FILE or SNODO_JWKS_URL) unless --dev is given
   migrate   apply the schema migrations (constraints and indexes) and exit
   seed      load the demo network (idempotent) and exit
   token     mint a development token (--demo: one per role on the demo network)
@@ -72,6 +73,12 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cmd == "serve" {
+		// Before anything connects: a server that must not run does not touch the database.
+		if err := cfg.CheckServe(); err != nil {
+			return err
+		}
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
 	driver, err := store.Connect(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword, cfg.Neo4jWait)
@@ -113,6 +120,11 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer verifier.Close()
+	if cfg.Dev {
+		warnDev(cfg)
+		log.Warn("development mode: development tokens accepted, introspection and GraphiQL on", "addr", cfg.Addr)
+	}
 	h := server.New(st, server.Options{
 		Verifier:             verifier,
 		StaleAfter:           cfg.StaleAfter,
@@ -125,9 +137,24 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		RequestTimeout:       server.Limit(cfg.RequestTimeout),
 		RatePerSecond:        server.Limit(cfg.RateLimit),
 		TrustForwardedFor:    cfg.TrustForwardedFor,
+		AuthFailuresPerMin:   server.Limit(cfg.AuthFailureLimit),
 		DisableIntrospection: !cfg.Introspection,
 	})
 	return server.Run(ctx, cfg.Addr, h, 20*time.Second, log)
+}
+
+// warnDev says plainly, on stderr, that the server runs in development mode.
+func warnDev(cfg config.Config) {
+	secret := "the built-in development secret (public: anyone can mint an ADMIN token)"
+	if cfg.DevSecret() != config.DevJWTSecret {
+		secret = "SNODO_JWT_SECRET"
+	}
+	fmt.Fprintf(os.Stderr, `
+  WARNING: development mode (--dev). Not for real data.
+  Tokens signed with %s are accepted,
+  introspection and GraphiQL are on, and the server listens on %s%s.
+
+`, secret, cfg.Addr, map[bool]string{true: " (this machine only)", false: " (OTHER MACHINES CAN CONNECT)"}[config.Loopback(cfg.Addr)])
 }
 
 func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {

@@ -12,25 +12,29 @@ import (
 	"snodo/seed"
 )
 
-// runToken mints a development token, signed with the configured HS256 secret.
+// runToken mints a development token, signed with SNODO_JWT_SECRET or the built-in development
+// secret: tokens that only `snodo serve --dev` accepts.
 func runToken(args []string, getenv func(string) string) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	role := fs.String("role", "", "ADMIN, COORDINATOR, CASE_MANAGER, SERVICE_OPERATOR or RESEARCHER")
 	actor := fs.String("actor", "", "the actor the viewer works for: its global ID or its key")
 	zones := fs.String("zone", "", "comma-separated zones a coordinator keeps: global IDs or keys")
 	subject := fs.String("subject", "dev", "the token's subject, as the audit log shows it")
-	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token is valid")
+	ttl := fs.Duration("ttl", 8*time.Hour, "how long the token is valid (at most SNODO_JWT_MAX_LIFETIME, 12h by default)")
 	demo := fs.Bool("demo", false, "print a token for each role on the demo network")
 	cfg, err := config.Load(fs, args, getenv)
 	if err != nil {
 		return err
 	}
-	if cfg.Auth.HMACSecret == "" {
-		return fmt.Errorf("minting needs an HS256 secret (SNODO_JWT_SECRET); production keys are the identity provider's")
+	if *ttl <= 0 {
+		return fmt.Errorf("ttl %s: use a positive duration such as 8h", *ttl)
 	}
-	mint := func(v auth.Viewer) (string, error) { return auth.Mint(cfg.Auth.HMACSecret, cfg.Auth.Issuer, v, *ttl) }
+	if cfg.Auth.MaxLifetime > 0 && *ttl > cfg.Auth.MaxLifetime {
+		return fmt.Errorf("ttl %s is longer than the longest lifetime the server accepts, %s (SNODO_JWT_MAX_LIFETIME)", *ttl, cfg.Auth.MaxLifetime)
+	}
+	mint := func(v auth.Viewer) (string, error) { return auth.Mint(cfg.DevSecret(), cfg.Auth.Issuer, v, *ttl) }
 	if *demo {
-		fmt.Println("Development tokens for the demo network (send as Authorization: Bearer <token>):")
+		fmt.Println("Development tokens for the demo network, accepted by `snodo serve --dev` (send as Authorization: Bearer <token>):")
 		for _, v := range demoViewers() {
 			t, err := mint(v)
 			if err != nil {

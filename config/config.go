@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -46,11 +47,16 @@ type Config struct {
 	RateLimit float64
 	// TrustForwardedFor names clients by X-Forwarded-For, behind a proxy that sets it.
 	TrustForwardedFor bool
-	// Introspection lets clients read the schema (__schema, __type); turn it off in production.
+	// Introspection lets clients read the schema (__schema, __type) and serves GraphiQL; off
+	// unless Dev, and validation errors then suggest no names ("Did you mean ...").
 	Introspection bool
+	// AuthFailureLimit is how many failed authentications per minute each client address may
+	// make before it is refused with 429 for a while; 0 for no limit.
+	AuthFailureLimit float64
 	// StaleAfter is how long a service record may go unverified before it is flagged stale.
 	StaleAfter time.Duration
-	// Auth says how bearer tokens are verified.
+	// Auth says how bearer tokens are verified by `serve`: the production keys, and the
+	// development secret only with Dev.
 	Auth auth.Config
 	// Disclosure are the parameters of the disclosure layer, validated: a threshold under 2 or a
 	// malformed value stops Snodo at start.
@@ -58,9 +64,16 @@ type Config struct {
 	// RecipientAccessAfterClose is how long an actor a case is referred to still sees the case
 	// after its referral is completed, failed or cancelled.
 	RecipientAccessAfterClose time.Duration
+	// JWTSecret is SNODO_JWT_SECRET as given, "" when unset; DevSecret says what signs
+	// development tokens.
+	JWTSecret string
+	// Dev is development mode (--dev): development tokens accepted, introspection and GraphiQL
+	// on, and the server on 127.0.0.1 unless an address is given.
+	Dev bool
 }
 
-// DevJWTSecret signs development tokens when no production key is configured.
+// DevJWTSecret signs development tokens when SNODO_JWT_SECRET is not set. It is public (it is in
+// the source), so `serve` accepts it only with --dev and only on a loopback address.
 const DevJWTSecret = "snodo-development-secret-not-for-production"
 
 // DevPassword is the password of the local development Neo4j that scripts/neo4j provisions.
@@ -81,27 +94,31 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", DevPassword), "Neo4j password (env NEO4J_PASSWORD)")
 	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", ""), "Neo4j database; empty for the server's default (env NEO4J_DATABASE)")
 	fs.StringVar(&wait, "neo4j-wait", env("NEO4J_WAIT", "30s"), "how long to wait for Neo4j at start (env NEO4J_WAIT)")
-	fs.StringVar(&c.Addr, "addr", env("SNODO_ADDR", ":8080"), "address to listen on (env SNODO_ADDR)")
+	fs.StringVar(&c.Addr, "addr", env("SNODO_ADDR", ""), "address to listen on; :8080 (every interface), or 127.0.0.1:8080 with --dev (env SNODO_ADDR)")
+	fs.BoolVar(&c.Dev, "dev", false, "development mode: accept development tokens (HS256), turn introspection and GraphiQL on, listen on 127.0.0.1:8080 unless -addr is given")
 	fs.StringVar(&cors, "cors-origins", env("SNODO_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, or * (env SNODO_CORS_ORIGINS)")
 	fs.StringVar(&level, "log-level", env("SNODO_LOG_LEVEL", "info"), "debug, info, warn or error (env SNODO_LOG_LEVEL)")
 	seedIfEmpty, _ := strconv.ParseBool(env("SNODO_SEED_IF_EMPTY", "false"))
 	fs.BoolVar(&c.SeedIfEmpty, "seed-if-empty", seedIfEmpty, "load the demo network when the database is empty (env SNODO_SEED_IF_EMPTY)")
-	var maxDepth, maxComplexity, maxAliases, timeout, rateLimit, trustForwarded, introspection, staleAfter string
+	var maxDepth, maxComplexity, maxAliases, timeout, rateLimit, trustForwarded, introspection, staleAfter, authFailures, maxLifetime, jwksRefresh string
 	fs.StringVar(&maxDepth, "max-depth", env("SNODO_MAX_DEPTH", "12"), "deepest nesting of fields in a GraphQL operation; 0 for no limit (env SNODO_MAX_DEPTH)")
 	fs.StringVar(&maxComplexity, "max-complexity", env("SNODO_MAX_COMPLEXITY", "5000"), "highest cost of a GraphQL operation; 0 for no limit (env SNODO_MAX_COMPLEXITY)")
 	fs.StringVar(&maxAliases, "max-aliases", env("SNODO_MAX_ALIASES", "30"), "most aliases in a GraphQL operation; 0 for no limit (env SNODO_MAX_ALIASES)")
 	fs.StringVar(&timeout, "request-timeout", env("SNODO_REQUEST_TIMEOUT", "10s"), "time limit of a GraphQL request, its Neo4j transactions included; 0 for none (env SNODO_REQUEST_TIMEOUT)")
 	fs.StringVar(&rateLimit, "rate-limit", env("SNODO_RATE_LIMIT", "20"), "GraphQL requests per second per client (by bearer token, else by IP address); 0 for no limit (env SNODO_RATE_LIMIT)")
 	fs.StringVar(&trustForwarded, "trust-forwarded-for", env("SNODO_TRUST_FORWARDED_FOR", "false"), "name clients by the last address of X-Forwarded-For, behind a proxy that sets it (env SNODO_TRUST_FORWARDED_FOR)")
-	fs.StringVar(&introspection, "introspection", env("SNODO_INTROSPECTION", "true"), "allow schema introspection; false in production (env SNODO_INTROSPECTION)")
+	fs.StringVar(&authFailures, "auth-failure-limit", env("SNODO_AUTH_FAILURE_LIMIT", "10"), "failed authentications per minute per client address before 429; 0 for no limit (env SNODO_AUTH_FAILURE_LIMIT)")
+	fs.StringVar(&introspection, "introspection", env("SNODO_INTROSPECTION", ""), "allow schema introspection and serve GraphiQL; on with --dev, else off (env SNODO_INTROSPECTION)")
 	fs.StringVar(&staleAfter, "stale-after", env("SNODO_STALE_AFTER", "8760h"), "how long a service record may go unverified before it is flagged stale (env SNODO_STALE_AFTER)")
 	disclosureParams := disclosure.Register(fs, getenv)
 	var recipientAccess string
 	fs.StringVar(&recipientAccess, "recipient-access-after-close", env("SNODO_RECIPIENT_ACCESS_AFTER_CLOSE", "720h"), "how long the recipient of a referral still sees its case after the referral closes (env SNODO_RECIPIENT_ACCESS_AFTER_CLOSE)")
-	var jwtSecret string
-	fs.StringVar(&jwtSecret, "jwt-secret", env("SNODO_JWT_SECRET", ""), "HS256 key of development tokens; a built-in one when no key is set (env SNODO_JWT_SECRET)")
+	fs.StringVar(&c.JWTSecret, "jwt-secret", env("SNODO_JWT_SECRET", ""), "HS256 key of development tokens, accepted with --dev only; a built-in one when unset (env SNODO_JWT_SECRET)")
 	fs.StringVar(&c.Auth.PublicKeyFile, "jwt-public-key", env("SNODO_JWT_PUBLIC_KEY", ""), "PEM file of the identity provider's RS256/ES256 key (env SNODO_JWT_PUBLIC_KEY)")
 	fs.StringVar(&c.Auth.JWKSFile, "jwks-file", env("SNODO_JWKS_FILE", ""), "JWKS file of the identity provider's keys (env SNODO_JWKS_FILE)")
+	fs.StringVar(&c.Auth.JWKSURL, "jwks-url", env("SNODO_JWKS_URL", ""), "https URL of the identity provider's JWKS, fetched at start and kept fresh (env SNODO_JWKS_URL)")
+	fs.StringVar(&jwksRefresh, "jwks-refresh", env("SNODO_JWKS_REFRESH", "1h"), "how often the JWKS URL is fetched again (env SNODO_JWKS_REFRESH)")
+	fs.StringVar(&maxLifetime, "jwt-max-lifetime", env("SNODO_JWT_MAX_LIFETIME", "12h"), "longest lifetime of a token accepted (exp - iat); 0 for no maximum (env SNODO_JWT_MAX_LIFETIME)")
 	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", env("SNODO_JWT_ISSUER", "snodo-dev"), "the issuer tokens must name (env SNODO_JWT_ISSUER)")
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", env("SNODO_JWT_AUDIENCE", ""), "the audience tokens must name, if set (env SNODO_JWT_AUDIENCE)")
 	if err := fs.Parse(args); err != nil {
@@ -139,7 +156,10 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		c.RateLimit = r
 	}
 	c.TrustForwardedFor = boolean("trust forwarded for", trustForwarded)
-	c.Introspection = boolean("introspection", introspection)
+	c.Introspection = c.Dev
+	if strings.TrimSpace(introspection) != "" {
+		c.Introspection = boolean("introspection", introspection)
+	}
 	c.StaleAfter = duration("stale after", staleAfter)
 	if p, e := disclosureParams(); e != nil {
 		err = errors.Join(err, e)
@@ -147,11 +167,25 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		c.Disclosure = p
 	}
 	c.RecipientAccessAfterClose = duration("recipient access after close", recipientAccess)
-	// The development secret is built in only while no production key is configured, so a
-	// production server never accepts tokens signed with it.
-	c.Auth.HMACSecret = jwtSecret
-	if jwtSecret == "" && c.Auth.PublicKeyFile == "" && c.Auth.JWKSFile == "" {
-		c.Auth.HMACSecret = DevJWTSecret
+	if r, e := strconv.ParseFloat(strings.TrimSpace(authFailures), 64); e != nil || r < 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+		err = errors.Join(err, fmt.Errorf("auth failure limit %q: use failures per minute, such as 10, or 0 for no limit", authFailures))
+	} else {
+		c.AuthFailureLimit = r
+	}
+	c.Auth.JWKSRefresh = duration("JWKS refresh", jwksRefresh)
+	if c.Auth.MaxLifetime = duration("JWT max lifetime", maxLifetime); c.Auth.MaxLifetime == 0 {
+		c.Auth.MaxLifetime = -1 // auth.Config: negative for no maximum
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+		if c.Dev {
+			c.Addr = "127.0.0.1:8080"
+		}
+	}
+	// Development tokens are accepted only in development mode: a production server never
+	// accepts a token signed with a shared secret, least of all the public built-in one.
+	if c.Dev {
+		c.Auth.HMACSecret = c.DevSecret()
 	}
 	if err != nil {
 		return Config{}, err
@@ -173,4 +207,41 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		return Config{}, fmt.Errorf("neo4j URI %q: use a URI such as bolt://127.0.0.1:7687", c.Neo4jURI)
 	}
 	return c, nil
+}
+
+// DevSecret is the HS256 secret of development tokens: SNODO_JWT_SECRET, or DevJWTSecret.
+func (c Config) DevSecret() string {
+	if c.JWTSecret != "" {
+		return c.JWTSecret
+	}
+	return DevJWTSecret
+}
+
+// CheckServe refuses a configuration that `serve` must not run with: no production key outside
+// development mode, a development secret outside it, or the public built-in secret on an address
+// other computers reach.
+func (c Config) CheckServe() error {
+	switch {
+	case !c.Dev && c.JWTSecret != "":
+		return errors.New("SNODO_JWT_SECRET signs development tokens, which only `serve --dev` accepts: unset it, or add --dev for development")
+	case !c.Dev && !c.Auth.Production():
+		return errors.New("no production key: set SNODO_JWT_PUBLIC_KEY (a PEM file), SNODO_JWKS_FILE or SNODO_JWKS_URL to the identity provider's keys, or run `snodo serve --dev` (as `make run` does) for development")
+	case c.Dev && c.JWTSecret == "" && !Loopback(c.Addr):
+		return fmt.Errorf("--dev with the built-in development secret, which is public, listens only on a loopback address, not %q: set SNODO_JWT_SECRET to a secret of your own (32 characters or more) to listen there", c.Addr)
+	}
+	return nil
+}
+
+// Loopback reports whether a listening address (host:port) accepts connections from this
+// machine only: its host is localhost or a loopback IP. An empty host is every interface.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

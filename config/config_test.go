@@ -28,24 +28,25 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Neo4jURI:       "bolt://127.0.0.1:7687",
-		Neo4jUser:      "neo4j",
-		Neo4jPassword:  config.DevPassword,
-		Neo4jDatabase:  "",
-		Neo4jWait:      30 * time.Second,
-		Addr:           ":8080",
-		CORSOrigins:    nil,
-		LogLevel:       slog.LevelInfo,
-		SeedIfEmpty:    false,
-		MaxDepth:       12,
-		MaxComplexity:  5000,
-		MaxAliases:     30,
-		RequestTimeout: 10 * time.Second,
-		RateLimit:      20,
-		Introspection:  true,
-		StaleAfter:     8760 * time.Hour,
-		Auth:           auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
-		Disclosure:     disclosure.Defaults,
+		Neo4jURI:         "bolt://127.0.0.1:7687",
+		Neo4jUser:        "neo4j",
+		Neo4jPassword:    config.DevPassword,
+		Neo4jDatabase:    "",
+		Neo4jWait:        30 * time.Second,
+		Addr:             ":8080",
+		CORSOrigins:      nil,
+		LogLevel:         slog.LevelInfo,
+		SeedIfEmpty:      false,
+		MaxDepth:         12,
+		MaxComplexity:    5000,
+		MaxAliases:       30,
+		RequestTimeout:   10 * time.Second,
+		RateLimit:        20,
+		Introspection:    false,
+		AuthFailureLimit: 10,
+		StaleAfter:       8760 * time.Hour,
+		Auth:             auth.Config{Issuer: "snodo-dev", JWKSRefresh: time.Hour, MaxLifetime: 12 * time.Hour},
+		Disclosure:       disclosure.Defaults,
 	}
 	want.RecipientAccessAfterClose = 720 * time.Hour
 	if !reflect.DeepEqual(c, want) {
@@ -67,15 +68,19 @@ var fullEnv = map[string]string{
 	"SNODO_LOG_LEVEL":     "debug",
 	"SNODO_SEED_IF_EMPTY": "true",
 
-	"SNODO_MAX_DEPTH":           "8",
-	"SNODO_MAX_COMPLEXITY":      "900",
-	"SNODO_MAX_ALIASES":         "0",
-	"SNODO_REQUEST_TIMEOUT":     "3s",
-	"SNODO_RATE_LIMIT":          "2.5",
-	"SNODO_TRUST_FORWARDED_FOR": "true",
-	"SNODO_INTROSPECTION":       "false",
-	"SNODO_STALE_AFTER":         "720h",
-
+	"SNODO_MAX_DEPTH":                    "8",
+	"SNODO_MAX_COMPLEXITY":               "900",
+	"SNODO_MAX_ALIASES":                  "0",
+	"SNODO_REQUEST_TIMEOUT":              "3s",
+	"SNODO_RATE_LIMIT":                   "2.5",
+	"SNODO_TRUST_FORWARDED_FOR":          "true",
+	"SNODO_INTROSPECTION":                "false",
+	"SNODO_STALE_AFTER":                  "720h",
+	"SNODO_AUTH_FAILURE_LIMIT":           "3",
+	"SNODO_JWKS_URL":                     "https://id.example/jwks.json",
+	"SNODO_JWKS_REFRESH":                 "10m",
+	"SNODO_JWT_MAX_LIFETIME":             "2h",
+	"SNODO_JWT_ISSUER":                   "https://id.example",
 	"SNODO_RECIPIENT_ACCESS_AFTER_CLOSE": "240h",
 }
 
@@ -101,9 +106,10 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		RateLimit:         2.5,
 		TrustForwardedFor: true,
 		Introspection:     false,
+		AuthFailureLimit:  3,
 		StaleAfter:        720 * time.Hour,
 		Disclosure:        disclosure.Defaults,
-		Auth:              auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
+		Auth:              auth.Config{JWKSURL: "https://id.example/jwks.json", JWKSRefresh: 10 * time.Minute, MaxLifetime: 2 * time.Hour, Issuer: "https://id.example"},
 	}
 	want.RecipientAccessAfterClose = 240 * time.Hour
 	if !reflect.DeepEqual(c, want) {
@@ -145,6 +151,10 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		"--trust-forwarded-for=false",
 		"--introspection", "true",
 		"--stale-after", "48h",
+		"--auth-failure-limit", "0",
+		"--jwks-url", "https://other.example/keys",
+		"--jwks-refresh", "5m",
+		"--jwt-max-lifetime", "0",
 		"--recipient-access-after-close", "24h",
 	}
 	c, err := load(args, fullEnv)
@@ -166,7 +176,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		Introspection: true,
 		StaleAfter:    48 * time.Hour,
 		Disclosure:    disclosure.Defaults,
-		Auth:          auth.Config{HMACSecret: config.DevJWTSecret, Issuer: "snodo-dev"},
+		Auth:          auth.Config{JWKSURL: "https://other.example/keys", JWKSRefresh: 5 * time.Minute, MaxLifetime: -1, Issuer: "https://id.example"},
 	}
 	want.RecipientAccessAfterClose = 24 * time.Hour
 	if !reflect.DeepEqual(c, want) {
@@ -285,17 +295,65 @@ func TestHelp(t *testing.T) {
 
 func TestAuthKeys(t *testing.T) {
 	env := map[string]string{"SNODO_JWKS_FILE": "/etc/snodo/jwks.json", "SNODO_JWT_ISSUER": "https://id.example", "SNODO_JWT_AUDIENCE": "snodo"}
-	c, err := config.Load(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string { return env[k] })
+	c, err := load(nil, env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := auth.Config{JWKSFile: "/etc/snodo/jwks.json", Issuer: "https://id.example", Audience: "snodo"}
-	if c.Auth != want {
-		t.Errorf("with a production key the development secret is off: %+v", c.Auth)
+	want := auth.Config{JWKSFile: "/etc/snodo/jwks.json", Issuer: "https://id.example", Audience: "snodo", JWKSRefresh: time.Hour, MaxLifetime: 12 * time.Hour}
+	if c.Auth != want || c.CheckServe() != nil {
+		t.Errorf("a production key: %+v, CheckServe %v", c.Auth, c.CheckServe())
 	}
-	c, err = config.Load(flag.NewFlagSet("t", flag.ContinueOnError), []string{"-jwt-secret", "0123456789abcdef0123456789abcdef"}, func(string) string { return "" })
-	if err != nil || c.Auth.HMACSecret != "0123456789abcdef0123456789abcdef" {
-		t.Errorf("a given secret: %+v %v", c.Auth, err)
+	if c.DevSecret() != config.DevJWTSecret {
+		t.Errorf("development tokens are signed with %q, want the built-in secret", c.DevSecret())
+	}
+	c, err = load([]string{"-jwt-secret", "0123456789abcdef0123456789abcdef"}, nil)
+	if err != nil || c.DevSecret() != "0123456789abcdef0123456789abcdef" || c.Auth.HMACSecret != "" {
+		t.Errorf("a given secret outside --dev: %+v %v", c.Auth, err)
+	}
+}
+
+// TestServeNeedsAProductionKey: outside --dev, serve needs a production key and accepts no
+// development secret; --dev accepts development tokens on loopback, or elsewhere with a secret
+// of one's own.
+func TestServeNeedsAProductionKey(t *testing.T) {
+	const own = "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		name        string
+		args        []string
+		env         map[string]string
+		ok          bool
+		addr        string
+		hmac        string
+		introspects bool
+	}{
+		{"no key", nil, nil, false, ":8080", "", false},
+		{"a development secret without --dev", nil, map[string]string{"SNODO_JWT_SECRET": own}, false, ":8080", "", false},
+		{"a PEM key", nil, map[string]string{"SNODO_JWT_PUBLIC_KEY": "/k.pem"}, true, ":8080", "", false},
+		{"a JWKS file", nil, map[string]string{"SNODO_JWKS_FILE": "/k.json"}, true, ":8080", "", false},
+		{"a JWKS URL", []string{"-jwks-url", "https://id.example/k"}, nil, true, ":8080", "", false},
+		{"a key and a development secret", nil, map[string]string{"SNODO_JWKS_FILE": "/k.json", "SNODO_JWT_SECRET": own}, false, ":8080", "", false},
+		{"introspection asked for", nil, map[string]string{"SNODO_JWKS_FILE": "/k.json", "SNODO_INTROSPECTION": "true"}, true, ":8080", "", true},
+		{"--dev", []string{"--dev"}, nil, true, "127.0.0.1:8080", config.DevJWTSecret, true},
+		{"--dev with introspection off", []string{"--dev", "--introspection=false"}, nil, true, "127.0.0.1:8080", config.DevJWTSecret, false},
+		{"--dev on localhost", []string{"--dev", "--addr", "localhost:9000"}, nil, true, "localhost:9000", config.DevJWTSecret, true},
+		{"--dev on ::1", []string{"--dev", "--addr", "[::1]:9000"}, nil, true, "[::1]:9000", config.DevJWTSecret, true},
+		{"--dev on every interface with the built-in secret", []string{"--dev", "--addr", ":8080"}, nil, false, ":8080", config.DevJWTSecret, true},
+		{"--dev on SNODO_ADDR 0.0.0.0 with the built-in secret", []string{"--dev"}, map[string]string{"SNODO_ADDR": "0.0.0.0:8080"}, false, "0.0.0.0:8080", config.DevJWTSecret, true},
+		{"--dev on every interface with one's own secret", []string{"--dev"}, map[string]string{"SNODO_ADDR": ":8080", "SNODO_JWT_SECRET": own}, true, ":8080", own, true},
+		{"--dev with a production key too", []string{"--dev", "--jwks-file", "/k.json"}, nil, true, "127.0.0.1:8080", config.DevJWTSecret, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(tc.args, tc.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.CheckServe(); (err == nil) != tc.ok {
+				t.Errorf("CheckServe: %v, want ok %v", err, tc.ok)
+			}
+			if c.Addr != tc.addr || c.Auth.HMACSecret != tc.hmac || c.Introspection != tc.introspects {
+				t.Errorf("addr %q, HMAC secret %q, introspection %v; want %q, %q, %v", c.Addr, c.Auth.HMACSecret, c.Introspection, tc.addr, tc.hmac, tc.introspects)
+			}
+		})
 	}
 }
 

@@ -95,7 +95,7 @@ func TestCaseReadsThroughReferralsAreAuditedOncePerCase(t *testing.T) {
 	read := func() (reads map[string]int, queries int64) {
 		t.Helper()
 		before := auditOf(t, e, operator)
-		r := e.DoAs(t, operator, `{ incomingReferrals(first: 100) { edges { node { id history { status } case { id code notes needs { code }
+		r := e.DoAs(t, operator, `{ incomingReferrals(first: 50) { edges { node { id history { status } case { id code notes needs { code }
 			referrals { id case { id view } } } } } } }`, nil)
 		if len(r.Errors) > 0 {
 			t.Fatalf("%+v", r.Errors)

@@ -94,7 +94,7 @@ func TestDemoNetworkReadsWholeAfterArchivingAndDeletingEverything(t *testing.T) 
 	var ids []string
 	after := any(nil)
 	for {
-		r := e.Do(t, `query($after: String) { cases(first: 100, after: $after) { totalCount edges { node { `+everyCaseField+` } }
+		r := e.Do(t, `query($after: String) { cases(first: 20, after: $after) { totalCount edges { node { `+everyCaseField+` } }
 			pageInfo { hasNextPage endCursor } } }`, map[string]any{"after": after})
 		if len(r.Errors) > 0 {
 			t.Fatalf("cases: %+v", r.Errors)

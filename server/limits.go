@@ -31,6 +31,9 @@ const (
 	DefaultMaxAliases     = 30
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultRatePerSecond  = 20
+	// DefaultAuthFailuresPerMin is how many failed authentications a client address may make
+	// per minute (in bursts of as many) before 429.
+	DefaultAuthFailuresPerMin = 10
 	// defaultPageSize is the cost multiplier of a connection asked for without first or last:
 	// the page size the store gives then (store.DefaultPageSize).
 	defaultPageSize = 20
@@ -90,15 +93,25 @@ func orDefault[T ~int | ~int64 | ~float64](v, def T) T {
 // walks the parsed and validated operation, fragments included. Before that, it refuses a
 // document too big to validate quickly (maxSelections).
 //
-// The cost of an operation: each field costs 1, except the edges and node fields of a connection
-// and its edges, and __typename, which cost nothing of their own. A connection (a field that
-// takes first or last) multiplies the cost of its list fields (edges, nodes) by its page size:
-// first or last, literal or variable, and 20 when neither is given; its other fields
-// (totalCount, pageInfo) are read once per connection and count once. A list field that is not
-// a connection but takes a list argument (nodes(ids:)) multiplies its fields' cost by the length
-// of the list. Introspection (__schema, __type) counts towards cost and aliases but not depth:
-// gqlparser's MaxIntrospectionDepth rule bounds it, and GraphiQL's own introspection query nests
-// deeper than any sensible limit for the data.
+// The cost of an operation is an estimate of its work, in fields resolved:
+//
+//   - Each field costs 1, except the fields of fieldCosts, which cost their figure for the
+//     Cypher they run (coverage, the research queries, ...), and the edges and node fields of a
+//     connection and its edges, and __typename, which cost nothing of their own.
+//   - A connection (a field that takes first or last and returns one object) multiplies the
+//     cost of its list fields (edges, nodes) by its page size: first or last, literal or
+//     variable, and 20 when neither is given; its other fields (totalCount, pageInfo) are read
+//     once per connection and count once.
+//   - A list field that takes a list argument (nodes(ids:)) multiplies its fields' cost by the
+//     length of the list.
+//   - Any other list of objects (needTree, narrower, parents, cells, a research query's rows)
+//     multiplies its fields' cost by its size: its first argument, or the first field of its
+//     input, when it has one (their schema default when not given); else its figure in
+//     listSizes; else defaultListSize. Introspection's lists (types, fields) count once.
+//
+// Introspection (__schema, __type) counts towards cost and aliases but not depth: gqlparser's
+// MaxIntrospectionDepth rule bounds it, and GraphiQL's own introspection query nests deeper
+// than any sensible limit for the data.
 type limits struct {
 	maxDepth, maxComplexity, maxAliases int // 0 for no limit
 	introspection                       bool
@@ -106,7 +119,62 @@ type limits struct {
 	// connections are the types returned by fields that take first or last; edges are the
 	// element types of their edges fields.
 	connections, edges map[string]bool
+	schema             *ast.Schema
 }
+
+// fieldCosts are the own costs of the fields whose resolver does much more than read a record:
+// each figure is about the records its Cypher reads, in the units of a field (1).
+var fieldCosts = map[string]int{
+	// The matrix of active services by zone and need: one count per zone of the level asked
+	// (about 50 municipalities) and need (about 12 areas) over the zone graph and need tree.
+	// Ten cost as much as the whole budget, so thirty aliased coverages are refused.
+	"Query.coverage":     500,
+	"Query.coverageGaps": 500,
+	// The ranked match over the zone graph, need tree, barriers and opening hours, on top of
+	// the cost of the page asked.
+	"Query.findServices": 100,
+	// Designed paths between two actors: a variable-length path search up to maxHops.
+	"Query.referralRoutes": 200,
+	// The research queries aggregate every case, referral or intervention of a zone.
+	"Query.caseCounts":    300,
+	"Query.referralFlows": 300,
+	"Query.indicators":    300,
+	"Query.pathwaysTaken": 300,
+	// Betweenness centrality over the network of actors: up to about a second of work.
+	"Query.networkAnalysis": 1000,
+}
+
+// listSizes are the assumed lengths of plain lists (lists of objects that are not connections
+// and take no first argument) that differ from defaultListSize.
+var listSizes = map[string]int{
+	// A municipality lies in a province and a social district; a province in a region.
+	"Zone.parents": 2,
+	// What records link to a few of: in the demo network a service answers 1.9 needs (at
+	// most 4) in 1.1 zones (at most 3), an actor works in 1.1 zones, a partnership in 1.2.
+	"Service.needs":     3,
+	"Service.zones":     2,
+	"Actor.zones":       2,
+	"Partnership.zones": 2,
+	"Case.needs":        3,
+	"Route.needs":       3,
+	// 12 need areas, each with a handful of narrower needs; the catalogue is alike.
+	"Query.needTree":           15,
+	"Need.narrower":            5,
+	"Query.serviceCategories":  15,
+	"ServiceCategory.narrower": 5,
+	// One cell per zone and need, one gap per thin pair; one row per zone of the level.
+	"Coverage.cells":     300,
+	"Coverage.zones":     50,
+	"Query.coverageGaps": 100,
+	"CaseCounts.rows":    50,
+	// A case's trace: its events, and the nodes and edges of its graph.
+	"CaseTrace.events": 50,
+	"CaseTrace.nodes":  50,
+	"CaseTrace.edges":  50,
+}
+
+// defaultListSize is the assumed length of a plain list without a figure in listSizes.
+const defaultListSize = 10
 
 var _ interface {
 	graphql.OperationParameterMutator
@@ -125,10 +193,10 @@ func (l *limits) ExtensionName() string { return limitsExtension }
 
 // Validate reads the schema's connection and edge types.
 func (l *limits) Validate(es graphql.ExecutableSchema) error {
-	l.connections, l.edges = map[string]bool{}, map[string]bool{}
+	l.connections, l.edges, l.schema = map[string]bool{}, map[string]bool{}, es.Schema()
 	for _, t := range es.Schema().Types {
 		for _, f := range t.Fields {
-			if f.Arguments.ForName("first") != nil || f.Arguments.ForName("last") != nil {
+			if f.Type.Elem == nil && (f.Arguments.ForName("first") != nil || f.Arguments.ForName("last") != nil) {
 				l.connections[f.Type.Name()] = true
 			}
 		}
@@ -314,6 +382,10 @@ func (w *walker) field(f *ast.Field) shape {
 	own := 1
 	if w.free(f) {
 		own = 0
+	} else if f.ObjectDefinition != nil {
+		if c, ok := fieldCosts[f.ObjectDefinition.Name+"."+f.Name]; ok {
+			own = c
+		}
 	}
 	if f.Definition != nil && f.Definition.Type.Elem != nil {
 		out.items = add(own, children)
@@ -323,29 +395,25 @@ func (w *walker) field(f *ast.Field) shape {
 	return out
 }
 
-// multiplier is the page size of a connection field, or the length of the list argument of a
-// list field; ok is false for other fields.
+// multiplier is the page size of a connection field, the length of the list argument of a list
+// field, or the assumed size of another list of objects; ok is false for other fields, and for
+// the edges and nodes of a connection, which the connection multiplies.
 func (w *walker) multiplier(f *ast.Field) (n int, ok bool) {
 	def := f.Definition
 	if def == nil {
 		return 0, false
 	}
 	if w.connection(f) {
-		n, given := 0, false
-		for _, name := range []string{"first", "last"} {
-			if a := f.Arguments.ForName(name); a != nil {
-				if v, ok := w.intArg(a); ok {
-					n, given = max(n, v), true
-				}
-			}
+		if n, ok := w.first(f, "first", "last"); ok {
+			return n, true
 		}
-		if !given {
-			n = defaultPageSize
-		}
-		return n, true
+		return defaultPageSize, true
 	}
-	if def.Type.Elem == nil {
+	if def.Type.Elem == nil || w.free(f) {
 		return 0, false
+	}
+	if f.ObjectDefinition != nil && strings.HasPrefix(f.ObjectDefinition.Name, "__") {
+		return 0, false // introspection's lists are the schema's, bounded and read from memory
 	}
 	for _, a := range f.Arguments {
 		if v, err := a.Value.Value(w.vars); err == nil && v != nil {
@@ -354,20 +422,92 @@ func (w *walker) multiplier(f *ast.Field) (n int, ok bool) {
 			}
 		}
 	}
+	if ok {
+		return n, true
+	}
+	if n, ok := w.first(f, "first"); ok {
+		return n, true
+	}
+	if n, ok := w.inputFirst(f); ok {
+		return n, true
+	}
+	if f.ObjectDefinition != nil {
+		if n, ok := listSizes[f.ObjectDefinition.Name+"."+f.Name]; ok {
+			return n, true
+		}
+	}
+	return defaultListSize, true
+}
+
+// first reads the largest of the named Int arguments, given or else defaulted by the schema.
+func (w *walker) first(f *ast.Field, names ...string) (n int, ok bool) {
+	for _, name := range names {
+		if a := f.Arguments.ForName(name); a != nil {
+			if v, given := w.intArg(a.Value); given {
+				n, ok = max(n, v), true
+				continue
+			}
+		}
+		if d := f.Definition.Arguments.ForName(name); d != nil && d.DefaultValue != nil {
+			if v, given := w.intArg(d.DefaultValue); given {
+				n, ok = max(n, v), true
+			}
+		}
+	}
 	return n, ok
 }
 
-// connection reports whether the field is a connection: one that takes first or last.
-func (w *walker) connection(f *ast.Field) bool {
-	return f.Definition != nil && (f.Definition.Arguments.ForName("first") != nil || f.Definition.Arguments.ForName("last") != nil)
+// inputFirst reads the first field of the field's input-object arguments (referralFlows(input:
+// {first: 500})), given or else defaulted by the schema.
+func (w *walker) inputFirst(f *ast.Field) (int, bool) {
+	if w.l.schema == nil {
+		return 0, false
+	}
+	for _, d := range f.Definition.Arguments {
+		t := w.l.schema.Types[d.Type.Name()]
+		if t == nil || t.Kind != ast.InputObject {
+			continue
+		}
+		fd := t.Fields.ForName("first")
+		if fd == nil {
+			continue
+		}
+		if a := f.Arguments.ForName(d.Name); a != nil {
+			if v, err := a.Value.Value(w.vars); err == nil {
+				if m, ok := v.(map[string]any); ok && m["first"] != nil {
+					if n, ok := toInt(m["first"]); ok {
+						return n, true
+					}
+				}
+			}
+		}
+		if fd.DefaultValue != nil {
+			if n, ok := w.intArg(fd.DefaultValue); ok {
+				return n, true
+			}
+		}
+	}
+	return 0, false
 }
 
-// intArg reads an Int argument, literal or variable; ok is false when it is null or absent.
-func (w *walker) intArg(a *ast.Argument) (int, bool) {
-	v, err := a.Value.Value(w.vars)
+// connection reports whether the field is a connection: one that takes first or last and
+// returns one object (the connection), not a list.
+func (w *walker) connection(f *ast.Field) bool {
+	d := f.Definition
+	return d != nil && d.Type.Elem == nil && (d.Arguments.ForName("first") != nil || d.Arguments.ForName("last") != nil)
+}
+
+// intArg reads an Int value, literal or variable; ok is false when it is null or absent.
+func (w *walker) intArg(value *ast.Value) (int, bool) {
+	v, err := value.Value(w.vars)
 	if err != nil || v == nil {
 		return 0, false
 	}
+	return toInt(v)
+}
+
+// toInt reads a number as JSON or a literal gives it, clamped to 0..maxCost.
+func toInt(v any) (int, bool) {
 	var n float64
 	switch v := v.(type) {
 	case int:

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +20,7 @@ import (
 
 	"snodo/auth"
 	"snodo/internal/testenv"
+	"snodo/seed"
 	"snodo/server"
 	"snodo/store"
 )
@@ -115,10 +119,11 @@ func TestDepthBomb(t *testing.T) {
 		})
 	}
 
-	// Exactly the limit passes: zones, edges, node, 8 parents and name are 12 levels.
+	// Exactly the limit passes: zones, edges, node, 8 parents and name are 12 levels (on one
+	// zone, so that the fan-out of 8 nested parents stays under the cost limit).
 	e := testenv.Open(t)
 	a := postCounted(server.New(e.Store, server.Options{Logger: quiet}),
-		gqlBody(t, `{ zones { edges { node { `+strings.Repeat("parents { ", 8)+"name"+strings.Repeat(" }", 8)+` } } } }`, nil), "")
+		gqlBody(t, `{ zones(first: 1) { edges { node { `+strings.Repeat("parents { ", 8)+"name"+strings.Repeat(" }", 8)+` } } } }`, nil), "")
 	if m := a.json(t); m["errors"] != nil {
 		t.Errorf("a query 12 deep: %s", a.body)
 	}
@@ -219,8 +224,9 @@ func TestComplexityLimit(t *testing.T) {
 		query string
 		cost  float64
 	}{
-		// zones: 1 + 100 × (name + parents { name } + children { totalCount }).
-		{normalQuery, 501},
+		// zones: 1 + 100 × (name + parents { name } + children { totalCount }), and parents, a
+		// plain list, counts 2 parents: 1 + 100 × (1 + (1 + 2 × 1) + 2).
+		{normalQuery, 601},
 		// edges and node are free; totalCount and pageInfo count once per connection.
 		{`{ zones(first: 10) { totalCount pageInfo { hasNextPage } edges { cursor node { id name } } } }`, 1 + 1 + 2 + 10*3},
 		{`{ nodes(ids: ["a", "b", "c"]) { id ... on Zone { name } } }`, 1 + 3*2},
@@ -484,5 +490,245 @@ func TestTimeout(t *testing.T) {
 	// The default leaves time enough.
 	if r := e.Do(t, q, nil); len(r.Errors) > 0 {
 		t.Errorf("under the default timeout: %+v", r.Errors)
+	}
+}
+
+// TestFailedAuthenticationsRateLimited: a storm of bad tokens from one address turns from 401
+// into 429 RATE_LIMITED; another address, and valid tokens from the same one, still pass.
+func TestFailedAuthenticationsRateLimited(t *testing.T) {
+	_, h := limitsHandler(t, server.Options{AuthFailuresPerMin: 5, Verifier: testenv.Verifier()})
+	body := gqlBody(t, `{ __typename }`, nil)
+	good := testenv.Token(testenv.Admin)
+	// The same token with its signature spelled otherwise (the lowest of the last base64
+	// character's two unused bits flipped) is a failure, not another client.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	spoiled := good[:len(good)-1] + string(alphabet[strings.IndexByte(alphabet, good[len(good)-1])^1])
+	bad := []string{"Bearer " + spoiled, "Bearer not-a-token", "Basic dXNlcjpwdw==", "Bearer " + good + "x", "Bearer " + spoiled}
+	for i, header := range bad {
+		a := postCounted(h, body, "203.0.113.7:4000", "Authorization", header)
+		if a.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d of a budget of 5: status %d, want 401: %s", i+1, a.status, a.body)
+		}
+	}
+	for i := range 20 {
+		a := postCounted(h, body, "203.0.113.7:4001", "Authorization", bad[i%len(bad)])
+		if a.status != http.StatusTooManyRequests {
+			t.Fatalf("failure %d past the budget: status %d, want 429: %s", 6+i, a.status, a.body)
+		}
+		if i == 0 {
+			refused(t, a, "RATE_LIMITED")
+			if s, err := strconv.Atoi(a.header.Get("Retry-After")); err != nil || s < 1 {
+				t.Errorf("Retry-After %q, want a whole number of seconds", a.header.Get("Retry-After"))
+			}
+		}
+	}
+	if a := postCounted(h, body, "203.0.113.7:4002", "Authorization", "Bearer "+good); a.status != http.StatusOK {
+		t.Errorf("a valid token from the limited address: status %d: %s", a.status, a.body)
+	}
+	if a := postCounted(h, body, "203.0.113.7:4002"); a.status != http.StatusOK {
+		t.Errorf("an anonymous request from the limited address: status %d: %s", a.status, a.body)
+	}
+	if a := postCounted(h, body, "198.51.100.9:4000", "Authorization", bad[0]); a.status != http.StatusUnauthorized {
+		t.Errorf("a failure from another address: status %d, want 401: %s", a.status, a.body)
+	}
+
+	// The default budget is 10 a minute; a negative one is no limit.
+	_, h = limitsHandler(t, server.Options{Verifier: testenv.Verifier()})
+	statuses := map[int]int{}
+	for range 12 {
+		statuses[postCounted(h, body, "192.0.2.1:1", "Authorization", bad[1]).status]++
+	}
+	if statuses[http.StatusUnauthorized] != server.DefaultAuthFailuresPerMin || statuses[http.StatusTooManyRequests] != 12-server.DefaultAuthFailuresPerMin {
+		t.Errorf("12 failures with the default budget: %v", statuses)
+	}
+	_, h = limitsHandler(t, server.Options{AuthFailuresPerMin: -1, Verifier: testenv.Verifier()})
+	for i := range 50 {
+		if a := postCounted(h, body, "192.0.2.1:1", "Authorization", bad[1]); a.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d with no limit: status %d", i+1, a.status)
+		}
+	}
+}
+
+// TestIntrospectionOffSuggestsNothing: with introspection off, validation errors name no field,
+// argument, type or enum value that the query did not name itself ("Did you mean ...?").
+func TestIntrospectionOffSuggestsNothing(t *testing.T) {
+	_, on := limitsHandler(t, server.Options{})
+	_, off := limitsHandler(t, server.Options{DisableIntrospection: true})
+	for _, q := range []string{
+		`{ zonez(first: 1) { totalCount } }`,                             // a field
+		`{ zones(frist: 1) { totalCount } }`,                             // an argument
+		`{ ...F } fragment F on Quer { __typename }`,                     // a type
+		`{ coverage(input: {zoneId: "x", level: MUNICIPALIT}) { csv } }`, // an enum value
+		`{ coverage(input: {zoneID: "x"}) { csv } }`,                     // an input field
+		`{ zones(first: 1) { edges { node { nam } } } }`,                 // a field deeper down
+		`{ zones }`, // a missing selection
+	} {
+		a := postCounted(on, gqlBody(t, q, nil), "")
+		if !strings.Contains(string(a.body), "Did you mean") {
+			t.Errorf("%s with introspection on: no suggestion (the test checks nothing): %s", q, a.body)
+		}
+		a = postCounted(off, gqlBody(t, q, nil), "")
+		if code := a.code(t); code != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("%s with introspection off: code %q, want GRAPHQL_VALIDATION_FAILED", q, code)
+		}
+		if strings.Contains(string(a.body), "Did you mean") {
+			t.Errorf("%s with introspection off suggests: %s", q, a.body)
+		}
+	}
+}
+
+// cost is the cost the limits measure of a query, read from the refusal of a handler whose
+// limit is 1.
+func cost(t *testing.T, low http.Handler, query string, vars map[string]any) int {
+	t.Helper()
+	first := refused(t, postCounted(low, gqlBody(t, query, vars), ""), "QUERY_TOO_COMPLEX")
+	n, _ := testenv.Get(first, "extensions", "actual").(float64)
+	return int(n)
+}
+
+// TestExpensiveFieldsCostTheirWork: coverage, the finder and the research queries cost what
+// their Cypher reads, not 1, so that thirty aliased coverages are refused; plain lists
+// (needTree, narrower, parents, cells) multiply what they hold.
+func TestExpensiveFieldsCostTheirWork(t *testing.T) {
+	_, h := limitsHandler(t, server.Options{Verifier: testenv.Verifier()})
+	_, low := limitsHandler(t, server.Options{MaxComplexity: 1, Verifier: testenv.Verifier()})
+	admin := "Bearer " + testenv.Token(testenv.Admin)
+
+	var q strings.Builder
+	q.WriteString("{ ")
+	for i := range 30 {
+		fmt.Fprintf(&q, `c%d: coverage(input: {zoneId: "Wm9uZTp4", level: MUNICIPALITY}) { csv } `, i)
+	}
+	q.WriteString("}")
+	a := postCounted(h, gqlBody(t, q.String(), nil), "", "Authorization", admin)
+	first := refused(t, a, "QUERY_TOO_COMPLEX")
+	if got := testenv.Get(first, "extensions", "actual"); got != float64(30*501) {
+		t.Errorf("30 aliased coverages cost %v, want %d", got, 30*501)
+	}
+
+	for _, c := range []struct {
+		query string
+		want  int
+	}{
+		{`{ coverage(input: {zoneId: "x"}) { csv } }`, 500 + 1},
+		// cells: 300 cells × (zone { name } + need { code } + full).
+		{`{ coverage(input: {zoneId: "x"}) { cells { zone { name } need { code } full } } }`, 500 + 1 + 300*5},
+		{`{ coverageGaps(input: {zoneId: "x"}) { kind } }`, 500 + 100*1},
+		{`{ findServices(input: {needId: "n", zoneId: "z"}, first: 10) { totalCount edges { node { coverage } } } }`, 100 + 1 + 10*1},
+		{`{ networkAnalysis(input: {zoneId: "z"}) { ties } }`, 1000 + 1},
+		// centrality takes first (20 by default): it multiplies like a page.
+		{`{ networkAnalysis(input: {zoneId: "z"}) { centrality(first: 5) { actor { name } degree } } }`, 1000 + 1 + 5*3},
+		{`{ networkAnalysis(input: {zoneId: "z"}) { centrality { degree } } }`, 1000 + 1 + 20*1},
+		// referralFlows returns input.first flows, 100 by default.
+		{`{ referralFlows(input: {zoneId: "z", period: "2026-Q1"}) { from to } }`, 300 + 100*2},
+		{`{ referralFlows(input: {zoneId: "z", period: "2026-Q1", first: 1000}) { from to } }`, 300 + 1000*2},
+		{`query($n: Int) { referralFlows(input: {zoneId: "z", period: "2026-Q1", first: $n}) { from } }`, 300 + 1000*1},
+		{`{ caseCounts(input: {zoneId: "z", period: "2026-Q1"}) { threshold rows { zone { name } } } }`, 300 + 1 + 1 + 50*2},
+		{`{ indicators(zoneId: "z", period: "2026-Q3") { acceptanceRate { value } } }`, 300 + 1 + 1},
+		{`{ pathwaysTaken(input: {zoneId: "z", modelId: "m", period: "2026-Q1"}) { stages { medianDwellDays { value } } } }`, 300 + 1 + 10*(1+1)},
+		// Plain lists: 15 need areas, 5 narrower needs each, 2 parents a zone.
+		{`{ needTree { code narrower { code } } }`, 1 + 15*(1+1+5*1)},
+		{`{ zones(first: 1) { edges { node { parents { parents { name } } } } } }`, 1 + 1*(1+2*(1+2*1))},
+		{`{ pathwayModels { stages { name } } }`, 1 + 10*(1+10*1)},
+	} {
+		vars := map[string]any{"n": 1000}
+		if !strings.Contains(c.query, "$n") {
+			vars = nil
+		}
+		if got := cost(t, low, c.query, vars); got != c.want {
+			t.Errorf("%s: cost %d, want %d", c.query, got, c.want)
+		}
+	}
+
+	// Fan-out through plain lists: each need area's narrower needs' first 40 services, which
+	// was costed as a few fields and answered 1.1 MB, is refused at the default limit.
+	const fanOut = `{ needTree { narrower { services(first: 40) { edges { node { name provider { name } } } } } } }`
+	first = refused(t, postCounted(h, gqlBody(t, fanOut, nil), ""), "QUERY_TOO_COMPLEX")
+	if got := testenv.Get(first, "extensions", "actual"); got != float64(1+15*(1+5*(1+40*3))) {
+		t.Errorf("the fan-out costs %v, want %d", got, 1+15*(1+5*(1+40*3)))
+	}
+}
+
+// TestREADMEExamplesPass: every GraphQL example of the README, run as an administrator on the
+// demo network with the variables it names, passes the default limits.
+func TestREADMEExamplesPass(t *testing.T) {
+	e, h := limitsHandler(t, server.Options{Verifier: testenv.Verifier()})
+	if _, err := seed.Load(context.Background(), e.Store, seed.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	admin := "Bearer " + testenv.Token(testenv.Admin)
+	ask := func(query string) map[string]any {
+		t.Helper()
+		a := postCounted(h, gqlBody(t, query, nil), "", "Authorization", admin)
+		if a.json(t)["errors"] != nil {
+			t.Fatalf("%s: %s", query, a.body)
+		}
+		return a.json(t)
+	}
+	needs := map[string]string{}
+	for _, n := range testenv.Get(ask(`{ needTree { id code } }`), "data", "needTree").([]any) {
+		needs[testenv.Get(n, "code").(string)] = testenv.Get(n, "id").(string)
+	}
+	zone := func(name string) string {
+		d := ask(fmt.Sprintf(`{ zones(filter: {search: %q}, first: 1) { edges { node { id } } } }`, name))
+		return testenv.Get(d, "data", "zones", "edges", 0, "node", "id").(string)
+	}
+	firstID := func(query, path string) string {
+		d := ask(query)
+		return testenv.Get(d, "data", path, "edges", 0, "node", "id").(string)
+	}
+	actors := ask(`{ actors(first: 2) { edges { node { id } } } }`)
+	models := ask(`{ pathwayModels { id } }`)
+	vars := map[string]any{
+		"zone":     zone("Zona Pisana"),
+		"province": zone("Provincia di Pisa"),
+		"need":     needs["housing"],
+		"work":     needs["work"],
+		"shelter":  firstID(`{ services(first: 1) { edges { node { id } } } }`, "services"),
+		"from":     testenv.Get(actors, "data", "actors", "edges", 0, "node", "id"),
+		"to":       testenv.Get(actors, "data", "actors", "edges", 1, "node", "id"),
+		"model":    testenv.Get(models, "data", "pathwayModels", 0, "id"),
+		"case":     firstID(`{ cases(first: 1) { edges { node { id } } } }`, "cases"),
+		"actor":    testenv.Get(actors, "data", "actors", "edges", 0, "node", "id"),
+	}
+	for k, v := range vars {
+		if s, _ := v.(string); s == "" {
+			t.Fatalf("no demo ID for $%s", k)
+		}
+	}
+
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	limitCodes := map[string]bool{"QUERY_TOO_COMPLEX": true, "QUERY_TOO_DEEP": true, "TOO_MANY_ALIASES": true, "QUERY_TOO_LARGE": true,
+		"GRAPHQL_VALIDATION_FAILED": true, "GRAPHQL_PARSE_FAILED": true, "INTROSPECTION_DISABLED": true}
+	ran := 0
+	for _, b := range blocks {
+		// A block may hold more than one operation: each starts a line with query, mutation or {.
+		starts := regexp.MustCompile(`(?m)^(?:query|mutation|\{)`).FindAllStringIndex(b[1], -1)
+		for i, s := range starts {
+			end := len(b[1])
+			if i+1 < len(starts) {
+				end = starts[i+1][0]
+			}
+			query := strings.TrimSpace(b[1][s[0]:end])
+			start := time.Now()
+			a := postCounted(h, gqlBody(t, query, vars), "", "Authorization", admin)
+			took := time.Since(start)
+			m := a.json(t)
+			errs, _ := m["errors"].([]any)
+			for _, e := range errs {
+				if code, _ := testenv.Get(e, "extensions", "code").(string); limitCodes[code] {
+					t.Errorf("README example refused with %s:\n%s\n%s", code, query, a.body)
+				}
+			}
+			t.Logf("%6s %4d errors  %.60s", took.Round(time.Millisecond), len(errs), strings.Join(strings.Fields(query), " "))
+			ran++
+		}
+	}
+	if ran < 10 {
+		t.Errorf("%d README examples found, want the dozen or so it has", ran)
 	}
 }

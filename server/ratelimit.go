@@ -64,15 +64,18 @@ func (rl *rateLimiter) middleware(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if wait := rl.take(rl.client(r)); wait > 0 {
-			secs := int(math.Ceil(wait.Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeJSON(w, http.StatusTooManyRequests, errorBody(fmt.Sprintf(
-				"too many requests: this client may send %g per second (bursts of %d); retry after %d s",
-				float64(rl.limit), rl.burst, secs), CodeRateLimited))
+			tooMany(w, wait, fmt.Sprintf("too many requests: this client may send %g per second (bursts of %d)", float64(rl.limit), rl.burst))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tooMany answers 429 RATE_LIMITED with a Retry-After header.
+func tooMany(w http.ResponseWriter, wait time.Duration, why string) {
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeJSON(w, http.StatusTooManyRequests, errorBody(fmt.Sprintf("%s; retry after %d s", why, secs), CodeRateLimited))
 }
 
 // take spends one request of the client's bucket, or returns how long until one is available.
@@ -123,17 +126,17 @@ func (rl *rateLimiter) client(r *http.Request) string {
 		sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		return "token:" + hex.EncodeToString(sum[:16])
 	}
-	return "ip:" + rl.address(r)
+	return "ip:" + clientAddress(r, rl.trustForwarded)
 }
 
-// address is the client's IP address: the peer's, or, behind a trusted proxy, the last one of
-// X-Forwarded-For (the one the proxy appended; the ones before it are the client's say-so).
-func (rl *rateLimiter) address(r *http.Request) string {
+// clientAddress is the client's IP address: the peer's, or, behind a trusted proxy, the last one
+// of X-Forwarded-For (the one the proxy appended; the ones before it are the client's say-so).
+func clientAddress(r *http.Request, trustForwarded bool) string {
 	host := r.RemoteAddr
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		host = h
 	}
-	if rl.trustForwarded {
+	if trustForwarded {
 		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
 			parts := strings.Split(fwd[len(fwd)-1], ",")
 			if last := strings.TrimSpace(parts[len(parts)-1]); last != "" {

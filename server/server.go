@@ -1,4 +1,5 @@
-// Package server is Snodo's HTTP face: GraphQL over HTTP at /graphql, GraphiQL at /, health at
+// Package server is Snodo's HTTP face: GraphQL over HTTP at /graphql, GraphiQL at /graphiql
+// (only while introspection is on), health at
 // /healthz and readiness at /readyz, behind CORS and a request-body limit. GraphQL requests are
 // also held to the limits of limits.go (depth, cost, aliases, batches, introspection, a
 // deadline) and the per-client rate limit of ratelimit.go.
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -23,6 +25,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"snodo/auth"
 	"snodo/disclosure"
@@ -66,10 +70,14 @@ type Options struct {
 	// (DefaultRatePerSecond); RateBurst is how many at once (twice the rate by default).
 	RatePerSecond float64
 	RateBurst     int
+	// AuthFailuresPerMin is how many failed authentications per minute each client address may
+	// make, in bursts of as many, before 429 (DefaultAuthFailuresPerMin).
+	AuthFailuresPerMin float64
 	// TrustForwardedFor names clients by the last address of X-Forwarded-For, for a server
 	// behind a proxy that sets it; otherwise by the peer's address.
 	TrustForwardedFor bool
-	// DisableIntrospection refuses introspection (__schema, __type), as in production.
+	// DisableIntrospection refuses introspection (__schema, __type), as in production: then
+	// validation errors suggest no names and GraphiQL is not served.
 	DisableIntrospection bool
 }
 
@@ -89,9 +97,16 @@ func New(s *store.Store, opt Options) http.Handler {
 	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
 	// The rate limit runs after authentication, so that a client cannot pass as many clients
 	// by sending made-up tokens.
-	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, limiter.middleware(
+	perMin := orDefault(opt.AuthFailuresPerMin, DefaultAuthFailuresPerMin)
+	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
+	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
-	mux.Handle("GET /{$}", playground.Handler("Snodo", "/graphql"))
+	if !opt.DisableIntrospection {
+		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
+		// path is kept for the web app; until then it leads to GraphiQL.
+		mux.Handle("GET /graphiql", playground.Handler("Snodo", "/graphql"))
+		mux.Handle("GET /{$}", http.RedirectHandler("/graphiql", http.StatusFound))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
 	})
@@ -125,7 +140,12 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s, StaleAfter: opt.StaleAfter, Disclosure: opt.Disclosure}))
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
-	if !opt.DisableIntrospection {
+	if opt.DisableIntrospection {
+		// Introspection off means off: no "Did you mean ...?" in validation errors either, which
+		// would otherwise spell out the schema's fields, arguments, types and enum values.
+		h.SetDisableSuggestion(true)
+		h.SetValidationRulesFn(rulesWithoutSuggestions)
+	} else {
 		h.Use(extension.Introspection{})
 	}
 	h.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()})
@@ -142,6 +162,27 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 		return &model.Error{Code: model.CodeInternal, Message: "internal error"}
 	})
 	return specStatus(h)
+}
+
+// rulesWithoutSuggestions are gqlparser's validation rules with each rule that suggests names
+// replaced by its variant that does not (gqlgen's SetDisableSuggestion swaps FieldsOnCorrectType
+// and ScalarLeafs; these are the others).
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, swap := range []struct {
+		name string
+		rule core.Rule
+	}{
+		{rules.KnownArgumentNamesRule.Name, rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{rules.KnownTypeNamesRule.Name, rules.KnownTypeNamesRuleWithoutSuggestions},
+		{rules.ValuesOfCorrectTypeRule.Name, rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+		{rules.FieldsOnCorrectTypeRule.Name, rules.FieldsOnCorrectTypeRuleWithoutSuggestions},
+		{rules.ScalarLeafsRule.Name, rules.ScalarLeafsRuleWithoutSuggestions},
+	} {
+		r.RemoveRule(swap.name)
+		r.AddRule(swap.rule.Name, swap.rule.RuleFunc)
+	}
+	return r
 }
 
 // presenter puts each error's code in extensions.code and hides what callers need not see.

@@ -475,21 +475,36 @@ func TestCORSNoOriginsIsSameOriginOnly(t *testing.T) {
 	}
 }
 
+// TestGraphiQL: GraphiQL is served at /graphiql, and / leads to it, only while introspection
+// is on; with it off both answer 404.
 func TestGraphiQL(t *testing.T) {
 	e := testenv.Open(t)
 	h := e.Handler()
-	a := get(h, "/")
+	a := get(h, "/graphiql")
 	if a.status != http.StatusOK {
-		t.Fatalf("GET /: status %d", a.status)
+		t.Fatalf("GET /graphiql: status %d", a.status)
 	}
 	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
-		t.Errorf("GET /: Content-Type %q", ct)
+		t.Errorf("GET /graphiql: Content-Type %q", ct)
 	}
 	if !bytes.Contains(bytes.ToLower(a.body), []byte("<html")) || !bytes.Contains(a.body, []byte("/graphql")) {
-		t.Errorf("GET / is not a GraphiQL page over /graphql: %.200s", a.body)
+		t.Errorf("GET /graphiql is not a GraphiQL page over /graphql: %.200s", a.body)
+	}
+	if a := get(h, "/"); a.status != http.StatusFound || a.header.Get("Location") != "/graphiql" {
+		t.Errorf("GET /: status %d, Location %q; want 302 to /graphiql", a.status, a.header.Get("Location"))
 	}
 	if a := get(h, "/nope"); a.status != http.StatusNotFound {
 		t.Errorf("GET /nope: status %d, want 404", a.status)
+	}
+
+	off := server.New(e.Store, server.Options{Verifier: testenv.Verifier(), DisableIntrospection: true, Logger: quiet})
+	for _, path := range []string{"/graphiql", "/"} {
+		if a := get(off, path); a.status != http.StatusNotFound || bytes.Contains(a.body, []byte("graphiql")) {
+			t.Errorf("GET %s with introspection off: status %d, want 404: %.200s", path, a.status, a.body)
+		}
+	}
+	if a := get(off, "/healthz"); a.status != http.StatusOK {
+		t.Errorf("GET /healthz with introspection off: status %d", a.status)
 	}
 }
 
