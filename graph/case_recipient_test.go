@@ -133,7 +133,9 @@ func TestCaseReadsThroughReferralsAreAuditedOncePerCase(t *testing.T) {
 		}
 	}
 	t.Logf("6 referrals of 3 cases: %d queries; 36 referrals of 18 cases: %d queries", few, many)
-	if many != few {
+	// A loader gathers the keys of a level over a short window, which a loaded machine can split
+	// in two; a query per referral or per case would add 30 or more.
+	if many > few+2 {
 		t.Errorf("the queries grow with the referrals: %d for 6, %d for 36", few, many)
 	}
 }
