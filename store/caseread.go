@@ -129,55 +129,45 @@ func readCases(ctx context.Context, s *Store, keys []string) (map[string]*model.
 // of their cases.
 func readReferrals(ctx context.Context, s *Store, keys []string) (map[string]*model.Referral, error) {
 	rule := s.rule(ctx)
-	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*model.Referral, error) {
-		records, err := run(ctx, tx, "UNWIND $ids AS id MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral {id: id}) WHERE "+
-			rule.fullOn("c")+" OR "+rule.mineOn("r")+" RETURN r", rule.with(map[string]any{"ids": keys}))
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]*model.Referral, len(records))
-		for _, r := range records {
-			x := decodeReferral(r.Values[0].(neo4j.Node))
-			out[x.ID] = x
-		}
-		return out, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return audited(out, s.auditReads(ctx, "Referral", keys, func(k string) (string, bool) {
-		if x, ok := out[k]; ok {
-			return relay.GlobalID("Case", x.CaseID), true
-		}
-		return relay.GlobalID("Referral", k), false
-	}))
+	return readOfCases(ctx, s, "Referral", keys, "UNWIND $ids AS id MATCH (c:Case)-[:HAS_REFERRAL]->(r:Referral {id: id}) WHERE "+
+		rule.fullOn("c")+" OR "+rule.mineOn("r")+" RETURN r", rule, decodeReferral, func(x *model.Referral) (string, string) { return x.ID, x.CaseID })
 }
 
 // readInterventions reads interventions by key that the viewer may see (those of cases it sees
 // all of), and audits the read as a read of their cases.
 func readInterventions(ctx context.Context, s *Store, keys []string) (map[string]*model.Intervention, error) {
 	rule := s.rule(ctx)
-	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]*model.Intervention, error) {
-		records, err := run(ctx, tx, "UNWIND $ids AS id MATCH (c:Case)-[:HAS_INTERVENTION]->(i:Intervention {id: id}) WHERE "+
-			rule.fullOn("c")+" RETURN i", rule.with(map[string]any{"ids": keys}))
+	return readOfCases(ctx, s, "Intervention", keys, "UNWIND $ids AS id MATCH (c:Case)-[:HAS_INTERVENTION]->(i:Intervention {id: id}) WHERE "+
+		rule.fullOn("c")+" RETURN i", rule, decodeIntervention, func(x *model.Intervention) (string, string) { return x.ID, x.CaseID })
+}
+
+// readOfCases reads records of cases (referrals, interventions) by key with the rule's Cypher,
+// which returns each record the viewer may see, and audits the read: a record shown as a read
+// of its case, a record not shown as refused. keyAndCase gives a record's key and its case's.
+func readOfCases[T any](ctx context.Context, s *Store, label string, keys []string, cypher string, rule caseRule,
+	decode func(neo4j.Node) T, keyAndCase func(T) (string, string)) (map[string]T, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]T, error) {
+		records, err := run(ctx, tx, cypher, rule.with(map[string]any{"ids": keys}))
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]*model.Intervention, len(records))
+		out := make(map[string]T, len(records))
 		for _, r := range records {
-			x := decodeIntervention(r.Values[0].(neo4j.Node))
-			out[x.ID] = x
+			x := decode(r.Values[0].(neo4j.Node))
+			k, _ := keyAndCase(x)
+			out[k] = x
 		}
 		return out, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return audited(out, s.auditReads(ctx, "Intervention", keys, func(k string) (string, bool) {
+	return audited(out, s.auditReads(ctx, label, keys, func(k string) (string, bool) {
 		if x, ok := out[k]; ok {
-			return relay.GlobalID("Case", x.CaseID), true
+			_, c := keyAndCase(x)
+			return relay.GlobalID("Case", c), true
 		}
-		return relay.GlobalID("Intervention", k), false
+		return relay.GlobalID(label, k), false
 	}))
 }
 
