@@ -55,6 +55,9 @@ type Config struct {
 	// Disclosure are the parameters of the disclosure layer, validated: a threshold under 2 or a
 	// malformed value stops Snodo at start.
 	Disclosure disclosure.Params
+
+	// The web app's sign-in: the OpenID Connect provider and the app's client ID there.
+	OIDCIssuer, OIDCClientID string
 }
 
 // DevJWTSecret signs development tokens when no production key is configured.
@@ -99,6 +102,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.Auth.JWKSFile, "jwks-file", env("SNODO_JWKS_FILE", ""), "JWKS file of the identity provider's keys (env SNODO_JWKS_FILE)")
 	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", env("SNODO_JWT_ISSUER", "snodo-dev"), "the issuer tokens must name (env SNODO_JWT_ISSUER)")
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", env("SNODO_JWT_AUDIENCE", ""), "the audience tokens must name, if set (env SNODO_JWT_AUDIENCE)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("SNODO_OIDC_ISSUER", ""), "OpenID Connect issuer the web app signs in with (env SNODO_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("SNODO_OIDC_CLIENT_ID", ""), "the web app's client ID at the OIDC issuer (env SNODO_OIDC_CLIENT_ID)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

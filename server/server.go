@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -71,6 +72,15 @@ type Options struct {
 	TrustForwardedFor bool
 	// DisableIntrospection refuses introspection (__schema, __type), as in production.
 	DisableIntrospection bool
+
+	// The web application (webapp.go, devsignin.go).
+
+	// App is the built web app served at /; nil serves none.
+	App fs.FS
+	// DevSignIn, in development only, mints the demo identities' tokens for the app.
+	DevSignIn *DevSignIn
+	// OIDC is the identity provider the app signs in with in production.
+	OIDC OIDC
 }
 
 // DefaultMaxBodyBytes is the default request-body limit: ample for any GraphQL document.
@@ -91,7 +101,13 @@ func New(s *store.Store, opt Options) http.Handler {
 	// by sending made-up tokens.
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
-	mux.Handle("GET /{$}", playground.Handler("Snodo", "/graphql"))
+	mux.Handle("GET /graphiql", playground.Handler("Snodo", "/graphql"))
+	if opt.App != nil {
+		mountWebApp(mux, opt.App, opt)
+	}
+	if opt.DevSignIn != nil {
+		mountDevSignIn(mux, *opt.DevSignIn)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
 	})

@@ -478,9 +478,9 @@ func TestCORSNoOriginsIsSameOriginOnly(t *testing.T) {
 func TestGraphiQL(t *testing.T) {
 	e := testenv.Open(t)
 	h := e.Handler()
-	a := get(h, "/")
+	a := get(h, "/graphiql")
 	if a.status != http.StatusOK {
-		t.Fatalf("GET /: status %d", a.status)
+		t.Fatalf("GET /graphiql: status %d", a.status)
 	}
 	if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("GET /: Content-Type %q", ct)
