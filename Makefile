@@ -1,6 +1,6 @@
 # Snodo's two commands: `make run` and `make test`. Both provision a local Neo4j unless
 # NEO4J_URI points at one already.
-.PHONY: run test build generate neo4j neo4j-stop neo4j-status lint bench bench-research check
+.PHONY: run test build generate neo4j neo4j-stop neo4j-status lint bench bench-research check web chromium
 
 GO ?= go
 BIN := bin/snodo
@@ -10,11 +10,19 @@ run: build neo4j
 	$(BIN) serve --seed-if-empty
 
 # Packages that touch Neo4j share its one database, so they run one at a time (-p 1).
-test: neo4j
+test: neo4j web chromium
 	$(GO) test -p 1 -count=1 ./...
 
-build:
+build: web
 	$(GO) build -o $(BIN) .
+
+# The web app (web/): npm ci and the Vite build into web/dist, which the binary embeds.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# The browser tests (e2e/) drive Debian's Chromium; installed when missing.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # Regenerates graph/generated.go, model/models_gen.go and the resolver stubs from the schema.
 generate:

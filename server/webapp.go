@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"snodo/model"
 	"snodo/web"
 )
 
@@ -40,5 +41,14 @@ func mountWebApp(mux *http.ServeMux, files fs.FS, opt Options) {
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusOK, cfg)
 	})
-	mux.Handle("GET /", web.Handler(files, web.Options{ConnectSources: connect}))
+	// "/" for every method ("GET /" would conflict with "/graphql"); the app answers GET and HEAD.
+	app := web.Handler(files, web.Options{ConnectSources: connect})
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeJSON(w, http.StatusMethodNotAllowed, errorBody("the web app answers GET", model.CodeBadRequest))
+			return
+		}
+		app.ServeHTTP(w, r)
+	}))
 }

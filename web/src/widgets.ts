@@ -15,7 +15,7 @@ export function zonePicker(initial: Picked | null, onPick: (z: Picked | null) =>
     id, type: 'text', class: 'form-control', role: 'combobox', autocomplete: 'off',
     'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId, value: initial?.name ?? '',
   });
-  const list = h('ul', { id: listId, role: 'listbox', class: 'autocomplete-list', hidden: true, 'aria-label': labelText });
+  const list = h('ul', { id: listId, role: 'listbox', class: 'zone-options', hidden: true, 'aria-label': labelText });
   let options: Picked[] = [];
   let active = -1;
   let timer = 0;
