@@ -2,7 +2,7 @@
 import { h, uid } from '../dom';
 import { formatNumber, label, t } from '../i18n';
 import { query } from '../api';
-import { PublicServicesDocument, type ServiceFilter } from '../gql/graphql';
+import { FindServicesDocument, PublicServicesDocument, type ServiceFilter } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { errorBox, field, into } from '../ui';
 import { needPicker, zonePicker } from '../widgets';
@@ -37,13 +37,25 @@ export const page: Page = {
   },
 };
 
+interface Listed { id: string; name: string; description?: string | null; channel: string; provider: { name: string } }
+
+// list is the services of the search: with a zone and a need, the finder's (services that cover
+// the zone through a wider one count, best first); otherwise the directory's filter.
+async function list(filter: ServiceFilter): Promise<{ total: number; items: Listed[] }> {
+  if (filter.zone && filter.need && !filter.search) {
+    const data = await query(FindServicesDocument, { input: { zoneId: filter.zone, needId: filter.need }, first: 50 });
+    return { total: data.findServices.totalCount, items: data.findServices.edges.map((e) => e.node.service) };
+  }
+  const data = await query(PublicServicesDocument, { filter, first: 50 });
+  return { total: data.services.totalCount, items: data.services.edges.map((e) => e.node) };
+}
+
 async function show(region: HTMLElement, filter: ServiceFilter): Promise<void> {
   await into(region, async () => {
-    const data = await query(PublicServicesDocument, { filter, first: 50 });
-    const conn = data.services;
-    if (conn.totalCount === 0) return h('p', { class: 'mt-4' }, t('directory.none'));
-    return [h('h2', { class: 'h3 mt-4' }, t('directory.count', { n: formatNumber(conn.totalCount) })),
-      h('ul', { class: 'list-unstyled' }, conn.edges.map((e) => h('li', { class: 'mb-3', 'data-service': e.node.id },
+    const { total, items } = await list(filter);
+    if (total === 0) return h('p', { class: 'mt-4' }, t('directory.none'));
+    return [h('h2', { class: 'h3 mt-4' }, t('directory.count', { n: formatNumber(total) })),
+      h('ul', { class: 'list-unstyled' }, items.map((node) => ({ node })).map((e) => h('li', { class: 'mb-3', 'data-service': e.node.id },
         h('a', { href: `/services/${encodeURIComponent(e.node.id)}`, class: 'fw-semibold' }, e.node.name),
         h('span', { class: 'ms-2 text-muted' }, `${e.node.provider.name} · ${label('channel', e.node.channel)}`),
         e.node.description ? h('p', { class: 'mb-0 small' }, e.node.description) : null)))];
