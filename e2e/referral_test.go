@@ -22,7 +22,12 @@ func (a *app) mark(sel, text, id string) {
 // without an outcome is refused and the page says why); the case's timeline and graph show it.
 func TestOpenReferAcceptComplete(t *testing.T) {
 	a := start(t)
+	a.open("/signin")
+	a.do(visible("#dev-identities button"))
+	a.check("signin")
 	a.signIn("case-manager-sds", "/cases")
+	a.do(visible("#cases-list table, #cases-list p:not([role])"))
+	a.check("cases")
 	a.do(click("#open-case summary"))
 	a.pickZone(`#open-case-form input[role=combobox]`, "Follonica")
 	a.do(click(`#open-case-form input[data-code="housing"]`), click("#open-case-submit"), visible("#case-stepper"))
