@@ -55,6 +55,12 @@ func chromiumPath() string {
 // a headless Chromium on it.
 func start(t *testing.T) *app {
 	t.Helper()
+	return startWith(t, func(*server.Options) {})
+}
+
+// startWith is start with the server's options changed by configure.
+func startWith(t *testing.T, configure func(*server.Options)) *app {
+	t.Helper()
 	if !web.Built(web.Files()) {
 		t.Skip("the web app is not built (web/dist has no index.html): run `make build` or `make test`, which build it")
 	}
@@ -67,12 +73,14 @@ func start(t *testing.T) *app {
 	if _, err := seed.Load(ctx, env.Store, seed.Demo()); err != nil {
 		t.Fatalf("loading the demo network: %v", err)
 	}
-	srv := httptest.NewServer(server.New(env.Store, server.Options{
+	opt := server.Options{
 		Verifier:      testenv.Verifier(),
 		App:           web.Files(),
 		DevSignIn:     &server.DevSignIn{Secret: testenv.Secret, Issuer: testenv.Issuer},
 		RatePerSecond: -1,
-	}))
+	}
+	configure(&opt)
+	srv := httptest.NewServer(server.New(env.Store, opt))
 	t.Cleanup(srv.Close)
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
 	opts = append(opts,
@@ -138,20 +146,42 @@ func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 // visible waits until an element that the CSS selector finds is shown: a poll in the page,
 // which sees elements the app draws after the load.
 func visible(sel string) chromedp.Action[chromedp.Void] {
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getClientRects().length > 0; })()`, sel)
+	return waitJS(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.getClientRects().length > 0; })()`, sel))
+}
+
+// waitJS polls a predicate in the page until it holds, across the page loads that a sign-in's
+// redirects make (a poll does not survive a navigation: it starts again in the new page).
+func waitJS(js string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout))(ctx, t)
-		return err
+		deadline := time.Now().Add(stepTimeout)
+		for {
+			_, err := chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline)))(ctx, t)
+			if err == nil || ctx.Err() != nil || time.Now().After(deadline) || !navigated(err) {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 	})
+}
+
+// navigated tells whether a poll failed because the page was replaced under it.
+func navigated(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"navigated or closed", "Execution context was destroyed", "Cannot find context", "context with specified id"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasText waits until the element that the selector finds shows the text.
 func hasText(sel, text string) chromedp.Action[chromedp.Void] {
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.innerText.includes(%q); })()`, sel, text)
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout))(ctx, t)
-		return err
-	})
+	return waitJS(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.innerText.includes(%q); })()`, sel, text))
 }
 
 // click waits for an element and clicks it.

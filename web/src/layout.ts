@@ -27,7 +27,7 @@ export function shell(): { root: HTMLElement; main: HTMLElement; update: () => v
 
   const update = (): void => {
     const v = session.viewer();
-    const langSelect = h('select', { id: 'lang-select', class: 'form-select form-select-sm', 'aria-label': t('app.language') },
+    const langSelect = h('select', { id: 'lang-select', class: 'form-select form-select-sm w-auto', 'aria-label': t('app.language') },
       h('option', { value: 'it', selected: lang() === 'it' }, 'Italiano'),
       h('option', { value: 'en', selected: lang() === 'en' }, 'English'));
     langSelect.addEventListener('change', () => { setLang(langSelect.value as 'it' | 'en'); rebuild(); });
