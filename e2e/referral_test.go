@@ -55,7 +55,7 @@ func TestOpenReferAcceptComplete(t *testing.T) {
 	a.do(visible(card))
 	a.check("inbox")
 	for _, move := range []string{"RECEIVED", "ACCEPTED", "IN_PROGRESS"} {
-		a.do(click(card + fmt.Sprintf(` [data-move=%q]`, move)), visible(card+fmt.Sprintf(` [data-status=%q]`, move)))
+		a.do(click(card+fmt.Sprintf(` [data-move=%q]`, move)), visible(card+fmt.Sprintf(` [data-status=%q]`, move)))
 	}
 	a.do(click(card+` [data-move="COMPLETED"]`), visible(card+` .alert-danger [data-code="REQUIRED"]`))
 	if txt := a.text(card + " .alert-danger"); !strings.Contains(txt, "Manca un dato obbligatorio") || !strings.Contains(txt, "outcome") {
