@@ -201,13 +201,6 @@ func (a *app) open(path string) {
 	a.do(chromedp.Navigate(a.url+path), ready)
 }
 
-// visit goes to a path inside the app, as a link would, keeping the session.
-func (a *app) visit(path string) {
-	a.t.Helper()
-	eval[bool](a, fmt.Sprintf(`document.querySelector('main').setAttribute('aria-busy', 'true'); history.pushState(null, '', %q); dispatchEvent(new PopStateEvent('popstate')); true`, path))
-	a.do(ready)
-}
-
 // signIn signs in as a demo identity on the dev sign-in page, which then goes to next.
 func (a *app) signIn(identity, next string) {
 	a.t.Helper()
