@@ -3,6 +3,9 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"snodo/auth"
+	"snodo/internal/testenv"
 )
 
 // Journey 4: an anonymous visitor searches the public directory by municipality and need,
@@ -26,6 +29,17 @@ func TestPublicDirectoryService(t *testing.T) {
 	}
 	if got := eval[string](a, `document.querySelector('[data-address]').dataset.address`); got != "withheld" {
 		t.Errorf("the protected shelter's page shows an address (%q)", got)
+	}
+	// The page shows the places exactly when the API gives them to an anonymous visitor.
+	id := eval[string](a, `document.querySelector('article[data-service]').dataset.service`)
+	res := testenv.DoOn(t, a.env.Handler(), auth.Viewer{Role: auth.Anonymous}, `query($id: ID!) { node(id: $id) { ... on Service { freePlaces provider { contacts { address } } } } }`, map[string]any{"id": id})
+	apiPlaces := testenv.Get(res.Data, "node", "freePlaces")
+	shown := eval[bool](a, `!!document.querySelector('[data-places]')`)
+	if (apiPlaces != nil) != shown {
+		t.Errorf("the API gives anonymous visitors places %v, the page shows places: %v", apiPlaces, shown)
+	}
+	if addr := testenv.Get(res.Data, "node", "provider", "contacts", "address"); addr != nil {
+		t.Errorf("the API gives anonymous visitors the protected shelter's address %v", addr)
 	}
 	a.check("service-page")
 }
