@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -39,12 +40,10 @@ func TestFindShelterAndPrint(t *testing.T) {
 	a.typeInto(`#finder-form input[type=number]`, "24")
 	a.choose(`#finder-form select`, "SPECIAL_PROTECTION")
 	a.typeInto(`#finder-form input[autocomplete=off]:not([role])`, "ar")
-	a.do(
-		click(`#finder-form label[for^="free-"]`),
-		click(`#finder-form input[value=SHELTER]`),
-		click(`#finder-submit`),
-		visible(`#finder-cards article`),
-	)
+	a.do(click(`#finder-form label[for^="free-"]`), click(`#finder-form input[value=SHELTER]`))
+	asked := time.Now()
+	a.do(click(`#finder-submit`), visible(`#finder-cards article`))
+	t.Logf("the finder's results were drawn %v after the search", time.Since(asked).Round(time.Millisecond))
 	cards := eval[[]string](a, `[...document.querySelectorAll('#finder-cards article h3')].map(h => h.textContent)`)
 	if len(cards) == 0 || !contains(cards, "Accoglienza integrata SAI Golfo Accoglie") {
 		t.Fatalf("the finder lists %q, want the SAI shelter of Follonica", cards)
