@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -60,4 +61,31 @@ func TestFinderBundleBudget(t *testing.T) {
 	if len(scripts) == 0 {
 		t.Error("the finder loaded no script: the measure measures nothing")
 	}
+}
+
+// The finder pages its results: ten at first, the rest on demand, none twice.
+func TestFinderPaging(t *testing.T) {
+	a := start(t)
+	a.open("/finder")
+	a.pickZone(`#finder-form input[role=combobox]`, "Toscana")
+	a.pickNeed("work")
+	a.do(click("#finder-submit"), visible("#finder-more"))
+	heading := a.text("#results-heading")
+	first := eval[int](a, `document.querySelectorAll('#finder-cards article').length`)
+	if first != 10 {
+		t.Fatalf("the first page has %d cards, want 10 (%s)", first, heading)
+	}
+	a.do(click("#finder-more"), waitJS(`document.querySelectorAll('#finder-cards article').length > 10`))
+	ids := eval[[]string](a, `[...document.querySelectorAll('#finder-cards article')].map(a => a.dataset.service)`)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Errorf("the service %s is listed twice across pages", id)
+		}
+		seen[id] = true
+	}
+	if want := strings.TrimSuffix(heading, " servizi trovati"); want != strconv.Itoa(len(ids)) && len(ids) < 20 {
+		t.Errorf("after paging %d cards, the heading says %q", len(ids), heading)
+	}
+	a.check("finder-paged")
 }

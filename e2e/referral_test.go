@@ -38,6 +38,10 @@ func TestOpenReferAcceptComplete(t *testing.T) {
 	}
 	a.check("case-opened")
 
+	// The stepper offers the model's allowed moves; a move forward is made and shown.
+	a.do(click(`#case-stepper ~ div [data-stage]`),
+		waitJS(`(document.querySelector('#case-stepper [aria-current="step"]') || {textContent: ''}).textContent.startsWith('2.')`))
+
 	// Refer it from the finder, which opens on the case's zone and need.
 	a.do(click("#case-find"), visible("#finder-cards article"))
 	a.mark("#finder-cards article", "SAI Golfo Accoglie", "target")
