@@ -2,7 +2,7 @@
 # NEO4J_URI points at one already: `make run` the development one (.data/neo4j on 7687), `make
 # test` the tests' own (.data/neo4j-test on 7688), so that the tests, which delete every node,
 # never touch the development network.
-.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop lint bench bench-research check
+.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop web chromium lint bench bench-research check
 
 GO ?= go
 BIN := bin/snodo
@@ -16,7 +16,7 @@ run: build neo4j
 
 # Packages that touch Neo4j share its one database, so they run one at a time (-p 1). The tests
 # use NEO4J_URI when it is set (and then refuse a database that holds data they did not create).
-test: test-neo4j
+test: test-neo4j web chromium
 	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -count=1 ./...
 
 # Starts the tests' own Neo4j (idempotent) unless NEO4J_URI names another server.
@@ -27,8 +27,16 @@ test-neo4j:
 test-neo4j-stop:
 	SNODO_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) scripts/neo4j stop
 
-build:
+build: web
 	$(GO) build -o $(BIN) .
+
+# The web app (web/): npm ci and the Vite build into web/dist, which the binary embeds.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# The browser tests (e2e/) drive Debian's Chromium; installed when missing.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # Regenerates graph/generated.go, model/models_gen.go and the resolver stubs from the schema.
 generate:

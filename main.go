@@ -18,6 +18,7 @@ import (
 	"snodo/seed"
 	"snodo/server"
 	"snodo/store"
+	"snodo/web"
 )
 
 const usage = `snodo: the directory and service-mapping hub of inclusion networks
@@ -139,6 +140,10 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		TrustForwardedFor:    cfg.TrustForwardedFor,
 		AuthFailuresPerMin:   server.Limit(cfg.AuthFailureLimit),
 		DisableIntrospection: !cfg.Introspection,
+		// The web app; dev sign-in only while the built-in development secret is in use.
+		App:       web.Files(),
+		DevSignIn: devSignIn(cfg),
+		OIDC:      server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
 	})
 	return server.Run(ctx, cfg.Addr, h, 20*time.Second, log)
 }
@@ -165,4 +170,12 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	}
 	log.Info("demo network loaded", "nodes", counts, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// devSignIn is the web app's sign-in as the demo identities, on a development server only.
+func devSignIn(cfg config.Config) *server.DevSignIn {
+	if !cfg.Dev {
+		return nil
+	}
+	return &server.DevSignIn{Secret: cfg.Auth.HMACSecret, Issuer: cfg.Auth.Issuer}
 }

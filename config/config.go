@@ -70,6 +70,9 @@ type Config struct {
 	// Dev is development mode (--dev): development tokens accepted, introspection and GraphiQL
 	// on, and the server on 127.0.0.1 unless an address is given.
 	Dev bool
+
+	// The web app's sign-in: the OpenID Connect provider and the app's client ID there.
+	OIDCIssuer, OIDCClientID string
 }
 
 // DevJWTSecret signs development tokens when SNODO_JWT_SECRET is not set. It is public (it is in
@@ -121,6 +124,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&maxLifetime, "jwt-max-lifetime", env("SNODO_JWT_MAX_LIFETIME", "12h"), "longest lifetime of a token accepted (exp - iat); 0 for no maximum (env SNODO_JWT_MAX_LIFETIME)")
 	fs.StringVar(&c.Auth.Issuer, "jwt-issuer", env("SNODO_JWT_ISSUER", "snodo-dev"), "the issuer tokens must name (env SNODO_JWT_ISSUER)")
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", env("SNODO_JWT_AUDIENCE", ""), "the audience tokens must name, if set (env SNODO_JWT_AUDIENCE)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("SNODO_OIDC_ISSUER", ""), "OpenID Connect issuer the web app signs in with (env SNODO_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("SNODO_OIDC_CLIENT_ID", ""), "the web app's client ID at the OIDC issuer (env SNODO_OIDC_CLIENT_ID)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
@@ -79,6 +80,15 @@ type Options struct {
 	// DisableIntrospection refuses introspection (__schema, __type), as in production: then
 	// validation errors suggest no names and GraphiQL is not served.
 	DisableIntrospection bool
+
+	// The web application (webapp.go, devsignin.go).
+
+	// App is the built web app served at /; nil serves none.
+	App fs.FS
+	// DevSignIn, in development only, mints the demo identities' tokens for the app.
+	DevSignIn *DevSignIn
+	// OIDC is the identity provider the app signs in with in production.
+	OIDC OIDC
 }
 
 // DefaultMaxBodyBytes is the default request-body limit: ample for any GraphQL document.
@@ -102,10 +112,14 @@ func New(s *store.Store, opt Options) http.Handler {
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
 	if !opt.DisableIntrospection {
-		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
-		// path is kept for the web app; until then it leads to GraphiQL.
+		// GraphiQL reads the schema by introspection: it is served only when that is on.
 		mux.Handle("GET /graphiql", playground.Handler("Snodo", "/graphql"))
-		mux.Handle("GET /{$}", http.RedirectHandler("/graphiql", http.StatusFound))
+	}
+	if opt.App != nil {
+		mountWebApp(mux, opt.App, opt)
+	}
+	if opt.DevSignIn != nil {
+		mountDevSignIn(mux, *opt.DevSignIn)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
