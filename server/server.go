@@ -23,7 +23,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
@@ -35,6 +34,7 @@ import (
 	"snodo/loaders"
 	"snodo/model"
 	"snodo/store"
+	"snodo/web"
 )
 
 // Options are the settings of the HTTP handler.
@@ -111,12 +111,13 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
-	if !opt.DisableIntrospection {
-		// GraphiQL reads the schema by introspection: it is served only when that is on.
-		mux.Handle("GET /graphiql", playground.Handler("Snodo", "/graphql"))
-	}
 	if opt.App != nil {
 		mountWebApp(mux, opt.App, opt)
+		if !opt.DisableIntrospection {
+			// GraphiQL reads the schema by introspection: it is served only when that is on. It
+			// is built with the app (web/graphiql.html), so it loads without a CDN.
+			mux.Handle("GET /graphiql", web.GraphiQL(opt.App))
+		}
 	}
 	if opt.DevSignIn != nil {
 		mountDevSignIn(mux, *opt.DevSignIn)

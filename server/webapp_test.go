@@ -20,6 +20,7 @@ var app = fstest.MapFS{
 	"assets/index-abc123.js":  {Data: []byte(`console.log("app")`)},
 	"assets/index-abc123.css": {Data: []byte(`body{}`)},
 	".keep":                   {Data: nil},
+	"graphiql.html":           {Data: []byte(`<!doctype html><html><script type="module" src="/assets/graphiql-abc123.js"></script><div id="graphiql"></div></html>`)},
 }
 
 func webHandler(t *testing.T, opt server.Options) http.Handler {
@@ -106,7 +107,7 @@ func TestWebAppConfigAndGraphiQL(t *testing.T) {
 	if csp := get(h, "/").header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' https://id.example.org;") {
 		t.Errorf("the CSP does not let the app reach the issuer: %q", csp)
 	}
-	if a := get(h, "/graphiql"); a.status != http.StatusOK || !bytes.Contains(a.body, []byte("/graphql")) {
+	if a := get(h, "/graphiql"); a.status != http.StatusOK || !bytes.Contains(a.body, []byte(`id="graphiql"`)) {
 		t.Errorf("GET /graphiql: status %d", a.status)
 	}
 }

@@ -95,3 +95,26 @@ const notBuilt = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Sn
 <p>This binary was built without it: run <code>make build</code> (it runs npm ci and the Vite
 build, then embeds web/dist). The GraphQL API is at <code>/graphql</code>.</p></html>
 `
+
+// GraphiQL serves GraphiQL, built with the app (graphiql.html and its assets under /assets/,
+// which Handler serves). Its policy allows inline styles, which its editor sets on elements,
+// and data: fonts, which its stylesheet carries; scripts still come from the app's origin only.
+func GraphiQL(files fs.FS) http.Handler {
+	csp := strings.Replace(ContentSecurityPolicy(nil), "style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
+	csp = strings.Replace(csp, "font-src 'self'", "font-src 'self' data:", 1) // its stylesheet inlines its fonts
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-cache")
+		page, err := fs.ReadFile(files, "graphiql.html")
+		if err != nil {
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(notBuilt))
+			return
+		}
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(page)
+	})
+}

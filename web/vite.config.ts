@@ -12,6 +12,9 @@ export default defineConfig({
     // No inline scripts or data: modules, so the strict Content-Security-Policy holds.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // Two pages: the app, and GraphiQL (served at /graphiql in development mode only), each with
+    // its own scripts, so the app's pages never load GraphiQL's.
+    rollupOptions: { input: { app: 'index.html', graphiql: 'graphiql.html' } },
   },
   server: {
     proxy: {
