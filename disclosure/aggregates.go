@@ -61,6 +61,8 @@ type IndicatorsTally struct {
 	Exploitation map[string]Cell
 	Activity     []ActivityTally
 	Targets      []TargetTally
+	// Context is the zone's context, published as entered: statistics about the territory.
+	Context []*model.ZoneContextValue
 }
 
 // Indicators publishes a zone's indicators: each count a cell of its own, the rate from the
@@ -76,6 +78,7 @@ func (pub *Publisher) Indicators(t IndicatorsTally) *model.Indicators {
 		ShelterPlacesFree:        t.ShelterPlacesFree, ShelterCapacity: t.ShelterCapacity,
 		ShelterPlacesOverTime: t.ShelterPlacesOverTime, NeedsWithoutService: t.NeedsWithoutService,
 		CasesByExploitation: pub.breakdown(t.Exploitation), Activity: pub.Activity(t.Activity), Targets: pub.Targets(t.Targets),
+		Context: t.Context,
 	}
 }
 

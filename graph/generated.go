@@ -281,6 +281,7 @@ type ComplexityRoot struct {
 		CasesClosed              func(childComplexity int) int
 		CasesInCharge            func(childComplexity int) int
 		CasesOpened              func(childComplexity int) int
+		Context                  func(childComplexity int) int
 		InterventionsByCategory  func(childComplexity int) int
 		MedianDaysToTakingCharge func(childComplexity int) int
 		NeedsWithoutService      func(childComplexity int) int
@@ -1882,6 +1883,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicators.CasesOpened(childComplexity), true
+	case "Indicators.context":
+		if e.ComplexityRoot.Indicators.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicators.Context(childComplexity), true
 	case "Indicators.interventionsByCategory":
 		if e.ComplexityRoot.Indicators.InterventionsByCategory == nil {
 			break
@@ -5739,6 +5746,8 @@ extend type Partnership {
 }
 
 extend type Indicators {
+  "The zone's own context indicators: of each, the latest value for the period's year or an earlier one; exact, as entered with their source."
+  context: [ZoneContextValue!]!
   "The targets set in the zone or a zone inside it whose span meets the period, each against what was achieved in the whole months of the span inside the period."
   targets: [TargetProgress!]!
 }
@@ -7907,6 +7916,8 @@ func (ec *executionContext) childFields_Indicators(ctx context.Context, field gr
 		return ec.fieldContext_Indicators_casesByExploitation(ctx, field)
 	case "activity":
 		return ec.fieldContext_Indicators_activity(ctx, field)
+	case "context":
+		return ec.fieldContext_Indicators_context(ctx, field)
 	case "targets":
 		return ec.fieldContext_Indicators_targets(ctx, field)
 	}
@@ -14323,6 +14334,38 @@ func (ec *executionContext) fieldContext_Indicators_activity(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ActivityCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicators_context(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicators_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
+			return ec.marshalNZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicators_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneContextValue(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32056,6 +32099,11 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 			}
 		case "activity":
 			out.Values[i] = ec._Indicators_activity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "context":
+			out.Values[i] = ec._Indicators_context(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

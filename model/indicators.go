@@ -28,6 +28,7 @@ type Indicators struct {
 	CasesByExploitation      []*BreakdownCount
 	Activity                 []*ActivityCount
 	Targets                  []*TargetProgress
+	Context                  []*ZoneContextValue
 }
 
 // Rows are the indicators as (indicator, value) pairs for a report; a figure not published is
@@ -76,6 +77,12 @@ func (in *Indicators) Rows() [][2]string {
 		for _, b := range a.Exploitation {
 			rows = append(rows, [2]string{"activity_" + string(a.Kind) + "_exploitation_" + b.Key, count(b.Count)})
 		}
+	}
+	// The zone's context, exact: value, year and source of each indicator.
+	for _, v := range in.Context {
+		name := "context_" + string(v.Indicator)
+		rows = append(rows, [2]string{name, strconv.FormatFloat(v.Value, 'f', -1, 64)}, [2]string{name + "_year", strconv.Itoa(v.Year)},
+			[2]string{name + "_source", v.Source})
 	}
 	// Targets against achieved, each named by its position: target_1_... in the order listed.
 	for i, t := range in.Targets {

@@ -1069,7 +1069,7 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 	for _, m := range n.PathwayModels {
 		maxDays[m.Key] = m.MaxDurationDays
 	}
-	for _, c := range n.Cases {
+	for _, c := range n.allCases() {
 		if skip[c.Code] {
 			continue
 		}
@@ -1081,8 +1081,12 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 			"managingActorId": ID("Actor", c.ManagingActor), "caseManager": c.CaseManager, "employability": opt(c.Employability),
 			"maxDurationDays": optInt(maxDays[c.Model]), "planCreatedAt": optTime(c.PlanCreatedAt), "planCreatedBy": opt(c.PlanCreatedBy),
 			"createdAt": c.OpenedAt, "updatedAt": c.UpdatedAt, "version": c.Version,
+			"exploitation": opt(c.Exploitation), "projectId": optID("Partnership", c.Project),
 		})
 		link(store.LinkCaseZone, ck, c.Zone, nil)
+		if c.Project != "" {
+			link(store.LinkCaseProject, ck, c.Project, nil)
+		}
 		for _, x := range c.Needs {
 			link(store.LinkCaseNeed, ck, x, nil)
 		}
@@ -1100,7 +1104,7 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 			for _, h := range r.History {
 				switch h.Status {
 				case refused:
-					props["reason"] = h.Note
+					props["reason"], props["refusalReason"] = h.Note, RefusalCode(h.Note)
 				case completed:
 					props["outcome"] = h.Note
 				}
@@ -1191,4 +1195,15 @@ func SortedCounts(m map[string]int) []string {
 	}
 	slices.SortFunc(out, cmp.Compare)
 	return out
+}
+
+// allCases are the generated history and the cases the source documents count.
+func (n Network) allCases() []Case { return append(append([]Case{}, n.Cases...), n.ReportedCases...) }
+
+// optID is the ID of the record of the kind with the key, or no property for no key.
+func optID(kind, key string) any {
+	if key == "" {
+		return nil
+	}
+	return ID(kind, key)
 }

@@ -158,6 +158,14 @@ func (s *Store) AddProjectTarget(ctx context.Context, in model.AddProjectTargetI
 	})
 }
 
+// indicatorContext reads the zone's context: of each indicator, the latest value for $year or
+// an earlier year.
+const indicatorContext = `
+MATCH (:Zone {id: $zone})-[:HAS_CONTEXT]->(n:ZoneContext) WHERE n.year <= $year
+WITH n ORDER BY n.year DESC
+WITH n.indicator AS indicator, collect(n)[0] AS n
+RETURN n ORDER BY n.position`
+
 // targetsOfZone reads the targets set in the zone or a zone inside it whose span meets the
 // period ($fromDay to $toDay).
 const targetsOfZone = `

@@ -148,6 +148,12 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, period model.Peri
 		if in.Targets, err = targetTallies(ctx, tx, params, period); err != nil {
 			return nil, err
 		}
+		if recs, err = run(ctx, tx, indicatorContext, merge(params, map[string]any{"year": period.Year})); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			in.Context = append(in.Context, decodeContext(r.Values[0].(neo4j.Node)))
+		}
 		return in, nil
 	})
 }
