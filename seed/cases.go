@@ -150,6 +150,11 @@ func newWorld(n Network) *world {
 		w.actors[a.Key] = a
 	}
 	for _, s := range n.Services {
+		// The history is drawn over the directory of the source documents' services, without
+		// the services the reported figures add (figures.go): they leave it as it was.
+		if isFigureService(s.Key) {
+			continue
+		}
 		w.services[s.Key] = s
 		w.svcOrder = append(w.svcOrder, s.Key)
 	}

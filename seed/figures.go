@@ -58,6 +58,16 @@ var figureServices = []Service{
 	},
 }
 
+// isFigureService reports whether the service is one of figureServices.
+func isFigureService(key string) bool {
+	for _, s := range figureServices {
+		if s.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // contrattoActivity is ConTratTo's activity of January-June 2012: one record a figure, each
 // a regional total.
 var contrattoActivity = []Activity{
