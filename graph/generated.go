@@ -6114,7 +6114,7 @@ extend type Query {
   indicators(
     "The zone."
     zoneId: ID!
-    "The whole calendar period, which must have ended: a quarter (2026-Q3), a year (2025) or a month (2026-07)."
+    "The whole calendar period, which must have ended: a quarter (2026-Q3), a half (2012-H1), a year (2025) or a month (2026-07)."
     period: String!
   ): Indicators! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
