@@ -58,6 +58,12 @@ func TestReferralOnHoldAndCodedRefusal(t *testing.T) {
 		t.Fatalf("on hold: %v %v", p, errs)
 	}
 	onHoldAt := testenv.Get(p, "referral", "onHoldAt")
+	for _, st := range []string{"REFUSED", "COMPLETED", "ACCEPTED"} {
+		extra := map[string]any{"note": "x"}
+		if _, errs := move(held, 4, st, extra); len(errs) == 0 {
+			t.Errorf("a referral on the waiting list does not become %s", st)
+		}
+	}
 	p, _ = move(held, 4, "IN_PROGRESS", nil)
 	if testenv.Get(p, "referral", "status") != "IN_PROGRESS" || testenv.Get(p, "referral", "onHoldAt") != onHoldAt {
 		t.Errorf("off the waiting list, the date put on hold stays: %v", p)

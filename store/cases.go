@@ -68,6 +68,10 @@ func decodeReferral(n neo4j.Node) *model.Referral {
 	if rr := p.optStr("refusalReason"); rr != nil {
 		code := model.RefusalReason(*rr)
 		r.RefusalReason = &code
+	} else if r.Status == model.ReferralStatusRefused {
+		// Refused before reasons were coded: the reason is in words.
+		other := model.RefusalReasonOther
+		r.RefusalReason = &other
 	}
 	return r
 }
