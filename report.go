@@ -27,7 +27,7 @@ type reportFlags struct {
 
 func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.zone, "zone", "", "the zone: its ISTAT code (e.g. 09 for Toscana) or its global ID")
-	fs.StringVar(&r.period, "period", "", "the period, which must have ended: a quarter (2026-Q3), a year (2025) or a month (2026-07)")
+	fs.StringVar(&r.period, "period", "", "the period, which must have ended: a quarter (2026-Q3), a half (2012-H1), a year (2025) or a month (2026-07)")
 	fs.StringVar(&r.period, "quarter", "", "the same as -period")
 	fs.StringVar(&r.format, "format", "csv", "csv or json")
 	fs.StringVar(&r.out, "out", "", "the file to write; standard output when empty")

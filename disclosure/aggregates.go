@@ -56,6 +56,13 @@ type IndicatorsTally struct {
 	ShelterPlacesFree, ShelterCapacity int
 	ShelterPlacesOverTime              []*model.PlacesPoint
 	NeedsWithoutService                []string
+	// Exploitation are the cases opened in the period by kind of exploitation; Activity the
+	// activity records of the period by kind; Targets the targets met by the period.
+	Exploitation map[string]Cell
+	Activity     []ActivityTally
+	Targets      []TargetTally
+	// Context is the zone's context, published as entered: statistics about the territory.
+	Context []*model.ZoneContextValue
 }
 
 // Indicators publishes a zone's indicators: each count a cell of its own, the rate from the
@@ -70,6 +77,8 @@ func (pub *Publisher) Indicators(t IndicatorsTally) *model.Indicators {
 		MedianDaysToTakingCharge: pub.Days(t.DaysToTakingCharge, 50),
 		ShelterPlacesFree:        t.ShelterPlacesFree, ShelterCapacity: t.ShelterCapacity,
 		ShelterPlacesOverTime: t.ShelterPlacesOverTime, NeedsWithoutService: t.NeedsWithoutService,
+		CasesByExploitation: pub.breakdown(t.Exploitation), Activity: pub.Activity(t.Activity), Targets: pub.Targets(t.Targets),
+		Context: t.Context,
 	}
 }
 

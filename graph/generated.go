@@ -29,6 +29,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ActivityRecord() ActivityRecordResolver
 	Actor() ActorResolver
 	Case() CaseResolver
 	CaseCountRow() CaseCountRowResolver
@@ -39,11 +40,13 @@ type ResolverRoot interface {
 	Membership() MembershipResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
+	NeedDemand() NeedDemandResolver
 	NetworkAnalysis() NetworkAnalysisResolver
 	NetworkComponent() NetworkComponentResolver
 	Partnership() PartnershipResolver
 	PathwayModel() PathwayModelResolver
 	Plan() PlanResolver
+	ProjectTarget() ProjectTargetResolver
 	Query() QueryResolver
 	Referral() ReferralResolver
 	Route() RouteResolver
@@ -61,6 +64,33 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActivityCount struct {
+		AgeBand      func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Exploitation func(childComplexity int) int
+		Gender       func(childComplexity int) int
+		Kind         func(childComplexity int) int
+	}
+
+	ActivityPayload struct {
+		Activity   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ActivityRecord struct {
+		AgeBand      func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Exploitation func(childComplexity int) int
+		From         func(childComplexity int) int
+		Gender       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		RecordedBy   func(childComplexity int) int
+		Service      func(childComplexity int) int
+		To           func(childComplexity int) int
+		Zone         func(childComplexity int) int
+	}
+
 	Actor struct {
 		Children     func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Contacts     func(childComplexity int) int
@@ -138,6 +168,7 @@ type ComplexityRoot struct {
 		ClosedAt      func(childComplexity int) int
 		Code          func(childComplexity int) int
 		Employability func(childComplexity int) int
+		Exploitation  func(childComplexity int) int
 		GlobalID      func(childComplexity int) int
 		ManagingActor func(childComplexity int) int
 		Model         func(childComplexity int) int
@@ -147,6 +178,7 @@ type ComplexityRoot struct {
 		Outcome       func(childComplexity int) int
 		Overdue       func(childComplexity int) int
 		Plan          func(childComplexity int) int
+		Project       func(childComplexity int) int
 		Referrals     func(childComplexity int) int
 		Stage         func(childComplexity int) int
 		Status        func(childComplexity int) int
@@ -231,6 +263,12 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	Demand struct {
+		CoverageGaps func(childComplexity int) int
+		Period       func(childComplexity int) int
+		Rows         func(childComplexity int) int
+	}
+
 	Figure struct {
 		Value    func(childComplexity int) int
 		Withheld func(childComplexity int) int
@@ -238,9 +276,12 @@ type ComplexityRoot struct {
 
 	Indicators struct {
 		AcceptanceRate           func(childComplexity int) int
+		Activity                 func(childComplexity int) int
+		CasesByExploitation      func(childComplexity int) int
 		CasesClosed              func(childComplexity int) int
 		CasesInCharge            func(childComplexity int) int
 		CasesOpened              func(childComplexity int) int
+		Context                  func(childComplexity int) int
 		InterventionsByCategory  func(childComplexity int) int
 		MedianDaysToTakingCharge func(childComplexity int) int
 		NeedsWithoutService      func(childComplexity int) int
@@ -251,6 +292,7 @@ type ComplexityRoot struct {
 		ShelterCapacity          func(childComplexity int) int
 		ShelterPlacesFree        func(childComplexity int) int
 		ShelterPlacesOverTime    func(childComplexity int) int
+		Targets                  func(childComplexity int) int
 		Zone                     func(childComplexity int) int
 	}
 
@@ -289,6 +331,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddIntervention         func(childComplexity int, input model.AddInterventionInput) int
 		AddPartnershipMember    func(childComplexity int, input model.AddMemberInput) int
+		AddProjectTarget        func(childComplexity int, input model.AddProjectTargetInput) int
 		CloseCase               func(childComplexity int, input model.CloseCaseInput) int
 		CreateActor             func(childComplexity int, input model.CreateActorInput) int
 		CreatePartnership       func(childComplexity int, input model.CreatePartnershipInput) int
@@ -306,8 +349,10 @@ type ComplexityRoot struct {
 		MoveIntervention        func(childComplexity int, input model.MoveInterventionInput) int
 		MoveReferral            func(childComplexity int, input model.MoveReferralInput) int
 		OpenCase                func(childComplexity int, input model.OpenCaseInput) int
+		RecordActivity          func(childComplexity int, input model.RecordActivityInput) int
 		Refer                   func(childComplexity int, input model.ReferInput) int
 		RemovePartnershipMember func(childComplexity int, input model.RemoveMemberInput) int
+		SetZoneContext          func(childComplexity int, input model.SetZoneContextInput) int
 		UpdateActor             func(childComplexity int, input model.UpdateActorInput) int
 		UpdatePartnership       func(childComplexity int, input model.UpdatePartnershipInput) int
 		UpdatePartnershipMember func(childComplexity int, input model.UpdateMemberInput) int
@@ -331,6 +376,20 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	NeedDemand struct {
+		Full            func(childComplexity int) int
+		MedianWaitDays  func(childComplexity int) int
+		Need            func(childComplexity int) int
+		OpenCases       func(childComplexity int) int
+		Partial         func(childComplexity int) int
+		ReferralsSent   func(childComplexity int) int
+		RefusedNoPlaces func(childComplexity int) int
+		Unmet           func(childComplexity int) int
+		Waiting         func(childComplexity int) int
+		WithFreePlaces  func(childComplexity int) int
+		Zone            func(childComplexity int) int
 	}
 
 	NeedEdge struct {
@@ -379,6 +438,7 @@ type ComplexityRoot struct {
 		StartDate       func(childComplexity int) int
 		Status          func(childComplexity int) int
 		SubPartnerships func(childComplexity int) int
+		Targets         func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
@@ -441,6 +501,22 @@ type ComplexityRoot struct {
 		Interventions func(childComplexity int) int
 	}
 
+	ProjectTarget struct {
+		Count       func(childComplexity int) int
+		Description func(childComplexity int) int
+		From        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Measure     func(childComplexity int) int
+		Project     func(childComplexity int) int
+		To          func(childComplexity int) int
+		Zone        func(childComplexity int) int
+	}
+
+	ProjectTargetPayload struct {
+		Target     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Query struct {
 		Actors            func(childComplexity int, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) int
 		AuditLog          func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
@@ -449,6 +525,7 @@ type ComplexityRoot struct {
 		Cases             func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
 		Coverage          func(childComplexity int, input model.CoverageInput) int
 		CoverageGaps      func(childComplexity int, input model.CoverageInput) int
+		Demand            func(childComplexity int, input model.DemandInput) int
 		FindServices      func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
 		IncomingReferrals func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
 		Indicators        func(childComplexity int, zoneID string, period string) int
@@ -470,20 +547,22 @@ type ComplexityRoot struct {
 	}
 
 	Referral struct {
-		AcceptedAt  func(childComplexity int) int
-		Case        func(childComplexity int) int
-		CompletedAt func(childComplexity int) int
-		From        func(childComplexity int) int
-		GlobalID    func(childComplexity int) int
-		History     func(childComplexity int) int
-		Need        func(childComplexity int) int
-		OffRoute    func(childComplexity int) int
-		Outcome     func(childComplexity int) int
-		Reason      func(childComplexity int) int
-		SentAt      func(childComplexity int) int
-		Status      func(childComplexity int) int
-		To          func(childComplexity int) int
-		Version     func(childComplexity int) int
+		AcceptedAt    func(childComplexity int) int
+		Case          func(childComplexity int) int
+		CompletedAt   func(childComplexity int) int
+		From          func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
+		History       func(childComplexity int) int
+		Need          func(childComplexity int) int
+		OffRoute      func(childComplexity int) int
+		OnHoldAt      func(childComplexity int) int
+		Outcome       func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		RefusalReason func(childComplexity int) int
+		SentAt        func(childComplexity int) int
+		Status        func(childComplexity int) int
+		To            func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	ReferralChange struct {
@@ -639,6 +718,12 @@ type ComplexityRoot struct {
 		Stage           func(childComplexity int) int
 	}
 
+	TargetProgress struct {
+		Achieved func(childComplexity int) int
+		Months   func(childComplexity int) int
+		Target   func(childComplexity int) int
+	}
+
 	TraceEdge struct {
 		At   func(childComplexity int) int
 		From func(childComplexity int) int
@@ -680,6 +765,7 @@ type ComplexityRoot struct {
 	Zone struct {
 		Actors    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Children  func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Context   func(childComplexity int, year *int) int
 		CreatedAt func(childComplexity int) int
 		GlobalID  func(childComplexity int) int
 		IstatCode func(childComplexity int) int
@@ -698,6 +784,20 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	ZoneContextPayload struct {
+		Context    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	ZoneContextValue struct {
+		EnteredBy func(childComplexity int) int
+		Indicator func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Source    func(childComplexity int) int
+		Value     func(childComplexity int) int
+		Year      func(childComplexity int) int
+	}
+
 	ZoneEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -713,6 +813,10 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActivityRecordResolver interface {
+	Service(ctx context.Context, obj *model.ActivityRecord) (*model.Service, error)
+	Zone(ctx context.Context, obj *model.ActivityRecord) (*model.Zone, error)
+}
 type ActorResolver interface {
 	Zones(ctx context.Context, obj *model.Actor) ([]*model.Zone, error)
 	Parent(ctx context.Context, obj *model.Actor) (*model.Actor, error)
@@ -729,6 +833,8 @@ type CaseResolver interface {
 
 	Referrals(ctx context.Context, obj *model.Case) ([]*model.Referral, error)
 	Plan(ctx context.Context, obj *model.Case) (*model.Plan, error)
+
+	Project(ctx context.Context, obj *model.Case) (*model.Partnership, error)
 }
 type CaseCountRowResolver interface {
 	Zone(ctx context.Context, obj *model.CaseCountRow) (*model.Zone, error)
@@ -755,6 +861,7 @@ type MembershipResolver interface {
 	Partnership(ctx context.Context, obj *model.Membership) (*model.Partnership, error)
 }
 type MutationResolver interface {
+	RecordActivity(ctx context.Context, input model.RecordActivityInput) (*model.ActivityPayload, error)
 	CreateActor(ctx context.Context, input model.CreateActorInput) (*model.ActorPayload, error)
 	UpdateActor(ctx context.Context, input model.UpdateActorInput) (*model.ActorPayload, error)
 	DeleteActor(ctx context.Context, input model.DeleteActorInput) (*model.DeletePayload, error)
@@ -765,6 +872,8 @@ type MutationResolver interface {
 	MoveReferral(ctx context.Context, input model.MoveReferralInput) (*model.ReferralPayload, error)
 	AddIntervention(ctx context.Context, input model.AddInterventionInput) (*model.InterventionPayload, error)
 	MoveIntervention(ctx context.Context, input model.MoveInterventionInput) (*model.InterventionPayload, error)
+	SetZoneContext(ctx context.Context, input model.SetZoneContextInput) (*model.ZoneContextPayload, error)
+	AddProjectTarget(ctx context.Context, input model.AddProjectTargetInput) (*model.ProjectTargetPayload, error)
 	UpdateServicePlaces(ctx context.Context, input model.UpdatePlacesInput) (*model.ServicePayload, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*model.PartnershipPayload, error)
 	UpdatePartnership(ctx context.Context, input model.UpdatePartnershipInput) (*model.PartnershipPayload, error)
@@ -789,6 +898,10 @@ type NeedResolver interface {
 	Narrower(ctx context.Context, obj *model.Need) ([]*model.Need, error)
 	Services(ctx context.Context, obj *model.Need, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
 }
+type NeedDemandResolver interface {
+	Zone(ctx context.Context, obj *model.NeedDemand) (*model.Zone, error)
+	Need(ctx context.Context, obj *model.NeedDemand) (*model.Need, error)
+}
 type NetworkAnalysisResolver interface {
 	Centrality(ctx context.Context, obj *model.NetworkAnalysis, first *int) ([]*model.ActorCentrality, error)
 	Components(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.NetworkComponent, error)
@@ -802,12 +915,19 @@ type PartnershipResolver interface {
 	Parent(ctx context.Context, obj *model.Partnership) (*model.Partnership, error)
 	SubPartnerships(ctx context.Context, obj *model.Partnership) ([]*model.Partnership, error)
 	Members(ctx context.Context, obj *model.Partnership, first *int, after *string, last *int, before *string) (*model.Connection[*model.Membership], error)
+
+	Targets(ctx context.Context, obj *model.Partnership) ([]*model.ProjectTarget, error)
 }
 type PathwayModelResolver interface {
 	Stages(ctx context.Context, obj *model.PathwayModel) ([]*model.Stage, error)
 }
 type PlanResolver interface {
 	Interventions(ctx context.Context, obj *model.Plan) ([]*model.Intervention, error)
+}
+type ProjectTargetResolver interface {
+	Project(ctx context.Context, obj *model.ProjectTarget) (*model.Partnership, error)
+
+	Zone(ctx context.Context, obj *model.ProjectTarget) (*model.Zone, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -818,6 +938,7 @@ type QueryResolver interface {
 	Cases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.Connection[*model.Case], error)
 	CaseTrace(ctx context.Context, id string) (*model.CaseTrace, error)
 	IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, first *int, after *string) (*model.Connection[*model.Referral], error)
+	Demand(ctx context.Context, input model.DemandInput) (*model.Demand, error)
 	FindServices(ctx context.Context, input model.FindServicesInput, first *int, after *string) (*model.Connection[*model.ServiceMatch], error)
 	Coverage(ctx context.Context, input model.CoverageInput) (*model.Coverage, error)
 	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
@@ -888,6 +1009,8 @@ type ZoneResolver interface {
 	Children(ctx context.Context, obj *model.Zone, first *int, after *string, last *int, before *string) (*model.Connection[*model.Zone], error)
 	Actors(ctx context.Context, obj *model.Zone, first *int, after *string, last *int, before *string) (*model.Connection[*model.Actor], error)
 	Services(ctx context.Context, obj *model.Zone, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
+
+	Context(ctx context.Context, obj *model.Zone, year *int) ([]*model.ZoneContextValue, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -907,6 +1030,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActivityCount.ageBand":
+		if e.ComplexityRoot.ActivityCount.AgeBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityCount.AgeBand(childComplexity), true
+	case "ActivityCount.count":
+		if e.ComplexityRoot.ActivityCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityCount.Count(childComplexity), true
+	case "ActivityCount.exploitation":
+		if e.ComplexityRoot.ActivityCount.Exploitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityCount.Exploitation(childComplexity), true
+	case "ActivityCount.gender":
+		if e.ComplexityRoot.ActivityCount.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityCount.Gender(childComplexity), true
+	case "ActivityCount.kind":
+		if e.ComplexityRoot.ActivityCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityCount.Kind(childComplexity), true
+
+	case "ActivityPayload.activity":
+		if e.ComplexityRoot.ActivityPayload.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityPayload.Activity(childComplexity), true
+	case "ActivityPayload.userErrors":
+		if e.ComplexityRoot.ActivityPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityPayload.UserErrors(childComplexity), true
+
+	case "ActivityRecord.ageBand":
+		if e.ComplexityRoot.ActivityRecord.AgeBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.AgeBand(childComplexity), true
+	case "ActivityRecord.count":
+		if e.ComplexityRoot.ActivityRecord.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.Count(childComplexity), true
+	case "ActivityRecord.exploitation":
+		if e.ComplexityRoot.ActivityRecord.Exploitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.Exploitation(childComplexity), true
+	case "ActivityRecord.from":
+		if e.ComplexityRoot.ActivityRecord.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.From(childComplexity), true
+	case "ActivityRecord.gender":
+		if e.ComplexityRoot.ActivityRecord.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.Gender(childComplexity), true
+	case "ActivityRecord.id":
+		if e.ComplexityRoot.ActivityRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.ID(childComplexity), true
+	case "ActivityRecord.kind":
+		if e.ComplexityRoot.ActivityRecord.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.Kind(childComplexity), true
+	case "ActivityRecord.recordedBy":
+		if e.ComplexityRoot.ActivityRecord.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.RecordedBy(childComplexity), true
+	case "ActivityRecord.service":
+		if e.ComplexityRoot.ActivityRecord.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.Service(childComplexity), true
+	case "ActivityRecord.to":
+		if e.ComplexityRoot.ActivityRecord.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.To(childComplexity), true
+	case "ActivityRecord.zone":
+		if e.ComplexityRoot.ActivityRecord.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityRecord.Zone(childComplexity), true
 
 	case "Actor.children":
 		if e.ComplexityRoot.Actor.Children == nil {
@@ -1209,6 +1443,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Employability(childComplexity), true
+	case "Case.exploitation":
+		if e.ComplexityRoot.Case.Exploitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Exploitation(childComplexity), true
 	case "Case.id":
 		if e.ComplexityRoot.Case.GlobalID == nil {
 			break
@@ -1263,6 +1503,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Plan(childComplexity), true
+	case "Case.project":
+		if e.ComplexityRoot.Case.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Project(childComplexity), true
 	case "Case.referrals":
 		if e.ComplexityRoot.Case.Referrals == nil {
 			break
@@ -1569,6 +1815,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeletePayload.UserErrors(childComplexity), true
 
+	case "Demand.coverageGaps":
+		if e.ComplexityRoot.Demand.CoverageGaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.CoverageGaps(childComplexity), true
+	case "Demand.period":
+		if e.ComplexityRoot.Demand.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.Period(childComplexity), true
+	case "Demand.rows":
+		if e.ComplexityRoot.Demand.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Demand.Rows(childComplexity), true
+
 	case "Figure.value":
 		if e.ComplexityRoot.Figure.Value == nil {
 			break
@@ -1588,6 +1853,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicators.AcceptanceRate(childComplexity), true
+	case "Indicators.activity":
+		if e.ComplexityRoot.Indicators.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicators.Activity(childComplexity), true
+	case "Indicators.casesByExploitation":
+		if e.ComplexityRoot.Indicators.CasesByExploitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicators.CasesByExploitation(childComplexity), true
 	case "Indicators.casesClosed":
 		if e.ComplexityRoot.Indicators.CasesClosed == nil {
 			break
@@ -1606,6 +1883,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicators.CasesOpened(childComplexity), true
+	case "Indicators.context":
+		if e.ComplexityRoot.Indicators.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicators.Context(childComplexity), true
 	case "Indicators.interventionsByCategory":
 		if e.ComplexityRoot.Indicators.InterventionsByCategory == nil {
 			break
@@ -1666,6 +1949,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicators.ShelterPlacesOverTime(childComplexity), true
+	case "Indicators.targets":
+		if e.ComplexityRoot.Indicators.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicators.Targets(childComplexity), true
 	case "Indicators.zone":
 		if e.ComplexityRoot.Indicators.Zone == nil {
 			break
@@ -1802,6 +2091,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddPartnershipMember(childComplexity, args["input"].(model.AddMemberInput)), true
+	case "Mutation.addProjectTarget":
+		if e.ComplexityRoot.Mutation.AddProjectTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addProjectTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddProjectTarget(childComplexity, args["input"].(model.AddProjectTargetInput)), true
 	case "Mutation.closeCase":
 		if e.ComplexityRoot.Mutation.CloseCase == nil {
 			break
@@ -1989,6 +2289,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenCase(childComplexity, args["input"].(model.OpenCaseInput)), true
+	case "Mutation.recordActivity":
+		if e.ComplexityRoot.Mutation.RecordActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordActivity(childComplexity, args["input"].(model.RecordActivityInput)), true
 	case "Mutation.refer":
 		if e.ComplexityRoot.Mutation.Refer == nil {
 			break
@@ -2011,6 +2322,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemovePartnershipMember(childComplexity, args["input"].(model.RemoveMemberInput)), true
+	case "Mutation.setZoneContext":
+		if e.ComplexityRoot.Mutation.SetZoneContext == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setZoneContext_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetZoneContext(childComplexity, args["input"].(model.SetZoneContextInput)), true
 	case "Mutation.updateActor":
 		if e.ComplexityRoot.Mutation.UpdateActor == nil {
 			break
@@ -2155,6 +2477,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NeedConnection.TotalCount(childComplexity), true
+
+	case "NeedDemand.full":
+		if e.ComplexityRoot.NeedDemand.Full == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.Full(childComplexity), true
+	case "NeedDemand.medianWaitDays":
+		if e.ComplexityRoot.NeedDemand.MedianWaitDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.MedianWaitDays(childComplexity), true
+	case "NeedDemand.need":
+		if e.ComplexityRoot.NeedDemand.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.Need(childComplexity), true
+	case "NeedDemand.openCases":
+		if e.ComplexityRoot.NeedDemand.OpenCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.OpenCases(childComplexity), true
+	case "NeedDemand.partial":
+		if e.ComplexityRoot.NeedDemand.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.Partial(childComplexity), true
+	case "NeedDemand.referralsSent":
+		if e.ComplexityRoot.NeedDemand.ReferralsSent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.ReferralsSent(childComplexity), true
+	case "NeedDemand.refusedNoPlaces":
+		if e.ComplexityRoot.NeedDemand.RefusedNoPlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.RefusedNoPlaces(childComplexity), true
+	case "NeedDemand.unmet":
+		if e.ComplexityRoot.NeedDemand.Unmet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.Unmet(childComplexity), true
+	case "NeedDemand.waiting":
+		if e.ComplexityRoot.NeedDemand.Waiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.Waiting(childComplexity), true
+	case "NeedDemand.withFreePlaces":
+		if e.ComplexityRoot.NeedDemand.WithFreePlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.WithFreePlaces(childComplexity), true
+	case "NeedDemand.zone":
+		if e.ComplexityRoot.NeedDemand.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedDemand.Zone(childComplexity), true
 
 	case "NeedEdge.cursor":
 		if e.ComplexityRoot.NeedEdge.Cursor == nil {
@@ -2351,6 +2740,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.SubPartnerships(childComplexity), true
+	case "Partnership.targets":
+		if e.ComplexityRoot.Partnership.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.Targets(childComplexity), true
 	case "Partnership.title":
 		if e.ComplexityRoot.Partnership.Title == nil {
 			break
@@ -2559,6 +2954,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Plan.Interventions(childComplexity), true
 
+	case "ProjectTarget.count":
+		if e.ComplexityRoot.ProjectTarget.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.Count(childComplexity), true
+	case "ProjectTarget.description":
+		if e.ComplexityRoot.ProjectTarget.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.Description(childComplexity), true
+	case "ProjectTarget.from":
+		if e.ComplexityRoot.ProjectTarget.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.From(childComplexity), true
+	case "ProjectTarget.id":
+		if e.ComplexityRoot.ProjectTarget.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.ID(childComplexity), true
+	case "ProjectTarget.measure":
+		if e.ComplexityRoot.ProjectTarget.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.Measure(childComplexity), true
+	case "ProjectTarget.project":
+		if e.ComplexityRoot.ProjectTarget.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.Project(childComplexity), true
+	case "ProjectTarget.to":
+		if e.ComplexityRoot.ProjectTarget.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.To(childComplexity), true
+	case "ProjectTarget.zone":
+		if e.ComplexityRoot.ProjectTarget.Zone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTarget.Zone(childComplexity), true
+
+	case "ProjectTargetPayload.target":
+		if e.ComplexityRoot.ProjectTargetPayload.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTargetPayload.Target(childComplexity), true
+	case "ProjectTargetPayload.userErrors":
+		if e.ComplexityRoot.ProjectTargetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectTargetPayload.UserErrors(childComplexity), true
+
 	case "Query.actors":
 		if e.ComplexityRoot.Query.Actors == nil {
 			break
@@ -2636,6 +3093,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CoverageGaps(childComplexity, args["input"].(model.CoverageInput)), true
+	case "Query.demand":
+		if e.ComplexityRoot.Query.Demand == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demand_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Demand(childComplexity, args["input"].(model.DemandInput)), true
 	case "Query.findServices":
 		if e.ComplexityRoot.Query.FindServices == nil {
 			break
@@ -2864,6 +3332,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Referral.OffRoute(childComplexity), true
+	case "Referral.onHoldAt":
+		if e.ComplexityRoot.Referral.OnHoldAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.OnHoldAt(childComplexity), true
 	case "Referral.outcome":
 		if e.ComplexityRoot.Referral.Outcome == nil {
 			break
@@ -2876,6 +3350,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Referral.Reason(childComplexity), true
+	case "Referral.refusalReason":
+		if e.ComplexityRoot.Referral.RefusalReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.RefusalReason(childComplexity), true
 	case "Referral.sentAt":
 		if e.ComplexityRoot.Referral.SentAt == nil {
 			break
@@ -3513,6 +3993,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StageFunnel.Stage(childComplexity), true
 
+	case "TargetProgress.achieved":
+		if e.ComplexityRoot.TargetProgress.Achieved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetProgress.Achieved(childComplexity), true
+	case "TargetProgress.months":
+		if e.ComplexityRoot.TargetProgress.Months == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetProgress.Months(childComplexity), true
+	case "TargetProgress.target":
+		if e.ComplexityRoot.TargetProgress.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetProgress.Target(childComplexity), true
+
 	case "TraceEdge.at":
 		if e.ComplexityRoot.TraceEdge.At == nil {
 			break
@@ -3678,6 +4177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Zone.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Zone.context":
+		if e.ComplexityRoot.Zone.Context == nil {
+			break
+		}
+
+		args, err := ec.field_Zone_context_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Zone.Context(childComplexity, args["year"].(*int)), true
 	case "Zone.createdAt":
 		if e.ComplexityRoot.Zone.CreatedAt == nil {
 			break
@@ -3763,6 +4273,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ZoneConnection.TotalCount(childComplexity), true
 
+	case "ZoneContextPayload.context":
+		if e.ComplexityRoot.ZoneContextPayload.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextPayload.Context(childComplexity), true
+	case "ZoneContextPayload.userErrors":
+		if e.ComplexityRoot.ZoneContextPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextPayload.UserErrors(childComplexity), true
+
+	case "ZoneContextValue.enteredBy":
+		if e.ComplexityRoot.ZoneContextValue.EnteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextValue.EnteredBy(childComplexity), true
+	case "ZoneContextValue.indicator":
+		if e.ComplexityRoot.ZoneContextValue.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextValue.Indicator(childComplexity), true
+	case "ZoneContextValue.note":
+		if e.ComplexityRoot.ZoneContextValue.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextValue.Note(childComplexity), true
+	case "ZoneContextValue.source":
+		if e.ComplexityRoot.ZoneContextValue.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextValue.Source(childComplexity), true
+	case "ZoneContextValue.value":
+		if e.ComplexityRoot.ZoneContextValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextValue.Value(childComplexity), true
+	case "ZoneContextValue.year":
+		if e.ComplexityRoot.ZoneContextValue.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZoneContextValue.Year(childComplexity), true
+
 	case "ZoneEdge.cursor":
 		if e.ComplexityRoot.ZoneEdge.Cursor == nil {
 			break
@@ -3801,11 +4361,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputActorOrder,
 		ec.unmarshalInputAddInterventionInput,
 		ec.unmarshalInputAddMemberInput,
+		ec.unmarshalInputAddProjectTargetInput,
 		ec.unmarshalInputAuditFilter,
 		ec.unmarshalInputCaseCountsInput,
 		ec.unmarshalInputCaseFilter,
 		ec.unmarshalInputCloseCaseInput,
 		ec.unmarshalInputContactsInput,
+		ec.unmarshalInputContextValueInput,
 		ec.unmarshalInputCoverageInput,
 		ec.unmarshalInputCreateActorInput,
 		ec.unmarshalInputCreatePartnershipInput,
@@ -3818,6 +4380,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteRouteInput,
 		ec.unmarshalInputDeleteServiceInput,
 		ec.unmarshalInputDeleteZoneInput,
+		ec.unmarshalInputDemandInput,
 		ec.unmarshalInputFindServicesInput,
 		ec.unmarshalInputFlowsInput,
 		ec.unmarshalInputLinkServiceInput,
@@ -3832,10 +4395,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPartnershipOrder,
 		ec.unmarshalInputPathwaysInput,
 		ec.unmarshalInputPersonProfile,
+		ec.unmarshalInputRecordActivityInput,
 		ec.unmarshalInputReferInput,
 		ec.unmarshalInputRemoveMemberInput,
 		ec.unmarshalInputServiceFilter,
 		ec.unmarshalInputServiceOrder,
+		ec.unmarshalInputSetZoneContextInput,
 		ec.unmarshalInputStageInput,
 		ec.unmarshalInputUpdateActorInput,
 		ec.unmarshalInputUpdateMemberInput,
@@ -4115,6 +4680,158 @@ extend type Query {
     "Return entries after this cursor."
     after: String
   ): AuditEntryConnection! @hasRole(roles: [ADMIN])
+}
+`, BuiltIn: false},
+	{Name: "../schema/activity.graphqls", Input: `"What a service's outreach did, without opening cases (ConTratTo reports them beside its cases)."
+enum ActivityKind {
+  "Contacts of a mobile (street) unit."
+  CONTACT
+  "Interviews at a drop-in or a desk."
+  INTERVIEW
+  "Calls to a helpline."
+  HELPLINE_CALL
+  "Accompaniments to social and health services."
+  ACCOMPANIMENT
+  "Uses of emergency and first reception."
+  EMERGENCY_RECEPTION
+  "Starts of a social protection programme (art. 18)."
+  PROTECTION_PROGRAMME_START
+}
+
+"The kind of exploitation a person suffers."
+enum ExploitationKind {
+  "Sexual exploitation."
+  SEXUAL
+  "Labour exploitation."
+  LABOUR
+  "Forced begging."
+  BEGGING
+  "Forced illegal activities."
+  FORCED_ILLEGAL_ACTIVITIES
+}
+
+"The gender of the people an activity record counts."
+enum Gender {
+  "Women."
+  FEMALE
+  "Men."
+  MALE
+  "Transgender people."
+  TRANSGENDER
+}
+
+"The age band of the people an activity record counts."
+enum AgeBand {
+  "Under 18."
+  UNDER_18
+  "18 to 24."
+  AGE_18_24
+  "25 to 34."
+  AGE_25_34
+  "35 to 49."
+  AGE_35_49
+  "50 and over."
+  AGE_50_PLUS
+}
+
+"""
+One activity record: what a service's outreach did in a day or a span of days, counted, with
+attributes that carry no identity. It is read only as aggregates (` + "`" + `Indicators.activity` + "`" + `): the
+record's count is a measure of people met, published as a perturbed cell of the records' keys.
+"""
+type ActivityRecord {
+  "The record's ID."
+  id: ID!
+  "The service whose outreach it was."
+  service: Service!
+  "Where it happened."
+  zone: Zone!
+  "What was done."
+  kind: ActivityKind!
+  "The first day."
+  from: Date!
+  "The last day (the first, for a single day)."
+  to: Date!
+  "How many times (people met, interviews held, calls answered...)."
+  count: Int!
+  "The kind of exploitation of all the people counted, when one."
+  exploitation: ExploitationKind
+  "The gender of all the people counted, when one."
+  gender: Gender
+  "The age band of all the people counted, when one."
+  ageBand: AgeBand
+  "Who recorded it."
+  recordedBy: String!
+}
+
+"A new activity record."
+input RecordActivityInput {
+  "The service (of the operator's own actor)."
+  serviceId: ID!
+  "Where it happened: a zone the service is available in, or one inside such a zone."
+  zoneId: ID!
+  "What was done."
+  kind: ActivityKind!
+  "The first day."
+  from: Date!
+  "The last day, not before the first nor after today, at most a year after it; the first when absent."
+  to: Date
+  "How many (1 to 100000)."
+  count: Int!
+  "The kind of exploitation of all the people counted, when one."
+  exploitation: ExploitationKind
+  "The gender of all the people counted, when one."
+  gender: Gender
+  "The age band of all the people counted, when one."
+  ageBand: AgeBand
+}
+
+"The result of recording activity."
+type ActivityPayload {
+  "The record as written, or null when the input was refused."
+  activity: ActivityRecord
+  "What was wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+"The activity of one kind recorded in a zone in a period: records whose days lie wholly in the period. Each count is a perturbed cell of the records' keys, whose true value is the sum of their counts."
+type ActivityCount {
+  "What was done."
+  kind: ActivityKind!
+  "How many in all."
+  count: Int!
+  "By kind of exploitation (UNSTATED for records without one)."
+  exploitation: [BreakdownCount!]!
+  "By gender (UNSTATED for records without one)."
+  gender: [BreakdownCount!]!
+  "By age band (UNSTATED for records without one)."
+  ageBand: [BreakdownCount!]!
+}
+
+extend type Indicators {
+  "Cases opened in the period, by kind of exploitation (UNSTATED where none applies)."
+  casesByExploitation: [BreakdownCount!]!
+  "The outreach recorded in the zone in the period, by kind: every kind, in the order of ActivityKind."
+  activity: [ActivityCount!]!
+}
+
+extend type Case {
+  "The kind of exploitation, where it applies. Null in the RECIPIENT view."
+  exploitation: ExploitationKind
+  "The project (a funded partnership) that funds the person's taking in charge, when one."
+  project: Partnership
+}
+
+extend type Mutation {
+  "Records what a service's outreach did, without opening cases; an operator for the services of its own actor."
+  recordActivity("The record." input: RecordActivityInput!): ActivityPayload! @hasRole(roles: [ADMIN, SERVICE_OPERATOR])
+}
+
+extend input OpenCaseInput {
+  "The kind of exploitation, where it applies."
+  exploitation: ExploitationKind
+  "The project (a funded partnership) that funds the person's taking in charge."
+  projectId: ID
 }
 `, BuiltIn: false},
 	{Name: "../schema/actor.graphqls", Input: `"An organisation of a network: a municipality, a job centre, a health authority, a cooperative, a helpline, a governance body..."
@@ -4510,8 +5227,12 @@ type Referral implements Node {
   acceptedAt: DateTime
   "When it was completed. Null until then."
   completedAt: DateTime
-  "Why it was refused, when it was."
+  "Why it was refused, in words: required when the coded reason is OTHER."
   reason: String
+  "Why it was refused, from the closed set (see the README for the Gravity and FHIR codes); null unless refused."
+  refusalReason: RefusalReason
+  "When the person was first put on the waiting list (ON_HOLD); null if never."
+  onHoldAt: DateTime
   "How it ended, when it was completed."
   outcome: String
   "Whether no designed route leads from its sender to its recipient: practice leaving the design."
@@ -4530,6 +5251,8 @@ enum ReferralStatus {
   RECEIVED
   "Accepted: the recipient takes the person in charge."
   ACCEPTED
+  "Accepted, on the waiting list: the person waits for a place (Gravity's and FHIR Task's on-hold)."
+  ON_HOLD
   "Refused, with a reason."
   REFUSED
   "The service is being delivered."
@@ -4758,8 +5481,26 @@ input MoveReferralInput {
   version: Int!
   "The new status: one the lifecycle allows from the current one."
   status: ReferralStatus!
-  "The reason of a refusal (required then) or the outcome of a completion (required then)."
+  "The reason of a refusal in words (required with OTHER or no refusalReason) or the outcome of a completion (required then)."
   note: String
+  "The coded reason of a refusal; OTHER (with the note saying why) when absent."
+  refusalReason: RefusalReason
+}
+
+"Why a service refuses a referral: a closed set, so that refusals can be counted (the README maps it to Gravity's and FHIR's codes)."
+enum RefusalReason {
+  "No free places."
+  NO_PLACES
+  "The person does not meet the service's criteria."
+  NOT_ELIGIBLE
+  "The person could not be reached."
+  PERSON_UNREACHABLE
+  "The person declined the service."
+  DECLINED_BY_PERSON
+  "The person lives outside the service's area."
+  OUTSIDE_AREA
+  "Another reason, given in words."
+  OTHER
 }
 
 "A new intervention of a case's plan; the plan is made with its first intervention."
@@ -4864,6 +5605,213 @@ extend type Mutation {
   addIntervention("The intervention." input: AddInterventionInput!): InterventionPayload! @hasRole(roles: [ADMIN, CASE_MANAGER])
   "Changes an intervention's status."
   moveIntervention("The change." input: MoveInterventionInput!): InterventionPayload! @hasRole(roles: [ADMIN, CASE_MANAGER])
+}
+`, BuiltIn: false},
+	{Name: "../schema/context.graphqls", Input: `"A context indicator of a zone, as the networks' plans describe their territory (TEAMS)."
+enum ContextIndicator {
+  "Foreign residents (people)."
+  FOREIGN_RESIDENTS
+  "Foreign residents as a share of all residents (percent)."
+  FOREIGN_RESIDENTS_SHARE
+  "The unemployment rate (percent)."
+  UNEMPLOYMENT_RATE
+  "The unemployment rate of foreigners (percent)."
+  FOREIGN_UNEMPLOYMENT_RATE
+  "The general unemployment rate a source sets the foreign one against, when it gives one of its own (percent)."
+  UNEMPLOYMENT_RATE_COMPARED
+  "Social records (cartelle sociali) open, in all."
+  SOCIAL_RECORDS_OPEN
+  "Social records open for foreigners."
+  SOCIAL_RECORDS_OPEN_FOREIGNERS
+}
+
+"One context indicator of a zone for a year, with its source: public statistics about the territory, not about people in the network, and so exact."
+type ZoneContextValue {
+  "The indicator."
+  indicator: ContextIndicator!
+  "The year it describes."
+  year: Int!
+  "Its value: people or records as a whole number, rates and shares in percent."
+  value: Float!
+  "Where it comes from (e.g. \"TEAMS, piano d'azione locale\", \"ISTAT 2017\")."
+  source: String!
+  "A note on how it was measured."
+  note: String
+  "Who entered it."
+  enteredBy: String!
+}
+
+"One value of a zone's context."
+input ContextValueInput {
+  "The indicator."
+  indicator: ContextIndicator!
+  "Its value (not negative; percent at most 100)."
+  value: Float!
+  "A note on how it was measured (at most 1000 characters)."
+  note: String
+}
+
+"A zone's context indicators for a year; those given replace the year's values of the same indicators."
+input SetZoneContextInput {
+  "The zone (one the coordinator keeps)."
+  zoneId: ID!
+  "The year they describe."
+  year: Int!
+  "Where they come from (required, at most 1000 characters)."
+  source: String!
+  "The values (at least one, each indicator once)."
+  values: [ContextValueInput!]!
+}
+
+"The result of setting a zone's context."
+type ZoneContextPayload {
+  "The zone's context for the year, by indicator, or null when the input was refused."
+  context: [ZoneContextValue!]
+  "What was wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+extend type Zone {
+  "The zone's context indicators, by year (newest first) then indicator; only the year's when given."
+  context("Only this year." year: Int): [ZoneContextValue!]!
+}
+
+"What a project's target counts."
+enum TargetMeasure {
+  "Cases funded by the project opened in the target's zone."
+  CASES_OPENED
+  "Cases funded by the project in the target's zone taken in charge: their first referral accepted."
+  CASES_TAKEN_IN_CHARGE
+}
+
+"A target of a project: how many of what, where, from when to when."
+type ProjectTarget {
+  "The target's ID."
+  id: ID!
+  "The project."
+  project: Partnership!
+  "Who is counted, in words (e.g. \"prese in carico attraverso il PUA di II livello\")."
+  description: String!
+  "What is counted."
+  measure: TargetMeasure!
+  "How many."
+  count: Int!
+  "Where: the cases of this zone and the zones inside it."
+  zone: Zone!
+  "The first day."
+  from: Date!
+  "The last day."
+  to: Date!
+}
+
+"A target against what was achieved in a period."
+type TargetProgress {
+  "The target."
+  target: ProjectTarget!
+  "The whole months of the target's span inside the period, e.g. \"2019-01..2019-12\"; achieved counts them."
+  months: String!
+  "What was achieved in those months: a perturbed count of the project's cases."
+  achieved: Int!
+}
+
+"A new target of a project."
+input AddProjectTargetInput {
+  "The project: a partnership of kind FUNDED_PROJECT."
+  partnershipId: ID!
+  "Who is counted, in words (at most 1000 characters)."
+  description: String!
+  "What is counted."
+  measure: TargetMeasure!
+  "How many (1 to 1000000)."
+  count: Int!
+  "Where."
+  zoneId: ID!
+  "The first day."
+  from: Date!
+  "The last day, not before the first."
+  to: Date!
+}
+
+"The result of adding a target."
+type ProjectTargetPayload {
+  "The target as written, or null when the input was refused."
+  target: ProjectTarget
+  "What was wrong with the input; empty on success."
+  userErrors: [UserError!]!
+}
+
+extend type Partnership {
+  "The project's targets, by first day. Achieved figures are in ` + "`" + `Indicators.targets` + "`" + `."
+  targets: [ProjectTarget!]!
+}
+
+extend type Indicators {
+  "The zone's own context indicators: of each, the latest value for the period's year or an earlier one; exact, as entered with their source."
+  context: [ZoneContextValue!]!
+  "The targets set in the zone or a zone inside it whose span meets the period, each against what was achieved in the whole months of the span inside the period."
+  targets: [TargetProgress!]!
+}
+
+extend type Mutation {
+  "Sets a zone's context indicators for a year; a coordinator for the zones it keeps."
+  setZoneContext("The values." input: SetZoneContextInput!): ZoneContextPayload! @hasRole(roles: [ADMIN, COORDINATOR])
+  "Adds a target to a project; a coordinator for the projects and zones it keeps."
+  addProjectTarget("The target." input: AddProjectTargetInput!): ProjectTargetPayload! @hasRole(roles: [ADMIN, COORDINATOR])
+}
+`, BuiltIn: false},
+	{Name: "../schema/demand.graphqls", Input: `"Which part of the map to measure demand in, and when."
+input DemandInput {
+  "The zone to measure."
+  zoneId: ID!
+  "Measure each zone of this kind inside the zone; the zone itself when absent. Custom areas are not a published level."
+  level: ZoneKind
+  "The whole calendar period, which must have ended: a year (2025), a half (2025-H1), a quarter (2026-Q3) or a month (2026-07)."
+  period: String!
+}
+
+"""
+Demand beside supply for one zone and one top-level need area (with its narrower needs). The
+counts about people are published through the disclosure layer (perturbed, see ` + "`" + `CaseCounts` + "`" + `), the
+median wait only over enough waits; the services are the directory's, exact, as they stand now.
+"""
+type NeedDemand {
+  "The zone, with the zones inside it."
+  zone: Zone!
+  "The need area."
+  need: Need!
+  "Cases open at the end of the period that need it."
+  openCases: Int!
+  "Referrals sent in the period for it."
+  referralsSent: Int!
+  "Of those, refused for lack of places (refusal reason NO_PLACES)."
+  refusedNoPlaces: Int!
+  "Referrals for it on the waiting list (ON_HOLD) at the end of the period."
+  waiting: Int!
+  "Median days on the waiting list, of the referrals for it on the list at some time in the period: up to leaving it, or to the end of the period for those still waiting."
+  medianWaitDays: Figure!
+  "Unmet demand: of the open cases needing it at the end of the period, those not taken in charge for it then (no referral for it accepted by then and off the waiting list)."
+  unmet: Int!
+  "Active services that cover all of the zone for it."
+  full: Int!
+  "Active services that cover only part of the zone for it."
+  partial: Int!
+  "Of those, services with free places now; for researchers, confidential services are not counted here."
+  withFreePlaces: Int!
+}
+
+"Demand beside supply in a zone (or its zones of a level) for a closed period."
+type Demand {
+  "The period, e.g. \"2026-Q3\"."
+  period: String!
+  "One row per zone measured and top-level need area, zone by zone (by name), need by code."
+  rows: [NeedDemand!]!
+  "The rows with unmet demand, the largest published unmet demand first, then by zone name and need code: where people fall through the network."
+  coverageGaps: [NeedDemand!]!
+}
+
+extend type Query {
+  "Demand beside supply: open cases, referrals, refusals for lack of places, waiting lists and waits per need area, beside the services that cover it; the gaps ranked by unmet demand."
+  demand("What to measure." input: DemandInput!): Demand! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/finder.graphqls", Input: `"""
@@ -5166,7 +6114,7 @@ extend type Query {
   indicators(
     "The zone."
     zoneId: ID!
-    "The whole calendar period, which must have ended: a quarter (2026-Q3), a year (2025) or a month (2026-07)."
+    "The whole calendar period, which must have ended: a quarter (2026-Q3), a half (2012-H1), a year (2025) or a month (2026-07)."
     period: String!
   ): Indicators! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
 }
@@ -6512,6 +7460,60 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ActivityCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ActivityCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_ActivityCount_count(ctx, field)
+	case "exploitation":
+		return ec.fieldContext_ActivityCount_exploitation(ctx, field)
+	case "gender":
+		return ec.fieldContext_ActivityCount_gender(ctx, field)
+	case "ageBand":
+		return ec.fieldContext_ActivityCount_ageBand(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "activity":
+		return ec.fieldContext_ActivityPayload_activity(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ActivityPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ActivityRecord_id(ctx, field)
+	case "service":
+		return ec.fieldContext_ActivityRecord_service(ctx, field)
+	case "zone":
+		return ec.fieldContext_ActivityRecord_zone(ctx, field)
+	case "kind":
+		return ec.fieldContext_ActivityRecord_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_ActivityRecord_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ActivityRecord_to(ctx, field)
+	case "count":
+		return ec.fieldContext_ActivityRecord_count(ctx, field)
+	case "exploitation":
+		return ec.fieldContext_ActivityRecord_exploitation(ctx, field)
+	case "gender":
+		return ec.fieldContext_ActivityRecord_gender(ctx, field)
+	case "ageBand":
+		return ec.fieldContext_ActivityRecord_ageBand(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_ActivityRecord_recordedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityRecord", field.Name)
+}
+
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6696,6 +7698,10 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_view(ctx, field)
 	case "version":
 		return ec.fieldContext_Case_version(ctx, field)
+	case "exploitation":
+		return ec.fieldContext_Case_exploitation(ctx, field)
+	case "project":
+		return ec.fieldContext_Case_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
@@ -6852,6 +7858,18 @@ func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Demand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_Demand_period(ctx, field)
+	case "rows":
+		return ec.fieldContext_Demand_rows(ctx, field)
+	case "coverageGaps":
+		return ec.fieldContext_Demand_coverageGaps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Demand", field.Name)
+}
+
 func (ec *executionContext) childFields_Figure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -6894,6 +7912,14 @@ func (ec *executionContext) childFields_Indicators(ctx context.Context, field gr
 		return ec.fieldContext_Indicators_overdueCases(ctx, field)
 	case "needsWithoutService":
 		return ec.fieldContext_Indicators_needsWithoutService(ctx, field)
+	case "casesByExploitation":
+		return ec.fieldContext_Indicators_casesByExploitation(ctx, field)
+	case "activity":
+		return ec.fieldContext_Indicators_activity(ctx, field)
+	case "context":
+		return ec.fieldContext_Indicators_context(ctx, field)
+	case "targets":
+		return ec.fieldContext_Indicators_targets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Indicators", field.Name)
 }
@@ -6992,6 +8018,34 @@ func (ec *executionContext) childFields_NeedConnection(ctx context.Context, fiel
 		return ec.fieldContext_NeedConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NeedConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedDemand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "zone":
+		return ec.fieldContext_NeedDemand_zone(ctx, field)
+	case "need":
+		return ec.fieldContext_NeedDemand_need(ctx, field)
+	case "openCases":
+		return ec.fieldContext_NeedDemand_openCases(ctx, field)
+	case "referralsSent":
+		return ec.fieldContext_NeedDemand_referralsSent(ctx, field)
+	case "refusedNoPlaces":
+		return ec.fieldContext_NeedDemand_refusedNoPlaces(ctx, field)
+	case "waiting":
+		return ec.fieldContext_NeedDemand_waiting(ctx, field)
+	case "medianWaitDays":
+		return ec.fieldContext_NeedDemand_medianWaitDays(ctx, field)
+	case "unmet":
+		return ec.fieldContext_NeedDemand_unmet(ctx, field)
+	case "full":
+		return ec.fieldContext_NeedDemand_full(ctx, field)
+	case "partial":
+		return ec.fieldContext_NeedDemand_partial(ctx, field)
+	case "withFreePlaces":
+		return ec.fieldContext_NeedDemand_withFreePlaces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedDemand", field.Name)
 }
 
 func (ec *executionContext) childFields_NeedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7094,6 +8148,8 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 		return ec.fieldContext_Partnership_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Partnership_version(ctx, field)
+	case "targets":
+		return ec.fieldContext_Partnership_targets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partnership", field.Name)
 }
@@ -7210,6 +8266,38 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
 }
 
+func (ec *executionContext) childFields_ProjectTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProjectTarget_id(ctx, field)
+	case "project":
+		return ec.fieldContext_ProjectTarget_project(ctx, field)
+	case "description":
+		return ec.fieldContext_ProjectTarget_description(ctx, field)
+	case "measure":
+		return ec.fieldContext_ProjectTarget_measure(ctx, field)
+	case "count":
+		return ec.fieldContext_ProjectTarget_count(ctx, field)
+	case "zone":
+		return ec.fieldContext_ProjectTarget_zone(ctx, field)
+	case "from":
+		return ec.fieldContext_ProjectTarget_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ProjectTarget_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectTargetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "target":
+		return ec.fieldContext_ProjectTargetPayload_target(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ProjectTargetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectTargetPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7232,6 +8320,10 @@ func (ec *executionContext) childFields_Referral(ctx context.Context, field grap
 		return ec.fieldContext_Referral_completedAt(ctx, field)
 	case "reason":
 		return ec.fieldContext_Referral_reason(ctx, field)
+	case "refusalReason":
+		return ec.fieldContext_Referral_refusalReason(ctx, field)
+	case "onHoldAt":
+		return ec.fieldContext_Referral_onHoldAt(ctx, field)
 	case "outcome":
 		return ec.fieldContext_Referral_outcome(ctx, field)
 	case "offRoute":
@@ -7550,6 +8642,18 @@ func (ec *executionContext) childFields_StageFunnel(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type StageFunnel", field.Name)
 }
 
+func (ec *executionContext) childFields_TargetProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "target":
+		return ec.fieldContext_TargetProgress_target(ctx, field)
+	case "months":
+		return ec.fieldContext_TargetProgress_months(ctx, field)
+	case "achieved":
+		return ec.fieldContext_TargetProgress_achieved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetProgress", field.Name)
+}
+
 func (ec *executionContext) childFields_TraceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -7652,6 +8756,8 @@ func (ec *executionContext) childFields_Zone(ctx context.Context, field graphql.
 		return ec.fieldContext_Zone_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Zone_version(ctx, field)
+	case "context":
+		return ec.fieldContext_Zone_context(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Zone", field.Name)
 }
@@ -7666,6 +8772,34 @@ func (ec *executionContext) childFields_ZoneConnection(ctx context.Context, fiel
 		return ec.fieldContext_ZoneConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ZoneConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ZoneContextPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "context":
+		return ec.fieldContext_ZoneContextPayload_context(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ZoneContextPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ZoneContextPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ZoneContextValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_ZoneContextValue_indicator(ctx, field)
+	case "year":
+		return ec.fieldContext_ZoneContextValue_year(ctx, field)
+	case "value":
+		return ec.fieldContext_ZoneContextValue_value(ctx, field)
+	case "source":
+		return ec.fieldContext_ZoneContextValue_source(ctx, field)
+	case "note":
+		return ec.fieldContext_ZoneContextValue_note(ctx, field)
+	case "enteredBy":
+		return ec.fieldContext_ZoneContextValue_enteredBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ZoneContextValue", field.Name)
 }
 
 func (ec *executionContext) childFields_ZoneEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7960,6 +9094,20 @@ func (ec *executionContext) field_Mutation_addPartnershipMember_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addProjectTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddProjectTargetInput, error) {
+			return ec.unmarshalNAddProjectTargetInput2snodoᚋmodelᚐAddProjectTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_closeCase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8198,6 +9346,20 @@ func (ec *executionContext) field_Mutation_openCase_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordActivityInput, error) {
+			return ec.unmarshalNRecordActivityInput2snodoᚋmodelᚐRecordActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8218,6 +9380,20 @@ func (ec *executionContext) field_Mutation_removePartnershipMember_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RemoveMemberInput, error) {
 			return ec.unmarshalNRemoveMemberInput2snodoᚋmodelᚐRemoveMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setZoneContext_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetZoneContextInput, error) {
+			return ec.unmarshalNSetZoneContextInput2snodoᚋmodelᚐSetZoneContextInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8590,6 +9766,20 @@ func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CoverageInput, error) {
 			return ec.unmarshalNCoverageInput2snodoᚋmodelᚐCoverageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demand_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DemandInput, error) {
+			return ec.unmarshalNDemandInput2snodoᚋmodelᚐDemandInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9094,6 +10284,20 @@ func (ec *executionContext) field_Zone_children_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Zone_context_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Zone_services_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9191,6 +10395,483 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ActivityCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ActivityKind) graphql.Marshaler {
+			return ec.marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityCount", field, false, false, errors.New("field of type ActivityKind does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityCount_exploitation(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityCount_exploitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exploitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
+			return ec.marshalNBreakdownCount2ᚕᚖsnodoᚋmodelᚐBreakdownCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityCount_exploitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BreakdownCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityCount_gender(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityCount_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
+			return ec.marshalNBreakdownCount2ᚕᚖsnodoᚋmodelᚐBreakdownCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityCount_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BreakdownCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityCount_ageBand(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityCount_ageBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgeBand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
+			return ec.marshalNBreakdownCount2ᚕᚖsnodoᚋmodelᚐBreakdownCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityCount_ageBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BreakdownCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityPayload_activity(ctx context.Context, field graphql.CollectedField, obj *model.ActivityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityPayload_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivityRecord) graphql.Marshaler {
+			return ec.marshalOActivityRecord2ᚖsnodoᚋmodelᚐActivityRecord(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityPayload_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ActivityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖsnodoᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityRecord_id(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_service(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ActivityRecord().Service(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖsnodoᚋmodelᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityRecord_zone(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_zone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ActivityRecord().Zone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_zone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityRecord_kind(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ActivityKind) graphql.Marshaler {
+			return ec.marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type ActivityKind does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_from(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_to(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_count(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_exploitation(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_exploitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exploitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExploitationKind) graphql.Marshaler {
+			return ec.marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_exploitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type ExploitationKind does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_gender(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
+			return ec.marshalOGender2ᚖsnodoᚋmodelᚐGender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Gender does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_ageBand(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_ageBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgeBand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AgeBand) graphql.Marshaler {
+			return ec.marshalOAgeBand2ᚖsnodoᚋmodelᚐAgeBand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_ageBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type AgeBand does not have child fields"))
+}
+
+func (ec *executionContext) _ActivityRecord_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityRecord_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityRecord_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type String does not have child fields"))
+}
 
 func (ec *executionContext) _Actor_id(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -10829,6 +12510,61 @@ func (ec *executionContext) fieldContext_Case_version(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Case_exploitation(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_exploitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exploitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExploitationKind) graphql.Marshaler {
+			return ec.marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_exploitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type ExploitationKind does not have child fields"))
+}
+
+func (ec *executionContext) _Case_project(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Project(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Partnership) graphql.Marshaler {
+			return ec.marshalOPartnership2ᚖsnodoᚋmodelᚐPartnership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CaseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Case]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11989,6 +13725,93 @@ func (ec *executionContext) fieldContext_DeletePayload_userErrors(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Demand_period(ctx context.Context, field graphql.CollectedField, obj *model.Demand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demand_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demand_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Demand", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Demand_rows(ctx context.Context, field graphql.CollectedField, obj *model.Demand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demand_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NeedDemand) graphql.Marshaler {
+			return ec.marshalNNeedDemand2ᚕᚖsnodoᚋmodelᚐNeedDemandᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demand_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Demand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedDemand(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Demand_coverageGaps(ctx context.Context, field graphql.CollectedField, obj *model.Demand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Demand_coverageGaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoverageGaps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NeedDemand) graphql.Marshaler {
+			return ec.marshalNNeedDemand2ᚕᚖsnodoᚋmodelᚐNeedDemandᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Demand_coverageGaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Demand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedDemand(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Figure_value(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12447,6 +14270,134 @@ func (ec *executionContext) fieldContext_Indicators_needsWithoutService(_ contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicators_casesByExploitation(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicators_casesByExploitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CasesByExploitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
+			return ec.marshalNBreakdownCount2ᚕᚖsnodoᚋmodelᚐBreakdownCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicators_casesByExploitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BreakdownCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicators_activity(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicators_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActivityCount) graphql.Marshaler {
+			return ec.marshalNActivityCount2ᚕᚖsnodoᚋmodelᚐActivityCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicators_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicators_context(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicators_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
+			return ec.marshalNZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicators_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneContextValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicators_targets(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicators_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TargetProgress) graphql.Marshaler {
+			return ec.marshalNTargetProgress2ᚕᚖsnodoᚋmodelᚐTargetProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicators_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicators",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetProgress(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12920,6 +14871,68 @@ func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Membership(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordActivity(ctx, fc.Args["input"].(model.RecordActivityInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "SERVICE_OPERATOR"})
+				if err != nil {
+					var zeroVal *model.ActivityPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ActivityPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivityPayload) graphql.Marshaler {
+			return ec.marshalNActivityPayload2ᚖsnodoᚋmodelᚐActivityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13538,6 +15551,130 @@ func (ec *executionContext) fieldContext_Mutation_moveIntervention(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setZoneContext(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setZoneContext(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetZoneContext(ctx, fc.Args["input"].(model.SetZoneContextInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR"})
+				if err != nil {
+					var zeroVal *model.ZoneContextPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ZoneContextPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ZoneContextPayload) graphql.Marshaler {
+			return ec.marshalNZoneContextPayload2ᚖsnodoᚋmodelᚐZoneContextPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setZoneContext(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneContextPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setZoneContext_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addProjectTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addProjectTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddProjectTarget(ctx, fc.Args["input"].(model.AddProjectTargetInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR"})
+				if err != nil {
+					var zeroVal *model.ProjectTargetPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ProjectTargetPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectTargetPayload) graphql.Marshaler {
+			return ec.marshalNProjectTargetPayload2ᚖsnodoᚋmodelᚐProjectTargetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addProjectTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectTargetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addProjectTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14947,6 +17084,286 @@ func (ec *executionContext) fieldContext_NeedConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("NeedConnection", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _NeedDemand_zone(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_zone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NeedDemand().Zone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_zone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedDemand",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedDemand_need(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_need(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NeedDemand().Need(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚖsnodoᚋmodelᚐNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedDemand",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedDemand_openCases(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_openCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_openCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_referralsSent(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_referralsSent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReferralsSent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_referralsSent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_refusedNoPlaces(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_refusedNoPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusedNoPlaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_refusedNoPlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_waiting(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_waiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Waiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_waiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_medianWaitDays(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_medianWaitDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianWaitDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖsnodoᚋmodelᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_medianWaitDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedDemand",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedDemand_unmet(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_unmet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unmet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_unmet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_full(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_full(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Full, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_full(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_partial(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedDemand_withFreePlaces(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedDemand_withFreePlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithFreePlaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedDemand_withFreePlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _NeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Need]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15843,6 +18260,38 @@ func (ec *executionContext) fieldContext_Partnership_version(_ context.Context, 
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Partnership_targets(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().Targets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProjectTarget) graphql.Marshaler {
+			return ec.marshalNProjectTarget2ᚕᚖsnodoᚋmodelᚐProjectTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PartnershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Partnership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16618,6 +19067,272 @@ func (ec *executionContext) fieldContext_Plan_interventions(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _ProjectTarget_id(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectTarget_project(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectTarget().Project(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚖsnodoᚋmodelᚐPartnership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectTarget",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectTarget_description(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectTarget_measure(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TargetMeasure) graphql.Marshaler {
+			return ec.marshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type TargetMeasure does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectTarget_count(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectTarget_zone(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_zone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProjectTarget().Zone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Zone) graphql.Marshaler {
+			return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_zone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectTarget",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Zone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectTarget_from(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectTarget_to(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTarget_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTarget_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ProjectTargetPayload_target(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTargetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTargetPayload_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectTarget) graphql.Marshaler {
+			return ec.marshalOProjectTarget2ᚖsnodoᚋmodelᚐProjectTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTargetPayload_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectTargetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectTargetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTargetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectTargetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖsnodoᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectTargetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectTargetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17024,6 +19739,75 @@ func (ec *executionContext) fieldContext_Query_incomingReferrals(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_incomingReferrals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demand(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Demand(ctx, fc.Args["input"].(model.DemandInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Aggregate == nil {
+					var zeroVal *model.Demand
+					return zeroVal, errors.New("directive aggregate is not implemented")
+				}
+				return ec.Directives.Aggregate(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR", "RESEARCHER"})
+				if err != nil {
+					var zeroVal *model.Demand
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.Demand
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive1, roles)
+			}
+
+			next = directive2
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Demand) graphql.Marshaler {
+			return ec.marshalNDemand2ᚖsnodoᚋmodelᚐDemand(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demand(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Demand(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18198,6 +20982,52 @@ func (ec *executionContext) _Referral_reason(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Referral_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Referral_refusalReason(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_refusalReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefusalReason) graphql.Marshaler {
+			return ec.marshalORefusalReason2ᚖsnodoᚋmodelᚐRefusalReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_refusalReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type RefusalReason does not have child fields"))
+}
+
+func (ec *executionContext) _Referral_onHoldAt(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_onHoldAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnHoldAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_onHoldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Referral_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
@@ -20929,6 +23759,84 @@ func (ec *executionContext) fieldContext_StageFunnel_dropOuts(_ context.Context,
 	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _TargetProgress_target(ctx context.Context, field graphql.CollectedField, obj *model.TargetProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetProgress_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProjectTarget) graphql.Marshaler {
+			return ec.marshalNProjectTarget2ᚖsnodoᚋmodelᚐProjectTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetProgress_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetProgress_months(ctx context.Context, field graphql.CollectedField, obj *model.TargetProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetProgress_months(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Months, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetProgress_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetProgress", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TargetProgress_achieved(ctx context.Context, field graphql.CollectedField, obj *model.TargetProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetProgress_achieved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Achieved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetProgress_achieved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetProgress", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _TraceEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.TraceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21869,6 +24777,50 @@ func (ec *executionContext) fieldContext_Zone_version(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Zone_context(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Zone_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Zone().Context(ctx, obj, fc.Args["year"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
+			return ec.marshalNZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Zone_context(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Zone",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneContextValue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Zone_context_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ZoneConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Zone]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21954,6 +24906,208 @@ func (ec *executionContext) _ZoneConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ZoneConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ZoneContextPayload_context(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextPayload_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
+			return ec.marshalOZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextPayload_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ZoneContextPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ZoneContextValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ZoneContextPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖsnodoᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ZoneContextPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ZoneContextValue_indicator(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextValue_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContextIndicator) graphql.Marshaler {
+			return ec.marshalNContextIndicator2snodoᚋmodelᚐContextIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextValue_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type ContextIndicator does not have child fields"))
+}
+
+func (ec *executionContext) _ZoneContextValue_year(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextValue_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextValue_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ZoneContextValue_value(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ZoneContextValue_source(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextValue_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextValue_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ZoneContextValue_note(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextValue_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextValue_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ZoneContextValue_enteredBy(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZoneContextValue_enteredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnteredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZoneContextValue_enteredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ZoneEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Zone]) (ret graphql.Marshaler) {
@@ -23356,6 +26510,78 @@ func (ec *executionContext) unmarshalInputAddMemberInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAddProjectTargetInput(ctx context.Context, obj any) (model.AddProjectTargetInput, error) {
+	var it model.AddProjectTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"partnershipId", "description", "measure", "count", "zoneId", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "partnershipId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipID = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "measure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measure"))
+			data, err := ec.unmarshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measure = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2snodoᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNDate2snodoᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (model.AuditFilter, error) {
 	var it model.AuditFilter
 	if obj == nil {
@@ -23627,6 +26853,50 @@ func (ec *executionContext) unmarshalInputContactsInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Address = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputContextValueInput(ctx context.Context, obj any) (model.ContextValueInput, error) {
+	var it model.ContextValueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"indicator", "value", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "indicator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("indicator"))
+			data, err := ec.unmarshalNContextIndicator2snodoᚋmodelᚐContextIndicator(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Indicator = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -24367,6 +27637,50 @@ func (ec *executionContext) unmarshalInputDeleteZoneInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputDemandInput(ctx context.Context, obj any) (model.DemandInput, error) {
+	var it model.DemandInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"zoneId", "level", "period"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOZoneKind2ᚖsnodoᚋmodelᚐZoneKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputFindServicesInput(ctx context.Context, obj any) (model.FindServicesInput, error) {
 	var it model.FindServicesInput
 	if obj == nil {
@@ -24661,7 +27975,7 @@ func (ec *executionContext) unmarshalInputMoveReferralInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"referralId", "version", "status", "note"}
+	fieldsInOrder := [...]string{"referralId", "version", "status", "note", "refusalReason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24696,6 +28010,13 @@ func (ec *executionContext) unmarshalInputMoveReferralInput(ctx context.Context,
 				return it, err
 			}
 			it.Note = data
+		case "refusalReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refusalReason"))
+			data, err := ec.unmarshalORefusalReason2ᚖsnodoᚋmodelᚐRefusalReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefusalReason = data
 		}
 	}
 	return it, nil
@@ -24811,7 +28132,7 @@ func (ec *executionContext) unmarshalInputOpenCaseInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"zoneId", "needIds", "modelId", "managingActorId", "employability", "notes"}
+	fieldsInOrder := [...]string{"zoneId", "needIds", "modelId", "managingActorId", "employability", "notes", "exploitation", "projectId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24860,6 +28181,20 @@ func (ec *executionContext) unmarshalInputOpenCaseInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Notes = data
+		case "exploitation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exploitation"))
+			data, err := ec.unmarshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exploitation = data
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
 		}
 	}
 	return it, nil
@@ -25110,6 +28445,92 @@ func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRecordActivityInput(ctx context.Context, obj any) (model.RecordActivityInput, error) {
+	var it model.RecordActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"serviceId", "zoneId", "kind", "from", "to", "count", "exploitation", "gender", "ageBand"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "serviceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceID = data
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2snodoᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖsnodoᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "exploitation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exploitation"))
+			data, err := ec.unmarshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exploitation = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖsnodoᚋmodelᚐGender(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "ageBand":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ageBand"))
+			data, err := ec.unmarshalOAgeBand2ᚖsnodoᚋmodelᚐAgeBand(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgeBand = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputReferInput(ctx context.Context, obj any) (model.ReferInput, error) {
 	var it model.ReferInput
 	if obj == nil {
@@ -25313,6 +28734,57 @@ func (ec *executionContext) unmarshalInputServiceOrder(ctx context.Context, obj 
 				return it, err
 			}
 			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetZoneContextInput(ctx context.Context, obj any) (model.SetZoneContextInput, error) {
+	var it model.SetZoneContextInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"zoneId", "year", "source", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "zoneId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ZoneID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalNContextValueInput2ᚕᚖsnodoᚋmodelᚐContextValueInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
 		}
 	}
 	return it, nil
@@ -26171,6 +29643,261 @@ func (ec *executionContext) _RouteEnd(ctx context.Context, sel ast.SelectionSet,
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var activityCountImplementors = []string{"ActivityCount"}
+
+func (ec *executionContext) _ActivityCount(ctx context.Context, sel ast.SelectionSet, obj *model.ActivityCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityCount")
+		case "kind":
+			out.Values[i] = ec._ActivityCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ActivityCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exploitation":
+			out.Values[i] = ec._ActivityCount_exploitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gender":
+			out.Values[i] = ec._ActivityCount_gender(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ageBand":
+			out.Values[i] = ec._ActivityCount_ageBand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var activityPayloadImplementors = []string{"ActivityPayload"}
+
+func (ec *executionContext) _ActivityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ActivityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityPayload")
+		case "activity":
+			out.Values[i] = ec._ActivityPayload_activity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ActivityPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var activityRecordImplementors = []string{"ActivityRecord"}
+
+func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.SelectionSet, obj *model.ActivityRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityRecord")
+		case "id":
+			out.Values[i] = ec._ActivityRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "service":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ActivityRecord_service(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "zone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ActivityRecord_zone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._ActivityRecord_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.Values[i] = ec._ActivityRecord_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._ActivityRecord_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._ActivityRecord_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exploitation":
+			out.Values[i] = ec._ActivityRecord_exploitation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gender":
+			out.Values[i] = ec._ActivityRecord_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ageBand":
+			out.Values[i] = ec._ActivityRecord_ageBand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedBy":
+			out.Values[i] = ec._ActivityRecord_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
 
 var actorImplementors = []string{"Actor", "Node", "RouteEnd"}
 
@@ -27281,6 +31008,49 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "exploitation":
+			out.Values[i] = ec._Case_exploitation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "project":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Case_project(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28078,6 +31848,54 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var demandImplementors = []string{"Demand"}
+
+func (ec *executionContext) _Demand(ctx context.Context, sel ast.SelectionSet, obj *model.Demand) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Demand")
+		case "period":
+			out.Values[i] = ec._Demand_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._Demand_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverageGaps":
+			out.Values[i] = ec._Demand_coverageGaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var figureImplementors = []string{"Figure"}
 
 func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, obj *model.Figure) graphql.Marshaler {
@@ -28274,6 +32092,26 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "casesByExploitation":
+			out.Values[i] = ec._Indicators_casesByExploitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activity":
+			out.Values[i] = ec._Indicators_activity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "context":
+			out.Values[i] = ec._Indicators_context(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targets":
+			out.Values[i] = ec._Indicators_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28730,6 +32568,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "recordActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createActor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createActor(ctx, field)
@@ -28796,6 +32641,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveIntervention":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setZoneContext":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setZoneContext(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addProjectTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addProjectTarget(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -29174,6 +33033,160 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var needDemandImplementors = []string{"NeedDemand"}
+
+func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSet, obj *model.NeedDemand) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needDemandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedDemand")
+		case "zone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NeedDemand_zone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "need":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NeedDemand_need(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "openCases":
+			out.Values[i] = ec._NeedDemand_openCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "referralsSent":
+			out.Values[i] = ec._NeedDemand_referralsSent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refusedNoPlaces":
+			out.Values[i] = ec._NeedDemand_refusedNoPlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "waiting":
+			out.Values[i] = ec._NeedDemand_waiting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "medianWaitDays":
+			out.Values[i] = ec._NeedDemand_medianWaitDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unmet":
+			out.Values[i] = ec._NeedDemand_unmet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "full":
+			out.Values[i] = ec._NeedDemand_full(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partial":
+			out.Values[i] = ec._NeedDemand_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withFreePlaces":
+			out.Values[i] = ec._NeedDemand_withFreePlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29806,6 +33819,44 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "targets":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Partnership_targets(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30368,6 +34419,188 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var projectTargetImplementors = []string{"ProjectTarget"}
+
+func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectTarget")
+		case "id":
+			out.Values[i] = ec._ProjectTarget_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "project":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectTarget_project(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			out.Values[i] = ec._ProjectTarget_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measure":
+			out.Values[i] = ec._ProjectTarget_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._ProjectTarget_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "zone":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProjectTarget_zone(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "from":
+			out.Values[i] = ec._ProjectTarget_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._ProjectTarget_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var projectTargetPayloadImplementors = []string{"ProjectTargetPayload"}
+
+func (ec *executionContext) _ProjectTargetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectTargetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectTargetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectTargetPayload")
+		case "target":
+			out.Values[i] = ec._ProjectTargetPayload_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ProjectTargetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -30552,6 +34785,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_incomingReferrals(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "demand":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_demand(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -31164,6 +35419,16 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "reason":
 			out.Values[i] = ec._Referral_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refusalReason":
+			out.Values[i] = ec._Referral_refusalReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onHoldAt":
+			out.Values[i] = ec._Referral_onHoldAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33023,6 +37288,54 @@ func (ec *executionContext) _StageFunnel(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var targetProgressImplementors = []string{"TargetProgress"}
+
+func (ec *executionContext) _TargetProgress(ctx context.Context, sel ast.SelectionSet, obj *model.TargetProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetProgress")
+		case "target":
+			out.Values[i] = ec._TargetProgress_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "months":
+			out.Values[i] = ec._TargetProgress_months(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "achieved":
+			out.Values[i] = ec._TargetProgress_achieved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var traceEdgeImplementors = []string{"TraceEdge"}
 
 func (ec *executionContext) _TraceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TraceEdge) graphql.Marshaler {
@@ -33738,6 +38051,44 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "context":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Zone_context(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33819,6 +38170,112 @@ func (ec *executionContext) _ZoneConnection(ctx context.Context, sel ast.Selecti
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var zoneContextPayloadImplementors = []string{"ZoneContextPayload"}
+
+func (ec *executionContext) _ZoneContextPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ZoneContextPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, zoneContextPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ZoneContextPayload")
+		case "context":
+			out.Values[i] = ec._ZoneContextPayload_context(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ZoneContextPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var zoneContextValueImplementors = []string{"ZoneContextValue"}
+
+func (ec *executionContext) _ZoneContextValue(ctx context.Context, sel ast.SelectionSet, obj *model.ZoneContextValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, zoneContextValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ZoneContextValue")
+		case "indicator":
+			out.Values[i] = ec._ZoneContextValue_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._ZoneContextValue_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ZoneContextValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._ZoneContextValue_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ZoneContextValue_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enteredBy":
+			out.Values[i] = ec._ZoneContextValue_enteredBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34318,6 +38775,56 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActivityCount2ᚕᚖsnodoᚋmodelᚐActivityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActivityCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityCount2ᚖsnodoᚋmodelᚐActivityCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivityCount2ᚖsnodoᚋmodelᚐActivityCount(ctx context.Context, sel ast.SelectionSet, v *model.ActivityCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ActivityCount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx context.Context, v any) (model.ActivityKind, error) {
+	var res model.ActivityKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx context.Context, sel ast.SelectionSet, v model.ActivityKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNActivityPayload2snodoᚋmodelᚐActivityPayload(ctx context.Context, sel ast.SelectionSet, v model.ActivityPayload) graphql.Marshaler {
+	return ec._ActivityPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNActivityPayload2ᚖsnodoᚋmodelᚐActivityPayload(ctx context.Context, sel ast.SelectionSet, v *model.ActivityPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ActivityPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNActor2snodoᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v model.Actor) graphql.Marshaler {
 	return ec._Actor(ctx, sel, &v)
 }
@@ -34449,6 +38956,11 @@ func (ec *executionContext) unmarshalNAddInterventionInput2snodoᚋmodelᚐAddIn
 
 func (ec *executionContext) unmarshalNAddMemberInput2snodoᚋmodelᚐAddMemberInput(ctx context.Context, v any) (model.AddMemberInput, error) {
 	res, err := ec.unmarshalInputAddMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddProjectTargetInput2snodoᚋmodelᚐAddProjectTargetInput(ctx context.Context, v any) (model.AddProjectTargetInput, error) {
+	res, err := ec.unmarshalInputAddProjectTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34740,6 +39252,35 @@ func (ec *executionContext) marshalNContacts2snodoᚋmodelᚐContacts(ctx contex
 	return ec._Contacts(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNContextIndicator2snodoᚋmodelᚐContextIndicator(ctx context.Context, v any) (model.ContextIndicator, error) {
+	var res model.ContextIndicator
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContextIndicator2snodoᚋmodelᚐContextIndicator(ctx context.Context, sel ast.SelectionSet, v model.ContextIndicator) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNContextValueInput2ᚕᚖsnodoᚋmodelᚐContextValueInputᚄ(ctx context.Context, v any) ([]*model.ContextValueInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ContextValueInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContextValueInput2ᚖsnodoᚋmodelᚐContextValueInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNContextValueInput2ᚖsnodoᚋmodelᚐContextValueInput(ctx context.Context, v any) (*model.ContextValueInput, error) {
+	res, err := ec.unmarshalInputContextValueInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCoverage2snodoᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v model.Coverage) graphql.Marshaler {
 	return ec._Coverage(ctx, sel, &v)
 }
@@ -34851,6 +39392,16 @@ func (ec *executionContext) unmarshalNCreateZoneInput2snodoᚋmodelᚐCreateZone
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDate2snodoᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2snodoᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := model.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34903,6 +39454,25 @@ func (ec *executionContext) unmarshalNDeleteServiceInput2snodoᚋmodelᚐDeleteS
 
 func (ec *executionContext) unmarshalNDeleteZoneInput2snodoᚋmodelᚐDeleteZoneInput(ctx context.Context, v any) (model.DeleteZoneInput, error) {
 	res, err := ec.unmarshalInputDeleteZoneInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDemand2snodoᚋmodelᚐDemand(ctx context.Context, sel ast.SelectionSet, v model.Demand) graphql.Marshaler {
+	return ec._Demand(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDemand2ᚖsnodoᚋmodelᚐDemand(ctx context.Context, sel ast.SelectionSet, v *model.Demand) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Demand(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDemandInput2snodoᚋmodelᚐDemandInput(ctx context.Context, v any) (model.DemandInput, error) {
+	res, err := ec.unmarshalInputDemandInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -35233,6 +39803,32 @@ func (ec *executionContext) marshalNNeedConnection2ᚖsnodoᚋmodelᚐConnection
 		return graphql.Null
 	}
 	return ec._NeedConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeedDemand2ᚕᚖsnodoᚋmodelᚐNeedDemandᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NeedDemand) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedDemand2ᚖsnodoᚋmodelᚐNeedDemand(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeedDemand2ᚖsnodoᚋmodelᚐNeedDemand(ctx context.Context, sel ast.SelectionSet, v *model.NeedDemand) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NeedDemand(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNeedEdge2snodoᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[*model.Need]) graphql.Marshaler {
@@ -35581,6 +40177,51 @@ func (ec *executionContext) marshalNPlacesPoint2ᚖsnodoᚋmodelᚐPlacesPoint(c
 		return graphql.Null
 	}
 	return ec._PlacesPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectTarget2ᚕᚖsnodoᚋmodelᚐProjectTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProjectTarget) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectTarget2ᚖsnodoᚋmodelᚐProjectTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectTarget2ᚖsnodoᚋmodelᚐProjectTarget(ctx context.Context, sel ast.SelectionSet, v *model.ProjectTarget) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProjectTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectTargetPayload2snodoᚋmodelᚐProjectTargetPayload(ctx context.Context, sel ast.SelectionSet, v model.ProjectTargetPayload) graphql.Marshaler {
+	return ec._ProjectTargetPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProjectTargetPayload2ᚖsnodoᚋmodelᚐProjectTargetPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProjectTargetPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProjectTargetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordActivityInput2snodoᚋmodelᚐRecordActivityInput(ctx context.Context, v any) (model.RecordActivityInput, error) {
+	res, err := ec.unmarshalInputRecordActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx context.Context, v any) (model.RecordStatus, error) {
@@ -36037,6 +40678,11 @@ func (ec *executionContext) marshalNServiceStatus2snodoᚋmodelᚐServiceStatus(
 	return v
 }
 
+func (ec *executionContext) unmarshalNSetZoneContextInput2snodoᚋmodelᚐSetZoneContextInput(ctx context.Context, v any) (model.SetZoneContextInput, error) {
+	res, err := ec.unmarshalInputSetZoneContextInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNStage2snodoᚋmodelᚐStage(ctx context.Context, sel ast.SelectionSet, v model.Stage) graphql.Marshaler {
 	return ec._Stage(ctx, sel, &v)
 }
@@ -36155,6 +40801,42 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(ctx context.Context, v any) (model.TargetMeasure, error) {
+	var res model.TargetMeasure
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(ctx context.Context, sel ast.SelectionSet, v model.TargetMeasure) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTargetProgress2ᚕᚖsnodoᚋmodelᚐTargetProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TargetProgress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTargetProgress2ᚖsnodoᚋmodelᚐTargetProgress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTargetProgress2ᚖsnodoᚋmodelᚐTargetProgress(ctx context.Context, sel ast.SelectionSet, v *model.TargetProgress) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TargetProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTraceEdge2ᚕᚖsnodoᚋmodelᚐTraceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TraceEdge) graphql.Marshaler {
@@ -36384,6 +41066,46 @@ func (ec *executionContext) marshalNZoneConnection2ᚖsnodoᚋmodelᚐConnection
 	return ec._ZoneConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNZoneContextPayload2snodoᚋmodelᚐZoneContextPayload(ctx context.Context, sel ast.SelectionSet, v model.ZoneContextPayload) graphql.Marshaler {
+	return ec._ZoneContextPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNZoneContextPayload2ᚖsnodoᚋmodelᚐZoneContextPayload(ctx context.Context, sel ast.SelectionSet, v *model.ZoneContextPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ZoneContextPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNZoneContextValue2ᚖsnodoᚋmodelᚐZoneContextValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNZoneContextValue2ᚖsnodoᚋmodelᚐZoneContextValue(ctx context.Context, sel ast.SelectionSet, v *model.ZoneContextValue) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ZoneContextValue(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNZoneEdge2snodoᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[*model.Zone]) graphql.Marshaler {
 	return ec._ZoneEdge(ctx, sel, &v)
 }
@@ -36578,6 +41300,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOActivityRecord2ᚖsnodoᚋmodelᚐActivityRecord(ctx context.Context, sel ast.SelectionSet, v *model.ActivityRecord) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ActivityRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOActor2ᚖsnodoᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v *model.Actor) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -36651,6 +41380,22 @@ func (ec *executionContext) unmarshalOActorOrder2ᚖsnodoᚋmodelᚐActorOrder(c
 	}
 	res, err := ec.unmarshalInputActorOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAgeBand2ᚖsnodoᚋmodelᚐAgeBand(ctx context.Context, v any) (*model.AgeBand, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AgeBand)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgeBand2ᚖsnodoᚋmodelᚐAgeBand(ctx context.Context, sel ast.SelectionSet, v *model.AgeBand) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOAuditFilter2ᚖsnodoᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
@@ -36796,6 +41541,22 @@ func (ec *executionContext) marshalOEmployability2ᚖsnodoᚋmodelᚐEmployabili
 	return v
 }
 
+func (ec *executionContext) unmarshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx context.Context, v any) (*model.ExploitationKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ExploitationKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx context.Context, sel ast.SelectionSet, v *model.ExploitationKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -36811,6 +41572,22 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOGender2ᚖsnodoᚋmodelᚐGender(ctx context.Context, v any) (*model.Gender, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Gender)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖsnodoᚋmodelᚐGender(ctx context.Context, sel ast.SelectionSet, v *model.Gender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -37199,6 +41976,13 @@ func (ec *executionContext) marshalOPlan2ᚖsnodoᚋmodelᚐPlan(ctx context.Con
 	return ec._Plan(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOProjectTarget2ᚖsnodoᚋmodelᚐProjectTarget(ctx context.Context, sel ast.SelectionSet, v *model.ProjectTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProjectTarget(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORecordStatus2ᚕsnodoᚋmodelᚐRecordStatusᚄ(ctx context.Context, v any) ([]model.RecordStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -37292,6 +42076,22 @@ func (ec *executionContext) marshalOReferralStatus2ᚕsnodoᚋmodelᚐReferralSt
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalORefusalReason2ᚖsnodoᚋmodelᚐRefusalReason(ctx context.Context, v any) (*model.RefusalReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RefusalReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORefusalReason2ᚖsnodoᚋmodelᚐRefusalReason(ctx context.Context, sel ast.SelectionSet, v *model.RefusalReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORoute2ᚖsnodoᚋmodelᚐRoute(ctx context.Context, sel ast.SelectionSet, v *model.Route) graphql.Marshaler {
@@ -37533,6 +42333,25 @@ func (ec *executionContext) marshalOZone2ᚖsnodoᚋmodelᚐZone(ctx context.Con
 		return graphql.Null
 	}
 	return ec._Zone(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNZoneContextValue2ᚖsnodoᚋmodelᚐZoneContextValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOZoneFilter2ᚖsnodoᚋmodelᚐZoneFilter(ctx context.Context, v any) (*model.ZoneFilter, error) {

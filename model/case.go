@@ -27,6 +27,10 @@ type Case struct {
 	MaxDurationDays *int
 	PlanCreatedAt   *time.Time
 	PlanCreatedBy   string
+	// Exploitation is the kind of exploitation, where it applies; ProjectID the key of the
+	// project that funds the taking in charge, empty when none. The recipient view blanks them.
+	Exploitation *ExploitationKind
+	ProjectID    string
 	// View is how much of the case the viewer sees; the store sets it, and blanks what the
 	// view leaves out.
 	View CaseView
@@ -62,6 +66,12 @@ type Referral struct {
 	AcceptedAt  *time.Time
 	CompletedAt *time.Time
 	Reason      *string
+	// RefusalReason is the coded reason of a refusal (Reason its text, required for OTHER).
+	RefusalReason *RefusalReason
+	// OnHoldAt is when the referral was first put on the waiting list; HoldEndedAt when it
+	// last left it. The demand figures read them.
+	OnHoldAt    *time.Time
+	HoldEndedAt *time.Time
 	Outcome     *string
 	OffRoute    bool
 	Meta
@@ -134,12 +144,15 @@ type (
 	ReferralEdge       = Edge[*Referral]
 )
 
-// referralMoves are the moves of the closed loop: sent, received, accepted or refused, in
-// progress, then completed or failed; the sender may cancel until the end.
+// referralMoves are the moves of the closed loop: sent, received, accepted or refused, on the
+// waiting list or straight in progress, then completed or failed; the sender may cancel until
+// the end. A person on the waiting list starts when a place frees (in progress), or never does
+// (failed).
 var referralMoves = map[ReferralStatus][]ReferralStatus{
 	ReferralStatusSent:       {ReferralStatusReceived, ReferralStatusCancelled},
 	ReferralStatusReceived:   {ReferralStatusAccepted, ReferralStatusRefused, ReferralStatusCancelled},
-	ReferralStatusAccepted:   {ReferralStatusInProgress, ReferralStatusCancelled},
+	ReferralStatusAccepted:   {ReferralStatusOnHold, ReferralStatusInProgress, ReferralStatusCancelled},
+	ReferralStatusOnHold:     {ReferralStatusInProgress, ReferralStatusFailed, ReferralStatusCancelled},
 	ReferralStatusInProgress: {ReferralStatusCompleted, ReferralStatusFailed, ReferralStatusCancelled},
 }
 
@@ -180,4 +193,20 @@ func CanMoveStage(from, to *Stage) bool {
 		}
 	}
 	return false
+}
+
+// RefusalOf is the coded reason of a refusal: the code given, OTHER when none is (the text
+// then says why); false when the code is not of the closed set or OTHER comes without text.
+func RefusalOf(reason *RefusalReason, note *string) (RefusalReason, bool) {
+	hasText := note != nil && *note != ""
+	if reason == nil {
+		if !hasText {
+			return "", false
+		}
+		return RefusalReasonOther, true
+	}
+	if !reason.IsValid() || *reason == RefusalReasonOther && !hasText {
+		return "", false
+	}
+	return *reason, true
 }

@@ -11,14 +11,43 @@ func TestCanMoveReferral(t *testing.T) {
 		{ReferralStatusSent, ReferralStatusReceived}: true, {ReferralStatusSent, ReferralStatusCancelled}: true,
 		{ReferralStatusReceived, ReferralStatusAccepted}: true, {ReferralStatusReceived, ReferralStatusRefused}: true,
 		{ReferralStatusReceived, ReferralStatusCancelled}: true, {ReferralStatusAccepted, ReferralStatusInProgress}: true,
-		{ReferralStatusAccepted, ReferralStatusCancelled}: true, {ReferralStatusInProgress, ReferralStatusCompleted}: true,
+		{ReferralStatusAccepted, ReferralStatusCancelled}: true, {ReferralStatusAccepted, ReferralStatusOnHold}: true,
+		{ReferralStatusOnHold, ReferralStatusInProgress}: true, {ReferralStatusOnHold, ReferralStatusFailed}: true,
+		{ReferralStatusOnHold, ReferralStatusCancelled}: true, {ReferralStatusInProgress, ReferralStatusCompleted}: true,
 		{ReferralStatusInProgress, ReferralStatusFailed}: true, {ReferralStatusInProgress, ReferralStatusCancelled}: true,
+	}
+	if len(AllReferralStatus) != 9 {
+		t.Fatalf("the lifecycle has 9 statuses, ON_HOLD among them: %v", AllReferralStatus)
 	}
 	for _, from := range AllReferralStatus {
 		for _, to := range AllReferralStatus {
 			if got := CanMoveReferral(from, to); got != allowed[[2]ReferralStatus{from, to}] {
 				t.Errorf("%s -> %s: %v", from, to, got)
 			}
+		}
+	}
+}
+
+// A refusal names a reason of the closed set; OTHER, or no code, says why in words.
+func TestRefusalReasonNeedsText(t *testing.T) {
+	text := "posti esauriti"
+	for _, c := range []struct {
+		reason *RefusalReason
+		note   *string
+		want   RefusalReason
+		ok     bool
+	}{
+		{ptr(RefusalReasonNoPlaces), nil, RefusalReasonNoPlaces, true},
+		{ptr(RefusalReasonNoPlaces), &text, RefusalReasonNoPlaces, true},
+		{ptr(RefusalReasonOther), nil, "", false},
+		{ptr(RefusalReasonOther), &text, RefusalReasonOther, true},
+		{nil, &text, RefusalReasonOther, true},
+		{nil, nil, "", false},
+		{ptr(RefusalReason("BORED")), &text, "", false},
+	} {
+		got, ok := RefusalOf(c.reason, c.note)
+		if ok != c.ok || got != c.want {
+			t.Errorf("%v %v: %s %v, want %s %v", c.reason, c.note, got, ok, c.want, c.ok)
 		}
 	}
 }

@@ -25,6 +25,10 @@ type Indicators struct {
 	ShelterPlacesOverTime    []*PlacesPoint
 	OverdueCases             int
 	NeedsWithoutService      []string
+	CasesByExploitation      []*BreakdownCount
+	Activity                 []*ActivityCount
+	Targets                  []*TargetProgress
+	Context                  []*ZoneContextValue
 }
 
 // Rows are the indicators as (indicator, value) pairs for a report; a figure not published is
@@ -64,6 +68,29 @@ func (in *Indicators) Rows() [][2]string {
 	}
 	rows = append(rows, [2]string{"overdue_cases", count(in.OverdueCases)},
 		[2]string{"needs_without_service", strconv.Itoa(len(in.NeedsWithoutService))})
+	for _, b := range in.CasesByExploitation {
+		rows = append(rows, [2]string{"cases_opened_exploitation_" + b.Key, count(b.Count)})
+	}
+	// Outreach without cases: every kind, then its breakdowns by kind of exploitation.
+	for _, a := range in.Activity {
+		rows = append(rows, [2]string{"activity_" + string(a.Kind), count(a.Count)})
+		for _, b := range a.Exploitation {
+			rows = append(rows, [2]string{"activity_" + string(a.Kind) + "_exploitation_" + b.Key, count(b.Count)})
+		}
+	}
+	// The zone's context, exact: value, year and source of each indicator.
+	for _, v := range in.Context {
+		name := "context_" + string(v.Indicator)
+		rows = append(rows, [2]string{name, strconv.FormatFloat(v.Value, 'f', -1, 64)}, [2]string{name + "_year", strconv.Itoa(v.Year)},
+			[2]string{name + "_source", v.Source})
+	}
+	// Targets against achieved, each named by its position: target_1_... in the order listed.
+	for i, t := range in.Targets {
+		name := "target_" + strconv.Itoa(i+1) + "_"
+		rows = append(rows, [2]string{name + "description", t.Target.Description}, [2]string{name + "measure", string(t.Target.Measure)},
+			[2]string{name + "span", t.Target.From.String() + ".." + t.Target.To.String()}, [2]string{name + "months", t.Months},
+			[2]string{name + "count", count(t.Target.Count)}, [2]string{name + "achieved", count(t.Achieved)})
+	}
 	return rows
 }
 

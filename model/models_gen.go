@@ -10,6 +10,28 @@ import (
 	"time"
 )
 
+// The activity of one kind recorded in a zone in a period: records whose days lie wholly in the period. Each count is a perturbed cell of the records' keys, whose true value is the sum of their counts.
+type ActivityCount struct {
+	// What was done.
+	Kind ActivityKind `json:"kind"`
+	// How many in all.
+	Count int `json:"count"`
+	// By kind of exploitation (UNSTATED for records without one).
+	Exploitation []*BreakdownCount `json:"exploitation"`
+	// By gender (UNSTATED for records without one).
+	Gender []*BreakdownCount `json:"gender"`
+	// By age band (UNSTATED for records without one).
+	AgeBand []*BreakdownCount `json:"ageBand"`
+}
+
+// The result of recording activity.
+type ActivityPayload struct {
+	// The record as written, or null when the input was refused.
+	Activity *ActivityRecord `json:"activity,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // An actor's place in the network.
 type ActorCentrality struct {
 	// The actor.
@@ -78,6 +100,24 @@ type AddMemberInput struct {
 	Role MemberRole `json:"role"`
 	// When it joined.
 	Since *Date `json:"since,omitempty"`
+}
+
+// A new target of a project.
+type AddProjectTargetInput struct {
+	// The project: a partnership of kind FUNDED_PROJECT.
+	PartnershipID string `json:"partnershipId"`
+	// Who is counted, in words (at most 1000 characters).
+	Description string `json:"description"`
+	// What is counted.
+	Measure TargetMeasure `json:"measure"`
+	// How many (1 to 1000000).
+	Count int `json:"count"`
+	// Where.
+	ZoneID string `json:"zoneId"`
+	// The first day.
+	From Date `json:"from"`
+	// The last day, not before the first.
+	To Date `json:"to"`
 }
 
 // Which audit entries to list.
@@ -168,6 +208,16 @@ type ContactsInput struct {
 	Website *string `json:"website,omitempty"`
 	// A postal address (at most 300 characters).
 	Address *string `json:"address,omitempty"`
+}
+
+// One value of a zone's context.
+type ContextValueInput struct {
+	// The indicator.
+	Indicator ContextIndicator `json:"indicator"`
+	// Its value (not negative; percent at most 100).
+	Value float64 `json:"value"`
+	// A note on how it was measured (at most 1000 characters).
+	Note *string `json:"note,omitempty"`
 }
 
 // Which part of the map to measure.
@@ -354,6 +404,16 @@ type DeleteZoneInput struct {
 	Version int `json:"version"`
 }
 
+// Which part of the map to measure demand in, and when.
+type DemandInput struct {
+	// The zone to measure.
+	ZoneID string `json:"zoneId"`
+	// Measure each zone of this kind inside the zone; the zone itself when absent. Custom areas are not a published level.
+	Level *ZoneKind `json:"level,omitempty"`
+	// The whole calendar period, which must have ended: a year (2025), a half (2025-H1), a quarter (2026-Q3) or a month (2026-07).
+	Period string `json:"period"`
+}
+
 // What a case manager looks for: a need in a zone, for a person.
 type FindServicesInput struct {
 	// The need; services for a narrower need match too.
@@ -436,8 +496,10 @@ type MoveReferralInput struct {
 	Version int `json:"version"`
 	// The new status: one the lifecycle allows from the current one.
 	Status ReferralStatus `json:"status"`
-	// The reason of a refusal (required then) or the outcome of a completion (required then).
+	// The reason of a refusal in words (required with OTHER or no refusalReason) or the outcome of a completion (required then).
 	Note *string `json:"note,omitempty"`
+	// The coded reason of a refusal; OTHER (with the note saying why) when absent.
+	RefusalReason *RefusalReason `json:"refusalReason,omitempty"`
 }
 
 // The entry points for changing Snodo. Each mutation is one transaction: it writes all or nothing.
@@ -480,6 +542,10 @@ type OpenCaseInput struct {
 	Employability *Employability `json:"employability,omitempty"`
 	// Notes: personal data, at most 1000 characters.
 	Notes *string `json:"notes,omitempty"`
+	// The kind of exploitation, where it applies.
+	Exploitation *ExploitationKind `json:"exploitation,omitempty"`
+	// The project (a funded partnership) that funds the person's taking in charge.
+	ProjectID *string `json:"projectId,omitempty"`
 }
 
 // A weekly opening slot, as given in an input.
@@ -575,8 +641,38 @@ type PersonProfile struct {
 	MissingDocuments *bool `json:"missingDocuments,omitempty"`
 }
 
+// The result of adding a target.
+type ProjectTargetPayload struct {
+	// The target as written, or null when the input was refused.
+	Target *ProjectTarget `json:"target,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // The entry points for reading Snodo.
 type Query struct {
+}
+
+// A new activity record.
+type RecordActivityInput struct {
+	// The service (of the operator's own actor).
+	ServiceID string `json:"serviceId"`
+	// Where it happened: a zone the service is available in, or one inside such a zone.
+	ZoneID string `json:"zoneId"`
+	// What was done.
+	Kind ActivityKind `json:"kind"`
+	// The first day.
+	From Date `json:"from"`
+	// The last day, not before the first nor after today, at most a year after it; the first when absent.
+	To *Date `json:"to,omitempty"`
+	// How many (1 to 100000).
+	Count int `json:"count"`
+	// The kind of exploitation of all the people counted, when one.
+	Exploitation *ExploitationKind `json:"exploitation,omitempty"`
+	// The gender of all the people counted, when one.
+	Gender *Gender `json:"gender,omitempty"`
+	// The age band of all the people counted, when one.
+	AgeBand *AgeBand `json:"ageBand,omitempty"`
 }
 
 // A new referral of a case.
@@ -683,6 +779,18 @@ type ServicePayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A zone's context indicators for a year; those given replace the year's values of the same indicators.
+type SetZoneContextInput struct {
+	// The zone (one the coordinator keeps).
+	ZoneID string `json:"zoneId"`
+	// The year they describe.
+	Year int `json:"year"`
+	// Where they come from (required, at most 1000 characters).
+	Source string `json:"source"`
+	// The values (at least one, each indicator once).
+	Values []*ContextValueInput `json:"values"`
+}
+
 // A stage's figures over the cases of a model: the funnel, the dwell and the drop-outs.
 type StageFunnel struct {
 	// The stage.
@@ -703,6 +811,16 @@ type StageInput struct {
 	Name string `json:"name"`
 	// Codes of earlier stages a case may go back to from this one.
 	AllowedBack []string `json:"allowedBack,omitempty"`
+}
+
+// A target against what was achieved in a period.
+type TargetProgress struct {
+	// The target.
+	Target *ProjectTarget `json:"target"`
+	// The whole months of the target's span inside the period, e.g. "2019-01..2019-12"; achieved counts them.
+	Months string `json:"months"`
+	// What was achieved in those months: a perturbed count of the project's cases.
+	Achieved int `json:"achieved"`
 }
 
 // An edge of a trace's graph.
@@ -891,6 +1009,30 @@ type UserError struct {
 	Code UserErrorCode `json:"code"`
 }
 
+// The result of setting a zone's context.
+type ZoneContextPayload struct {
+	// The zone's context for the year, by indicator, or null when the input was refused.
+	Context []*ZoneContextValue `json:"context,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// One context indicator of a zone for a year, with its source: public statistics about the territory, not about people in the network, and so exact.
+type ZoneContextValue struct {
+	// The indicator.
+	Indicator ContextIndicator `json:"indicator"`
+	// The year it describes.
+	Year int `json:"year"`
+	// Its value: people or records as a whole number, rates and shares in percent.
+	Value float64 `json:"value"`
+	// Where it comes from (e.g. "TEAMS, piano d'azione locale", "ISTAT 2017").
+	Source string `json:"source"`
+	// A note on how it was measured.
+	Note *string `json:"note,omitempty"`
+	// Who entered it.
+	EnteredBy string `json:"enteredBy"`
+}
+
 // Which zones to list. Every given criterion must hold.
 type ZoneFilter struct {
 	// Only zones of these kinds.
@@ -919,6 +1061,76 @@ type ZonePayload struct {
 	Zone *Zone `json:"zone,omitempty"`
 	// What was wrong with the input; empty on success.
 	UserErrors []*UserError `json:"userErrors"`
+}
+
+// What a service's outreach did, without opening cases (ConTratTo reports them beside its cases).
+type ActivityKind string
+
+const (
+	// Contacts of a mobile (street) unit.
+	ActivityKindContact ActivityKind = "CONTACT"
+	// Interviews at a drop-in or a desk.
+	ActivityKindInterview ActivityKind = "INTERVIEW"
+	// Calls to a helpline.
+	ActivityKindHelplineCall ActivityKind = "HELPLINE_CALL"
+	// Accompaniments to social and health services.
+	ActivityKindAccompaniment ActivityKind = "ACCOMPANIMENT"
+	// Uses of emergency and first reception.
+	ActivityKindEmergencyReception ActivityKind = "EMERGENCY_RECEPTION"
+	// Starts of a social protection programme (art. 18).
+	ActivityKindProtectionProgrammeStart ActivityKind = "PROTECTION_PROGRAMME_START"
+)
+
+var AllActivityKind = []ActivityKind{
+	ActivityKindContact,
+	ActivityKindInterview,
+	ActivityKindHelplineCall,
+	ActivityKindAccompaniment,
+	ActivityKindEmergencyReception,
+	ActivityKindProtectionProgrammeStart,
+}
+
+func (e ActivityKind) IsValid() bool {
+	switch e {
+	case ActivityKindContact, ActivityKindInterview, ActivityKindHelplineCall, ActivityKindAccompaniment, ActivityKindEmergencyReception, ActivityKindProtectionProgrammeStart:
+		return true
+	}
+	return false
+}
+
+func (e ActivityKind) String() string {
+	return string(e)
+}
+
+func (e *ActivityKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActivityKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActivityKind", str)
+	}
+	return nil
+}
+
+func (e ActivityKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActivityKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActivityKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The kinds of organisation in a network.
@@ -1104,6 +1316,73 @@ func (e *ActorOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ActorOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The age band of the people an activity record counts.
+type AgeBand string
+
+const (
+	// Under 18.
+	AgeBandUnder18 AgeBand = "UNDER_18"
+	// 18 to 24.
+	AgeBandAge18_24 AgeBand = "AGE_18_24"
+	// 25 to 34.
+	AgeBandAge25_34 AgeBand = "AGE_25_34"
+	// 35 to 49.
+	AgeBandAge35_49 AgeBand = "AGE_35_49"
+	// 50 and over.
+	AgeBandAge50Plus AgeBand = "AGE_50_PLUS"
+)
+
+var AllAgeBand = []AgeBand{
+	AgeBandUnder18,
+	AgeBandAge18_24,
+	AgeBandAge25_34,
+	AgeBandAge35_49,
+	AgeBandAge50Plus,
+}
+
+func (e AgeBand) IsValid() bool {
+	switch e {
+	case AgeBandUnder18, AgeBandAge18_24, AgeBandAge25_34, AgeBandAge35_49, AgeBandAge50Plus:
+		return true
+	}
+	return false
+}
+
+func (e AgeBand) String() string {
+	return string(e)
+}
+
+func (e *AgeBand) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgeBand(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgeBand", str)
+	}
+	return nil
+}
+
+func (e AgeBand) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgeBand) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgeBand) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1420,6 +1699,79 @@ func (e CaseView) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A context indicator of a zone, as the networks' plans describe their territory (TEAMS).
+type ContextIndicator string
+
+const (
+	// Foreign residents (people).
+	ContextIndicatorForeignResidents ContextIndicator = "FOREIGN_RESIDENTS"
+	// Foreign residents as a share of all residents (percent).
+	ContextIndicatorForeignResidentsShare ContextIndicator = "FOREIGN_RESIDENTS_SHARE"
+	// The unemployment rate (percent).
+	ContextIndicatorUnemploymentRate ContextIndicator = "UNEMPLOYMENT_RATE"
+	// The unemployment rate of foreigners (percent).
+	ContextIndicatorForeignUnemploymentRate ContextIndicator = "FOREIGN_UNEMPLOYMENT_RATE"
+	// The general unemployment rate a source sets the foreign one against, when it gives one of its own (percent).
+	ContextIndicatorUnemploymentRateCompared ContextIndicator = "UNEMPLOYMENT_RATE_COMPARED"
+	// Social records (cartelle sociali) open, in all.
+	ContextIndicatorSocialRecordsOpen ContextIndicator = "SOCIAL_RECORDS_OPEN"
+	// Social records open for foreigners.
+	ContextIndicatorSocialRecordsOpenForeigners ContextIndicator = "SOCIAL_RECORDS_OPEN_FOREIGNERS"
+)
+
+var AllContextIndicator = []ContextIndicator{
+	ContextIndicatorForeignResidents,
+	ContextIndicatorForeignResidentsShare,
+	ContextIndicatorUnemploymentRate,
+	ContextIndicatorForeignUnemploymentRate,
+	ContextIndicatorUnemploymentRateCompared,
+	ContextIndicatorSocialRecordsOpen,
+	ContextIndicatorSocialRecordsOpenForeigners,
+}
+
+func (e ContextIndicator) IsValid() bool {
+	switch e {
+	case ContextIndicatorForeignResidents, ContextIndicatorForeignResidentsShare, ContextIndicatorUnemploymentRate, ContextIndicatorForeignUnemploymentRate, ContextIndicatorUnemploymentRateCompared, ContextIndicatorSocialRecordsOpen, ContextIndicatorSocialRecordsOpenForeigners:
+		return true
+	}
+	return false
+}
+
+func (e ContextIndicator) String() string {
+	return string(e)
+}
+
+func (e *ContextIndicator) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContextIndicator(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContextIndicator", str)
+	}
+	return nil
+}
+
+func (e ContextIndicator) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContextIndicator) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContextIndicator) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How much of a zone a service covers.
 type CoverageKind string
 
@@ -1539,6 +1891,70 @@ func (e Employability) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kind of exploitation a person suffers.
+type ExploitationKind string
+
+const (
+	// Sexual exploitation.
+	ExploitationKindSexual ExploitationKind = "SEXUAL"
+	// Labour exploitation.
+	ExploitationKindLabour ExploitationKind = "LABOUR"
+	// Forced begging.
+	ExploitationKindBegging ExploitationKind = "BEGGING"
+	// Forced illegal activities.
+	ExploitationKindForcedIllegalActivities ExploitationKind = "FORCED_ILLEGAL_ACTIVITIES"
+)
+
+var AllExploitationKind = []ExploitationKind{
+	ExploitationKindSexual,
+	ExploitationKindLabour,
+	ExploitationKindBegging,
+	ExploitationKindForcedIllegalActivities,
+}
+
+func (e ExploitationKind) IsValid() bool {
+	switch e {
+	case ExploitationKindSexual, ExploitationKindLabour, ExploitationKindBegging, ExploitationKindForcedIllegalActivities:
+		return true
+	}
+	return false
+}
+
+func (e ExploitationKind) String() string {
+	return string(e)
+}
+
+func (e *ExploitationKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExploitationKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExploitationKind", str)
+	}
+	return nil
+}
+
+func (e ExploitationKind) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExploitationKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExploitationKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Why a need and zone pair is a hole in the network.
 type GapKind string
 
@@ -1598,6 +2014,67 @@ func (e *GapKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e GapKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The gender of the people an activity record counts.
+type Gender string
+
+const (
+	// Women.
+	GenderFemale Gender = "FEMALE"
+	// Men.
+	GenderMale Gender = "MALE"
+	// Transgender people.
+	GenderTransgender Gender = "TRANSGENDER"
+)
+
+var AllGender = []Gender{
+	GenderFemale,
+	GenderMale,
+	GenderTransgender,
+}
+
+func (e Gender) IsValid() bool {
+	switch e {
+	case GenderFemale, GenderMale, GenderTransgender:
+		return true
+	}
+	return false
+}
+
+func (e Gender) String() string {
+	return string(e)
+}
+
+func (e *Gender) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Gender(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Gender", str)
+	}
+	return nil
+}
+
+func (e Gender) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Gender) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Gender) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2193,6 +2670,8 @@ const (
 	ReferralStatusReceived ReferralStatus = "RECEIVED"
 	// Accepted: the recipient takes the person in charge.
 	ReferralStatusAccepted ReferralStatus = "ACCEPTED"
+	// Accepted, on the waiting list: the person waits for a place (Gravity's and FHIR Task's on-hold).
+	ReferralStatusOnHold ReferralStatus = "ON_HOLD"
 	// Refused, with a reason.
 	ReferralStatusRefused ReferralStatus = "REFUSED"
 	// The service is being delivered.
@@ -2209,6 +2688,7 @@ var AllReferralStatus = []ReferralStatus{
 	ReferralStatusSent,
 	ReferralStatusReceived,
 	ReferralStatusAccepted,
+	ReferralStatusOnHold,
 	ReferralStatusRefused,
 	ReferralStatusInProgress,
 	ReferralStatusCompleted,
@@ -2218,7 +2698,7 @@ var AllReferralStatus = []ReferralStatus{
 
 func (e ReferralStatus) IsValid() bool {
 	switch e {
-	case ReferralStatusSent, ReferralStatusReceived, ReferralStatusAccepted, ReferralStatusRefused, ReferralStatusInProgress, ReferralStatusCompleted, ReferralStatusFailed, ReferralStatusCancelled:
+	case ReferralStatusSent, ReferralStatusReceived, ReferralStatusAccepted, ReferralStatusOnHold, ReferralStatusRefused, ReferralStatusInProgress, ReferralStatusCompleted, ReferralStatusFailed, ReferralStatusCancelled:
 		return true
 	}
 	return false
@@ -2254,6 +2734,76 @@ func (e *ReferralStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReferralStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a service refuses a referral: a closed set, so that refusals can be counted (the README maps it to Gravity's and FHIR's codes).
+type RefusalReason string
+
+const (
+	// No free places.
+	RefusalReasonNoPlaces RefusalReason = "NO_PLACES"
+	// The person does not meet the service's criteria.
+	RefusalReasonNotEligible RefusalReason = "NOT_ELIGIBLE"
+	// The person could not be reached.
+	RefusalReasonPersonUnreachable RefusalReason = "PERSON_UNREACHABLE"
+	// The person declined the service.
+	RefusalReasonDeclinedByPerson RefusalReason = "DECLINED_BY_PERSON"
+	// The person lives outside the service's area.
+	RefusalReasonOutsideArea RefusalReason = "OUTSIDE_AREA"
+	// Another reason, given in words.
+	RefusalReasonOther RefusalReason = "OTHER"
+)
+
+var AllRefusalReason = []RefusalReason{
+	RefusalReasonNoPlaces,
+	RefusalReasonNotEligible,
+	RefusalReasonPersonUnreachable,
+	RefusalReasonDeclinedByPerson,
+	RefusalReasonOutsideArea,
+	RefusalReasonOther,
+}
+
+func (e RefusalReason) IsValid() bool {
+	switch e {
+	case RefusalReasonNoPlaces, RefusalReasonNotEligible, RefusalReasonPersonUnreachable, RefusalReasonDeclinedByPerson, RefusalReasonOutsideArea, RefusalReasonOther:
+		return true
+	}
+	return false
+}
+
+func (e RefusalReason) String() string {
+	return string(e)
+}
+
+func (e *RefusalReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RefusalReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RefusalReason", str)
+	}
+	return nil
+}
+
+func (e RefusalReason) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RefusalReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RefusalReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2525,6 +3075,64 @@ func (e *ServiceStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ServiceStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a project's target counts.
+type TargetMeasure string
+
+const (
+	// Cases funded by the project opened in the target's zone.
+	TargetMeasureCasesOpened TargetMeasure = "CASES_OPENED"
+	// Cases funded by the project in the target's zone taken in charge: their first referral accepted.
+	TargetMeasureCasesTakenInCharge TargetMeasure = "CASES_TAKEN_IN_CHARGE"
+)
+
+var AllTargetMeasure = []TargetMeasure{
+	TargetMeasureCasesOpened,
+	TargetMeasureCasesTakenInCharge,
+}
+
+func (e TargetMeasure) IsValid() bool {
+	switch e {
+	case TargetMeasureCasesOpened, TargetMeasureCasesTakenInCharge:
+		return true
+	}
+	return false
+}
+
+func (e TargetMeasure) String() string {
+	return string(e)
+}
+
+func (e *TargetMeasure) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TargetMeasure(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TargetMeasure", str)
+	}
+	return nil
+}
+
+func (e TargetMeasure) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TargetMeasure) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TargetMeasure) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -15,24 +15,27 @@ const (
 	PeriodMonth PeriodKind = iota
 	PeriodQuarter
 	PeriodYear
+	// PeriodHalf is a half year: what ConTratTo reported ("gennaio-giugno 2012").
+	PeriodHalf
 )
 
-// Period is a whole calendar period, in Italian time: a month, a quarter or a year. Aggregates
+// Period is a whole calendar period, in Italian time: a month, a quarter, a half or a year. Aggregates
 // about people are asked for periods, never for arbitrary instants.
 type Period struct {
 	Kind PeriodKind
 	Year int
-	// N is the month (1 to 12) or the quarter (1 to 4); 0 for a year.
+	// N is the month (1 to 12), the quarter (1 to 4) or the half (1 or 2); 0 for a year.
 	N int
 }
 
-var periodRe = regexp.MustCompile(`^([0-9]{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$`)
+var periodRe = regexp.MustCompile(`^([0-9]{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$`)
 
-// ParsePeriod reads a period written YYYY (a year), YYYY-Qn (a quarter) or YYYY-MM (a month).
+// ParsePeriod reads a period written YYYY (a year), YYYY-Hn (a half), YYYY-Qn (a quarter) or
+// YYYY-MM (a month).
 func ParsePeriod(s string) (Period, error) {
 	m := periodRe.FindStringSubmatch(s)
 	if m == nil || len(s) > 7 {
-		return Period{}, Errorf(CodeBadUserInput, "%s is not a period: write a year (2026), a quarter (2026-Q3) or a month (2026-07)", Quote(s))
+		return Period{}, Errorf(CodeBadUserInput, "%s is not a period: write a year (2026), a half (2026-H1), a quarter (2026-Q3) or a month (2026-07)", Quote(s))
 	}
 	y, _ := strconv.Atoi(m[1])
 	switch {
@@ -40,6 +43,8 @@ func ParsePeriod(s string) (Period, error) {
 		return Period{Kind: PeriodYear, Year: y}, nil
 	case m[2][0] == 'Q':
 		return Period{Kind: PeriodQuarter, Year: y, N: int(m[2][1] - '0')}, nil
+	case m[2][0] == 'H':
+		return Period{Kind: PeriodHalf, Year: y, N: int(m[2][1] - '0')}, nil
 	default:
 		n, _ := strconv.Atoi(m[2])
 		return Period{Kind: PeriodMonth, Year: y, N: n}, nil
@@ -58,6 +63,9 @@ func (p Period) Bounds() (from, to time.Time) {
 	case PeriodQuarter:
 		from = time.Date(p.Year, time.Month(3*(p.N-1)+1), 1, 0, 0, 0, 0, rome)
 		return from, from.AddDate(0, 3, 0)
+	case PeriodHalf:
+		from = time.Date(p.Year, time.Month(6*(p.N-1)+1), 1, 0, 0, 0, 0, rome)
+		return from, from.AddDate(0, 6, 0)
 	default:
 		from = time.Date(p.Year, time.Month(p.N), 1, 0, 0, 0, 0, rome)
 		return from, from.AddDate(0, 1, 0)
@@ -86,6 +94,8 @@ func (p Period) String() string {
 		return strconv.Itoa(p.Year)
 	case PeriodQuarter:
 		return fmt.Sprintf("%d-Q%d", p.Year, p.N)
+	case PeriodHalf:
+		return fmt.Sprintf("%d-H%d", p.Year, p.N)
 	default:
 		return fmt.Sprintf("%d-%02d", p.Year, p.N)
 	}

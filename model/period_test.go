@@ -11,6 +11,8 @@ func TestParsePeriod(t *testing.T) {
 		"2026-Q3": {"2026-07-01", "2026-10-01"},
 		"2026-07": {"2026-07-01", "2026-08-01"},
 		"2026-12": {"2026-12-01", "2027-01-01"},
+		"2012-H1": {"2012-01-01", "2012-07-01"},
+		"2012-H2": {"2012-07-01", "2013-01-01"},
 	} {
 		p, err := ParsePeriod(s)
 		if err != nil {
@@ -24,7 +26,7 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("%s starts at midnight in Italy, not %s", s, from)
 		}
 	}
-	for _, s := range []string{"", "2026-Q5", "2026-13", "2026-00", "26", "2026-Q3-01", "2026-7", "2026 ", "２０２６"} {
+	for _, s := range []string{"", "2026-Q5", "2026-H3", "2026-H0", "2026-13", "2026-00", "26", "2026-Q3-01", "2026-7", "2026 ", "２０２６"} {
 		if _, err := ParsePeriod(s); ErrorCode(err) != CodeBadUserInput {
 			t.Errorf("%q: %v, want BAD_USER_INPUT", s, err)
 		}

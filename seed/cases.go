@@ -150,6 +150,11 @@ func newWorld(n Network) *world {
 		w.actors[a.Key] = a
 	}
 	for _, s := range n.Services {
+		// The history is drawn over the directory of the source documents' services, without
+		// the services the reported figures add (figures.go): they leave it as it was.
+		if isFigureService(s.Key) {
+			continue
+		}
 		w.services[s.Key] = s
 		w.svcOrder = append(w.svcOrder, s.Key)
 	}
@@ -1069,7 +1074,7 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 	for _, m := range n.PathwayModels {
 		maxDays[m.Key] = m.MaxDurationDays
 	}
-	for _, c := range n.Cases {
+	for _, c := range n.allCases() {
 		if skip[c.Code] {
 			continue
 		}
@@ -1081,8 +1086,12 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 			"managingActorId": ID("Actor", c.ManagingActor), "caseManager": c.CaseManager, "employability": opt(c.Employability),
 			"maxDurationDays": optInt(maxDays[c.Model]), "planCreatedAt": optTime(c.PlanCreatedAt), "planCreatedBy": opt(c.PlanCreatedBy),
 			"createdAt": c.OpenedAt, "updatedAt": c.UpdatedAt, "version": c.Version,
+			"exploitation": opt(c.Exploitation), "projectId": optID("Partnership", c.Project),
 		})
 		link(store.LinkCaseZone, ck, c.Zone, nil)
+		if c.Project != "" {
+			link(store.LinkCaseProject, ck, c.Project, nil)
+		}
 		for _, x := range c.Needs {
 			link(store.LinkCaseNeed, ck, x, nil)
 		}
@@ -1100,7 +1109,7 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 			for _, h := range r.History {
 				switch h.Status {
 				case refused:
-					props["reason"] = h.Note
+					props["reason"], props["refusalReason"] = h.Note, RefusalCode(h.Note)
 				case completed:
 					props["outcome"] = h.Note
 				}
@@ -1191,4 +1200,15 @@ func SortedCounts(m map[string]int) []string {
 	}
 	slices.SortFunc(out, cmp.Compare)
 	return out
+}
+
+// allCases are the generated history and the cases the source documents count.
+func (n Network) allCases() []Case { return append(append([]Case{}, n.Cases...), n.ReportedCases...) }
+
+// optID is the ID of the record of the kind with the key, or no property for no key.
+func optID(kind, key string) any {
+	if key == "" {
+		return nil
+	}
+	return ID(kind, key)
 }

@@ -339,7 +339,7 @@ func TestDemoCasesAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := seed.CaseCounts(n.Cases)
+	c := seed.CaseCounts(append(n.Cases, n.ReportedCases...))
 	if created["Case"] != c["cases"] || created["Referral"] != c["referrals"] || created["CaseEvent"] != c["events"] ||
 		created["Route"] != len(n.Routes) || created["Stage"] != 21 || created["ABOUT"] == 0 {
 		t.Errorf("created %v", created)

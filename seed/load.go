@@ -19,9 +19,9 @@ func ID(kind, key string) string { return uuid.NewSHA1(namespace, []byte(kind+":
 // Load writes the network through the store; loading it twice writes nothing the second time
 // (cases, whose IDs are random, are found by their codes).
 func Load(ctx context.Context, st *store.Store, n Network) (map[string]int, error) {
-	codes := make([]string, len(n.Cases))
-	for i, c := range n.Cases {
-		codes[i] = c.Code
+	codes := []string{}
+	for _, c := range n.allCases() {
+		codes = append(codes, c.Code)
 	}
 	loaded, err := st.ExistingCaseCodes(ctx, codes)
 	if err != nil {
@@ -121,6 +121,7 @@ func (n Network) importSkipping(skip map[string]bool) store.Import {
 	}
 	n.importPathways(node, link)
 	n.importCases(node, link, skip)
+	n.importFigures(node, link)
 	return im
 }
 

@@ -19,6 +19,13 @@ type Network struct {
 	PathwayModels []PathwayModel
 	Routes        []Route
 	Cases         []Case
+	// ReportedCases are cases the source documents count (ConTratTo's helpline cases), beside
+	// the generated history; Activities, Context and Targets the documents' other figures
+	// (figures.go).
+	ReportedCases []Case
+	Activities    []Activity
+	Context       []ContextValue
+	Targets       []Target
 }
 
 // Zone is a territory; Parents are the keys of the zones it lies in directly.
@@ -170,6 +177,8 @@ type Case struct {
 	Version       int
 	PlanCreatedAt time.Time // zero when the case has no plan
 	PlanCreatedBy string
+	Exploitation  string // an ExploitationKind, "" where none applies
+	Project       string // the key of the funding project, "" when none
 	Referrals     []Referral
 	Interventions []Intervention
 	Events        []CaseEvent

@@ -86,7 +86,7 @@ func restrict(c *model.Case, view model.CaseView) *model.Case {
 	c.View = view
 	if view != model.CaseViewFull {
 		c.View = model.CaseViewRecipient
-		c.Outcome, c.Notes, c.CaseManager = nil, nil, nil
+		c.Outcome, c.Notes, c.CaseManager, c.Exploitation, c.ProjectID = nil, nil, nil, nil, ""
 		c.PlanCreatedAt, c.PlanCreatedBy = nil, ""
 	}
 	return c

@@ -47,18 +47,33 @@ func decodeCase(n neo4j.Node) *model.Case {
 		emp := model.Employability(*e)
 		c.Employability = &emp
 	}
+	if e := p.optStr("exploitation"); e != nil {
+		k := model.ExploitationKind(*e)
+		c.Exploitation = &k
+	}
+	c.ProjectID = p.str("projectId")
 	return c
 }
 
 func decodeReferral(n neo4j.Node) *model.Referral {
 	p := props(n.Props)
 	off, _ := p["offRoute"].(bool)
-	return &model.Referral{
+	r := &model.Referral{
 		ID: p.str("id"), CaseID: p.str("caseId"), FromID: p.str("fromId"), ToID: p.str("toId"), NeedID: p.str("needId"),
 		Status: model.ReferralStatus(p.str("status")), SentAt: p.time("sentAt"), Reason: p.optStr("reason"),
 		AcceptedAt: p.optTime("acceptedAt"), CompletedAt: p.optTime("completedAt"),
+		OnHoldAt: p.optTime("onHoldAt"), HoldEndedAt: p.optTime("holdEndedAt"),
 		Outcome: p.optStr("outcome"), OffRoute: off, Meta: p.meta(),
 	}
+	if rr := p.optStr("refusalReason"); rr != nil {
+		code := model.RefusalReason(*rr)
+		r.RefusalReason = &code
+	} else if r.Status == model.ReferralStatusRefused {
+		// Refused before reasons were coded: the reason is in words.
+		other := model.RefusalReasonOther
+		r.RefusalReason = &other
+	}
+	return r
 }
 
 func decodeIntervention(n neo4j.Node) *model.Intervention {
@@ -245,6 +260,14 @@ func (s *Store) OpenCase(ctx context.Context, in model.OpenCaseInput) (*model.Ca
 		return nil, model.Errorf(model.CodeForbidden, "a case manager opens cases for its own actor")
 	}
 	c.Text(in.Notes, 1000, "input", "notes")
+	var project any
+	if in.ProjectID != nil {
+		project = keyOf(&c, "Partnership", *in.ProjectID, "input", "projectId")
+	}
+	var exploitation any
+	if in.Exploitation != nil {
+		exploitation = string(*in.Exploitation)
+	}
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
@@ -254,6 +277,11 @@ func (s *Store) OpenCase(ctx context.Context, in model.OpenCaseInput) (*model.Ca
 			ref{label: "PathwayModel", field: "modelId", keys: []string{pathway}},
 			ref{label: "Actor", field: "managingActorId", keys: []string{managing}}); err != nil {
 			return nil, err
+		}
+		if project != nil {
+			if err := mustBeProject(ctx, tx, project.(string), "input", "projectId"); err != nil {
+				return nil, err
+			}
 		}
 		key, now := NewKey(), s.now()
 		var emp any
@@ -265,12 +293,15 @@ func (s *Store) OpenCase(ctx context.Context, in model.OpenCaseInput) (*model.Ca
 			MATCH (z:Zone {id: $zone}), (a:Actor {id: $actor})
 			CREATE (c:Case {id: $id, code: $code, status: 'OPEN', openedAt: $now, zoneId: z.id, modelId: m.id, stageId: st.id,
 				managingActorId: a.id, caseManager: $manager, employability: $emp, notes: $notes,
-				maxDurationDays: m.maxDurationDays, recordKey: $recordKey, createdAt: $now, updatedAt: $now, version: 1})
+				maxDurationDays: m.maxDurationDays, recordKey: $recordKey, exploitation: $exploitation, projectId: $project,
+				createdAt: $now, updatedAt: $now, version: 1})
 			CREATE (c)-[:IN_ZONE]->(z), (c)-[:FOLLOWS]->(m), (c)-[:AT_STAGE]->(st), (c)-[:MANAGED_BY]->(a)
 			WITH c, st CALL (c) { UNWIND $needs AS k MATCH (x:Need {id: k}) CREATE (c)-[:HAS_NEED]->(x) }
+			WITH c, st CALL (c) { MATCH (p:Partnership {id: $project}) CREATE (c)-[:FUNDED_BY]->(p) }
 			RETURN st.id, st.name`, map[string]any{
 			"id": key, "code": caseCode(), "model": pathway, "zone": zone, "actor": managing, "manager": v.Subject,
 			"emp": emp, "notes": emptyToNil(in.Notes), "needs": needs, "now": now, "recordKey": NewRecordKey(),
+			"exploitation": exploitation, "project": project,
 		})
 		if err != nil {
 			return nil, err
@@ -445,8 +476,15 @@ func (s *Store) MoveReferral(ctx context.Context, in model.MoveReferralInput) (*
 	var c model.Check
 	key := keyOf(&c, "Referral", in.ReferralID, "input", "referralId")
 	c.Text(in.Note, model.MaxTextLength, "input", "note")
-	if (in.Status == model.ReferralStatusRefused || in.Status == model.ReferralStatusCompleted) && (in.Note == nil || *in.Note == "") {
-		c.Add(model.UserErrorCodeRequired, "a refusal gives its reason, a completion its outcome", "input", "note")
+	if in.Status == model.ReferralStatusCompleted && (in.Note == nil || *in.Note == "") {
+		c.Add(model.UserErrorCodeRequired, "a completion gives its outcome", "input", "note")
+	}
+	refusal, refusalOK := model.RefusalOf(in.RefusalReason, in.Note)
+	switch {
+	case in.RefusalReason != nil && in.Status != model.ReferralStatusRefused:
+		c.Add(model.UserErrorCodeInvalid, "only a refusal has a refusal reason", "input", "refusalReason")
+	case in.Status == model.ReferralStatusRefused && !refusalOK:
+		c.Add(model.UserErrorCodeRequired, "a refusal gives its reason: a code of the closed set, or OTHER with a note saying why", "input", "note")
 	}
 	if err := c.Err(); err != nil {
 		return nil, err
@@ -472,9 +510,16 @@ func (s *Store) MoveReferral(ctx context.Context, in model.MoveReferralInput) (*
 		props := map[string]any{"status": string(in.Status)}
 		switch in.Status {
 		case model.ReferralStatusRefused:
-			props["reason"] = *in.Note
+			props["reason"], props["refusalReason"] = emptyToNil(in.Note), string(refusal)
 		case model.ReferralStatusCompleted:
 			props["outcome"] = *in.Note
+		case model.ReferralStatusOnHold:
+			if r.OnHoldAt == nil {
+				props["onHoldAt"] = now
+			}
+		}
+		if r.Status == model.ReferralStatusOnHold {
+			props["holdEndedAt"] = now
 		}
 		if in.Status == model.ReferralStatusAccepted && r.AcceptedAt == nil {
 			props["acceptedAt"] = now
@@ -485,8 +530,15 @@ func (s *Store) MoveReferral(ctx context.Context, in model.MoveReferralInput) (*
 		if _, err := run(ctx, tx, "MATCH (n:Referral {id: $id}) SET n += $props, "+touch, map[string]any{"id": key, "props": props, "now": now}); err != nil {
 			return nil, err
 		}
+		summary := fmt.Sprintf("referral %s", in.Status)
+		switch in.Status {
+		case model.ReferralStatusRefused:
+			summary += fmt.Sprintf(" (%s)", refusal)
+		case model.ReferralStatusOnHold:
+			summary += " (waiting list)"
+		}
 		if err := s.appendEvent(ctx, tx, r.CaseID, now, event{kind: model.TraceEventKindReferralChanged, referralID: key, status: in.Status,
-			note: in.Note, summary: fmt.Sprintf("referral %s", in.Status), actorIDs: []string{r.FromID}}); err != nil {
+			note: in.Note, summary: summary, actorIDs: []string{r.FromID}}); err != nil {
 			return nil, err
 		}
 		return getOne(ctx, tx, "Referral", key, decodeReferral)

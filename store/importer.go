@@ -68,14 +68,21 @@ var (
 	LinkInterventionNeed    = LinkType{"Intervention", "FOR", "Need"}
 	LinkInterventionService = LinkType{"Intervention", "DELIVERED_BY", "Service"}
 	LinkEventReferral       = LinkType{"CaseEvent", "ABOUT", "Referral"}
+	// Projects, activity, context and targets (store/activity.go, store/context.go).
+	LinkCaseProject     = LinkType{"Case", "FUNDED_BY", "Partnership"}
+	LinkServiceActivity = LinkType{"Service", "RECORDED_ACTIVITY", "Activity"}
+	LinkActivityZone    = LinkType{"Activity", "IN_ZONE", "Zone"}
+	LinkZoneContext     = LinkType{"Zone", "HAS_CONTEXT", "ZoneContext"}
+	LinkProjectTarget   = LinkType{"Partnership", "HAS_TARGET", "ProjectTarget"}
+	LinkTargetZone      = LinkType{"ProjectTarget", "IN_ZONE", "Zone"}
 )
 
 // importLabels are the labels Import writes, in an order where every link's ends exist first.
 var importLabels = []string{"Zone", "Need", "ServiceCategory", "Actor", "Service", "Partnership",
-	"PathwayModel", "Stage", "Route", "Case", "Referral", "Intervention", "CaseEvent"}
+	"PathwayModel", "Stage", "Route", "Case", "Referral", "Intervention", "CaseEvent", "Activity", "ZoneContext", "ProjectTarget"}
 
 // recordLabels are the labels of records about people, which carry a record key (NewRecordKey).
-var recordLabels = map[string]bool{"Case": true, "Referral": true, "Intervention": true}
+var recordLabels = map[string]bool{"Case": true, "Referral": true, "Intervention": true, "Activity": true}
 
 // importBatch is how many rows one UNWIND writes.
 const importBatch = 1000

@@ -78,8 +78,8 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, period model.Peri
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err
 		}
-		in := &disclosure.IndicatorsTally{ZoneID: zone, Period: period,
-			Outcomes: map[string]disclosure.Cell{}, Referrals: map[string]disclosure.Cell{}, Interventions: map[string]disclosure.Cell{}}
+		in := &disclosure.IndicatorsTally{ZoneID: zone, Period: period, Outcomes: map[string]disclosure.Cell{},
+			Referrals: map[string]disclosure.Cell{}, Interventions: map[string]disclosure.Cell{}, Exploitation: map[string]disclosure.Cell{}}
 		recs, err := run(ctx, tx, indicatorCases, params)
 		if err != nil {
 			return nil, err
@@ -134,6 +134,25 @@ func (s *Store) Indicators(ctx context.Context, zoneID string, period model.Peri
 		}
 		for _, r := range recs {
 			in.NeedsWithoutService = append(in.NeedsWithoutService, r.Values[0].(string))
+		}
+		if recs, err = run(ctx, tx, indicatorExploitation, params); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			in.Exploitation[r.Values[0].(string)] = disclosure.Cell{N: toInt(r.Values[1]), KeySum: int64(toInt(r.Values[2]))}
+		}
+		if recs, err = run(ctx, tx, indicatorActivity, params); err != nil {
+			return nil, err
+		}
+		in.Activity = activityTallies(recs)
+		if in.Targets, err = targetTallies(ctx, tx, params, period); err != nil {
+			return nil, err
+		}
+		if recs, err = run(ctx, tx, indicatorContext, merge(params, map[string]any{"year": period.Year})); err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			in.Context = append(in.Context, decodeContext(r.Values[0].(neo4j.Node)))
 		}
 		return in, nil
 	})

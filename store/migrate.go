@@ -59,6 +59,11 @@ var migrations = []string{
 	// The disclosure layer: each subject's daily budget of aggregate queries, and the queries.
 	"CREATE CONSTRAINT aggregate_budget_id IF NOT EXISTS FOR (n:AggregateBudget) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX aggregate_query_at IF NOT EXISTS FOR (n:AggregateQuery) ON (n.at)",
+	// Demand, activity, context and targets (issue 18).
+	"CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX activity_from IF NOT EXISTS FOR (n:Activity) ON (n.from)",
+	"CREATE CONSTRAINT zone_context_id IF NOT EXISTS FOR (n:ZoneContext) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT project_target_id IF NOT EXISTS FOR (n:ProjectTarget) REQUIRE n.id IS UNIQUE",
 }
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
