@@ -83,6 +83,20 @@ func TestOpenReferAcceptComplete(t *testing.T) {
 		t.Errorf("the timeline has %v, want the referral sent and its four changes", kinds)
 	}
 	a.check("case-timeline")
+
+	// The plan: the shelter that took the person in delivers an intervention, which starts and
+	// ends; then the case closes with its outcome, and the timeline says so.
+	a.do(click("#case-plan [data-add-intervention]"), visible(`#case-plan [data-intervention] [data-status="PLANNED"]`))
+	a.do(click(`#case-plan [data-move="ACTIVE"]`), visible(`#case-plan [data-intervention] [data-status="ACTIVE"]`))
+	a.do(click(`#case-plan [data-move="DONE"]`), visible(`#case-plan [data-intervention] [data-status="DONE"]`))
+	a.check("case-plan")
+	a.choose("#case-close select", "INCLUDED")
+	a.do(click("#case-close-submit"), waitJS(`!document.querySelector('#case-close') && !!document.querySelector('#case-timeline [data-kind="CLOSED"]')`))
+	kinds = eval[[]string](a, `[...document.querySelectorAll('#case-timeline [data-kind]')].map(e => e.dataset.kind)`)
+	if count(kinds, "INTERVENTION_ADDED") != 1 || count(kinds, "INTERVENTION_CHANGED") != 2 || count(kinds, "CLOSED") != 1 {
+		t.Errorf("the timeline has %v, want the intervention added, its two changes and the closing", kinds)
+	}
+	a.check("case-closed")
 	a.do(click("#case-graph-link"), visible(`#case-graph[data-ready="true"]`))
 	if n := eval[string](a, `document.getElementById('case-graph').dataset.nodes`); n == "" || n == "0" {
 		t.Errorf("the case graph draws %q nodes", n)

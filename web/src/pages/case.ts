@@ -1,12 +1,12 @@
 // A case's page: its stage as a stepper of its model with the allowed moves, its referrals with
 // their lifecycle, its plan, and its trace as a timeline; links to refer it from the finder
 // and to its graph.
-import { h } from '../dom';
+import { h, uid } from '../dom';
 import { formatDate, formatDateTime, label, needLabel, t } from '../i18n';
-import { mutate, query } from '../api';
-import { CasePageDocument, MoveCaseDocument, type CasePageQuery } from '../gql/graphql';
+import { mutate, query, type UserError } from '../api';
+import { AddInterventionDocument, CasePageDocument, CloseCaseDocument, MoveCaseDocument, MoveInterventionDocument, type CaseOutcome, type CasePageQuery, type InterventionStatus } from '../gql/graphql';
 import { refresh, type Page, type PageContext } from '../router';
-import { errorBox, statusBadge, success, userErrorsBox } from '../ui';
+import { errorBox, field, statusBadge, success, userErrorsBox } from '../ui';
 
 type Trace = CasePageQuery['caseTrace'];
 let lastCode = '';
@@ -33,6 +33,7 @@ export const page: Page = {
       stepper(tr),
       referrals(tr),
       plan(tr),
+      closing(tr),
       timeline(tr));
   },
 };
@@ -73,12 +74,71 @@ function referrals(tr: Trace): HTMLElement {
       h('ol', { class: 'small' }, r.history.map((x) => h('li', {}, `${formatDateTime(x.at)} — ${label('referral', x.status)}${x.note ? `: ${x.note}` : ''}`)))))));
 }
 
+// The moves an intervention may make, as the API's lifecycle allows them.
+const INTERVENTION_NEXT: Partial<Record<InterventionStatus, InterventionStatus[]>> = {
+  PLANNED: ['ACTIVE', 'STOPPED'],
+  ACTIVE: ['DONE', 'STOPPED'],
+};
+
+// act runs a mutation of the case page and shows what the API refused, or refreshes the page.
+async function act(status: HTMLElement, done: string, run: () => Promise<{ userErrors: readonly UserError[] }>): Promise<void> {
+  try {
+    const p = await run();
+    if (p.userErrors.length) { status.replaceChildren(userErrorsBox(p.userErrors)); return; }
+    status.replaceChildren(success(done));
+    refresh();
+  } catch (err) { status.replaceChildren(errorBox(err)); }
+}
+
 function plan(tr: Trace): HTMLElement {
-  const iv = tr.case.plan?.interventions ?? [];
-  return h('section', { class: 'mb-4', 'aria-labelledby': 'plan-h' },
+  const c = tr.case;
+  const iv = c.plan?.interventions ?? [];
+  const status = h('div', {});
+  // A service that accepted a referral of the case can deliver an intervention of the plan,
+  // for the need it was referred for.
+  const inPlan = new Set(iv.map((i) => i.service.id));
+  const candidates = c.status !== 'OPEN' ? [] : c.referrals.filter((r) => r.to.__typename === 'Service' && !inPlan.has(r.to.id)
+    && ['ACCEPTED', 'ON_HOLD', 'IN_PROGRESS', 'COMPLETED'].includes(r.status));
+  return h('section', { class: 'mb-4', 'aria-labelledby': 'plan-h', id: 'case-plan' },
     h('h2', { id: 'plan-h', class: 'h4' }, t('case.plan')),
-    iv.length === 0 ? h('p', {}, t('case.noPlan')) : h('ul', {}, iv.map((i) => h('li', {},
-      `${i.service.name} — ${needLabel(i.need)} · ${label('intervention', i.status)}${i.startDate ? ` · ${formatDate(i.startDate)}` : ''}${i.endDate ? `–${formatDate(i.endDate)}` : ''}`))));
+    iv.length === 0 ? h('p', {}, t('case.noPlan')) : h('ul', {}, iv.map((i) => h('li', { class: 'mb-2', 'data-intervention': i.id },
+      `${i.service.name} — ${needLabel(i.need)} · `, statusBadgeOf(i.status),
+      `${i.startDate ? ` · ${formatDate(i.startDate)}` : ''}${i.endDate ? `–${formatDate(i.endDate)}` : ''}`,
+      (INTERVENTION_NEXT[i.status] ?? []).map((to) => h('button', {
+        type: 'button', class: 'btn btn-sm btn-outline-primary ms-2', 'data-move': to,
+        onclick: () => act(status, t('case.interventionMoved'), async () =>
+          (await mutate(MoveInterventionDocument, { input: { interventionId: i.id, status: to } })).moveIntervention),
+      }, t('case.interventionTo', { status: label('intervention', to) })))))),
+    h('div', { class: 'd-flex flex-wrap gap-2' }, candidates.map((r) => h('button', {
+      type: 'button', class: 'btn btn-sm btn-primary', 'data-add-intervention': r.id,
+      onclick: () => act(status, t('case.added'), async () =>
+        (await mutate(AddInterventionDocument, { input: { caseId: c.id, needId: r.need.id, serviceId: r.to.__typename === 'Service' ? r.to.id : '' } })).addIntervention),
+    }, t('case.addToPlan', { service: r.to.__typename === 'Service' ? r.to.name : '' })))),
+    status);
+}
+
+function statusBadgeOf(s: InterventionStatus): HTMLElement {
+  return h('span', { class: 'badge bg-secondary', 'data-status': s }, label('intervention', s));
+}
+
+// closing closes an open case with its outcome.
+function closing(tr: Trace): HTMLElement | null {
+  const c = tr.case;
+  if (c.status !== 'OPEN') return null;
+  const status = h('div', {});
+  const outcomeId = uid('outcome');
+  const outcomes: CaseOutcome[] = ['INCLUDED', 'TRANSFERRED', 'DROPPED_OUT', 'OTHER'];
+  const select = h('select', { id: outcomeId, class: 'form-select' }, outcomes.map((o) => h('option', { value: o }, label('outcome', o))));
+  return h('section', { class: 'mb-4', 'aria-labelledby': 'close-h', id: 'case-close' },
+    h('h2', { id: 'close-h', class: 'h4' }, t('case.close')),
+    h('div', { class: 'row align-items-end' },
+      h('div', { class: 'col-12 col-md-6' }, field(outcomeId, t('case.outcome'), select)),
+      h('div', { class: 'col-12 col-md-6 mb-3' }, h('button', {
+        type: 'button', class: 'btn btn-outline-danger', id: 'case-close-submit',
+        onclick: () => act(status, t('case.closed'), async () =>
+          (await mutate(CloseCaseDocument, { input: { caseId: c.id, version: c.version, outcome: select.value as CaseOutcome } })).closeCase),
+      }, t('case.close')))),
+    status);
 }
 
 function timeline(tr: Trace): HTMLElement {

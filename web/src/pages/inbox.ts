@@ -3,17 +3,19 @@
 import { h, uid } from '../dom';
 import { formatDateTime, label, needLabel, t } from '../i18n';
 import { mutate, query } from '../api';
-import { IncomingReferralsDocument, MoveReferralDocument, type ReferralItemFragment, type ReferralStatus } from '../gql/graphql';
+import { IncomingReferralsDocument, MoveReferralDocument, type ReferralItemFragment, type ReferralStatus, type RefusalReason } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { errorBox, field, into, statusBadge, success, userErrorsBox } from '../ui';
 
-const STATUSES: ReferralStatus[] = ['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'COMPLETED', 'REFUSED', 'FAILED', 'CANCELLED'];
+const STATUSES: ReferralStatus[] = ['SENT', 'RECEIVED', 'ACCEPTED', 'ON_HOLD', 'IN_PROGRESS', 'COMPLETED', 'REFUSED', 'FAILED', 'CANCELLED'];
+const REASONS: RefusalReason[] = ['NO_PLACES', 'NOT_ELIGIBLE', 'PERSON_UNREACHABLE', 'DECLINED_BY_PERSON', 'OUTSIDE_AREA', 'OTHER'];
 // The recipient's next moves from each status: the buttons offered. The API decides; a move it
 // refuses is shown with its reason.
 const NEXT: Partial<Record<ReferralStatus, ReferralStatus[]>> = {
   SENT: ['RECEIVED'],
   RECEIVED: ['ACCEPTED', 'REFUSED'],
-  ACCEPTED: ['IN_PROGRESS'],
+  ACCEPTED: ['IN_PROGRESS', 'ON_HOLD'],
+  ON_HOLD: ['IN_PROGRESS', 'FAILED'],
   IN_PROGRESS: ['COMPLETED', 'FAILED'],
 };
 
@@ -52,6 +54,9 @@ function item(r: ReferralItemFragment): HTMLElement {
   const draw = (ref: ReferralItemFragment): void => {
     const noteId = uid('note');
     const note = h('textarea', { id: noteId, class: 'form-control', rows: '2' });
+    const reasonId = uid('reason');
+    const reason = h('select', { id: reasonId, class: 'form-select', 'data-refusal-reason': '' },
+      REASONS.map((r) => h('option', { value: r }, label('refusal', r))));
     const moves = NEXT[ref.status] ?? [];
     const buttons = moves.map((to) => h('button', {
       type: 'button', class: `btn btn-sm ${to === 'REFUSED' || to === 'FAILED' ? 'btn-outline-danger' : 'btn-primary'} me-2`, 'data-move': to,
@@ -60,7 +65,8 @@ function item(r: ReferralItemFragment): HTMLElement {
         b.disabled = true;
         try {
           const text = note.value.trim();
-          const res = await mutate(MoveReferralDocument, { input: { referralId: ref.id, version: ref.version, status: to, ...(text ? { note: text } : {}) } });
+          const refusal = to === 'REFUSED' ? { refusalReason: reason.value as RefusalReason } : {};
+          const res = await mutate(MoveReferralDocument, { input: { referralId: ref.id, version: ref.version, status: to, ...refusal, ...(text ? { note: text } : {}) } });
           const p = res.moveReferral;
           if (p.userErrors.length) { status.replaceChildren(userErrorsBox(p.userErrors)); b.disabled = false; return; }
           draw(p.referral!);
@@ -81,7 +87,9 @@ function item(r: ReferralItemFragment): HTMLElement {
       ref.outcome ? h('p', {}, ref.outcome) : null,
       h('details', {}, h('summary', {}, t('inbox.history')),
         h('ol', {}, ref.history.map((c) => h('li', {}, `${formatDateTime(c.at)} — ${label('referral', c.status)} (${c.by})${c.note ? `: ${c.note}` : ''}`)))),
-      moves.length ? h('div', { class: 'mt-2' }, field(noteId, t('inbox.note'), note), buttons) : null,
+      moves.length ? h('div', { class: 'mt-2' },
+        moves.includes('REFUSED') ? field(reasonId, t('inbox.refusalReason'), reason) : null,
+        field(noteId, t('inbox.note'), note), buttons) : null,
       status));
   };
   draw(r);
