@@ -35,6 +35,11 @@ type provider struct {
 	mu       sync.Mutex
 	codes    map[string]grant
 	verified int // token requests whose code_verifier matched
+	// ttl is the lifetime of the tokens it issues (an hour unless a test shortens it);
+	// refreshed counts the refresh-token grants it answered.
+	ttl       time.Duration
+	refresh   map[string]bool
+	refreshed int
 }
 
 type grant struct{ challenge, redirect, nonce string }
@@ -44,7 +49,7 @@ func newProvider(t *testing.T, clientID string) *provider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &provider{t: t, key: key, clientID: clientID, codes: map[string]grant{}}
+	p := &provider{t: t, key: key, clientID: clientID, codes: map[string]grant{}, ttl: time.Hour, refresh: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
 		u := p.srv.URL
@@ -73,6 +78,22 @@ func newProvider(t *testing.T, clientID string) *provider {
 	})
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
+		if r.Form.Get("grant_type") == "refresh_token" {
+			p.mu.Lock()
+			ok := p.refresh[r.Form.Get("refresh_token")]
+			delete(p.refresh, r.Form.Get("refresh_token")) // a refresh token is used once
+			if ok {
+				p.refreshed++
+			}
+			p.mu.Unlock()
+			if !ok {
+				w.WriteHeader(http.StatusBadRequest)
+				writeJSONBody(w, map[string]any{"error": "invalid_grant"})
+				return
+			}
+			p.issue(w, "")
+			return
+		}
 		p.mu.Lock()
 		g, ok := p.codes[r.Form.Get("code")]
 		delete(p.codes, r.Form.Get("code"))
@@ -86,14 +107,7 @@ func newProvider(t *testing.T, clientID string) *provider {
 		p.mu.Lock()
 		p.verified++
 		p.mu.Unlock()
-		now := time.Now()
-		access := p.sign(jwt.MapClaims{"iss": p.srv.URL, "sub": "oidc-case-manager", "aud": "snodo", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
-			"role": string(auth.CaseManager), "actor": seed.ID("Actor", "sds-pisana")})
-		idClaims := jwt.MapClaims{"iss": p.srv.URL, "sub": "oidc-case-manager", "aud": clientID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
-		if g.nonce != "" {
-			idClaims["nonce"] = g.nonce
-		}
-		writeJSONBody(w, map[string]any{"access_token": access, "id_token": p.sign(idClaims), "token_type": "Bearer", "expires_in": 3600})
+		p.issue(w, g.nonce)
 	})
 	// The app calls the provider from its own origin: discovery and the token endpoint allow it.
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -107,6 +121,25 @@ func newProvider(t *testing.T, clientID string) *provider {
 	}))
 	t.Cleanup(p.srv.Close)
 	return p
+}
+
+// issue answers a token request with an access token, an ID token and a refresh token, valid
+// for the provider's ttl.
+func (p *provider) issue(w http.ResponseWriter, nonce string) {
+	now := time.Now()
+	p.mu.Lock()
+	ttl := p.ttl
+	rt := rand.Text()
+	p.refresh[rt] = true
+	p.mu.Unlock()
+	access := p.sign(jwt.MapClaims{"iss": p.srv.URL, "sub": "oidc-case-manager", "aud": "snodo", "iat": now.Unix(), "exp": now.Add(ttl).Unix(),
+		"role": string(auth.CaseManager), "actor": seed.ID("Actor", "sds-pisana")})
+	idClaims := jwt.MapClaims{"iss": p.srv.URL, "sub": "oidc-case-manager", "aud": p.clientID, "iat": now.Unix(), "exp": now.Add(ttl).Unix()}
+	if nonce != "" {
+		idClaims["nonce"] = nonce
+	}
+	writeJSONBody(w, map[string]any{"access_token": access, "id_token": p.sign(idClaims), "token_type": "Bearer",
+		"expires_in": int(ttl.Seconds()), "refresh_token": rt})
 }
 
 func (p *provider) sign(c jwt.MapClaims) string {
@@ -169,4 +202,40 @@ func TestOIDCSignInWithPKCE(t *testing.T) {
 		t.Errorf("the token is in the browser's storage: %s", stored)
 	}
 	a.check("cases-after-oidc")
+}
+
+// The app renews its token before it expires, with the provider's refresh token, and goes on
+// working with the new one: signed in with tokens of 65 s, it renews within seconds (60 s
+// before expiry) and its next request to the API is accepted.
+func TestOIDCTokenRenewedBeforeExpiry(t *testing.T) {
+	p := newProvider(t, "snodo-web")
+	p.ttl = 65 * time.Second
+	a := startWith(t, func(opt *server.Options) {
+		v, err := auth.NewVerifier(auth.Config{JWKSFile: p.jwksFile(), Issuer: p.srv.URL, Audience: "snodo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Verifier, opt.DevSignIn = v, nil
+		opt.OIDC = server.OIDC{Issuer: p.srv.URL, ClientID: "snodo-web"}
+	})
+	a.open("/signin?next=/cases")
+	a.do(click("#oidc-sign-in"), visible("#cases-list table"))
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		p.mu.Lock()
+		n := p.refreshed
+		p.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the app did not renew its token before it expired")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The renewed token works: the inbox loads through the API, still signed in.
+	a.do(click(`a[href="/inbox"]`), visible("#inbox-list ul, #inbox-list p"), visible("#signed-in-as"))
+	if txt := a.text("#inbox-list"); strings.Contains(txt, "UNAUTHENTICATED") {
+		t.Errorf("after the renewal the API refuses the app: %s", txt)
+	}
 }
