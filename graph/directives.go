@@ -27,7 +27,8 @@ func hasRole(ctx context.Context, _ any, next graphql.Resolver, roles []model.Ro
 	return next(ctx)
 }
 
-// argumentTarget finds the object a mutation's input names: its id, serviceId or partnershipId.
+// argumentTarget finds the object a mutation's input names: its id, or the ID of the service,
+// partnership, case, referral, intervention or zone it acts on.
 func argumentTarget(args map[string]any) string {
 	raw, err := json.Marshal(args["input"])
 	if err != nil {
@@ -35,7 +36,7 @@ func argumentTarget(args map[string]any) string {
 	}
 	var in map[string]any
 	_ = json.Unmarshal(raw, &in)
-	for _, k := range []string{"id", "serviceId", "partnershipId"} {
+	for _, k := range []string{"id", "serviceId", "partnershipId", "caseId", "referralId", "interventionId", "zoneId"} {
 		if s, ok := in[k].(string); ok {
 			return s
 		}
