@@ -32,6 +32,7 @@ type ResolverRoot interface {
 	Actor() ActorResolver
 	Case() CaseResolver
 	CaseCountRow() CaseCountRowResolver
+	Consent() ConsentResolver
 	CoverageCell() CoverageCellResolver
 	CoverageGap() CoverageGapResolver
 	Indicators() IndicatorsResolver
@@ -195,6 +196,15 @@ type ComplexityRoot struct {
 		Nodes  func(childComplexity int) int
 	}
 
+	Consent struct {
+		Actor       func(childComplexity int) int
+		GivenAt     func(childComplexity int) int
+		RecordedBy  func(childComplexity int) int
+		Scope       func(childComplexity int) int
+		WithdrawnAt func(childComplexity int) int
+		WithdrawnBy func(childComplexity int) int
+	}
+
 	Contacts struct {
 		Address func(childComplexity int) int
 		Email   func(childComplexity int) int
@@ -315,6 +325,7 @@ type ComplexityRoot struct {
 		UpdateService           func(childComplexity int, input model.UpdateServiceInput) int
 		UpdateServicePlaces     func(childComplexity int, input model.UpdatePlacesInput) int
 		UpdateZone              func(childComplexity int, input model.UpdateZoneInput) int
+		WithdrawConsent         func(childComplexity int, input model.WithdrawConsentInput) int
 	}
 
 	Need struct {
@@ -473,6 +484,7 @@ type ComplexityRoot struct {
 		AcceptedAt  func(childComplexity int) int
 		Case        func(childComplexity int) int
 		CompletedAt func(childComplexity int) int
+		Consent     func(childComplexity int) int
 		From        func(childComplexity int) int
 		GlobalID    func(childComplexity int) int
 		History     func(childComplexity int) int
@@ -733,6 +745,9 @@ type CaseResolver interface {
 type CaseCountRowResolver interface {
 	Zone(ctx context.Context, obj *model.CaseCountRow) (*model.Zone, error)
 }
+type ConsentResolver interface {
+	Actor(ctx context.Context, obj *model.Consent) (*model.Actor, error)
+}
 type CoverageCellResolver interface {
 	Zone(ctx context.Context, obj *model.CoverageCell) (*model.Zone, error)
 	Need(ctx context.Context, obj *model.CoverageCell) (*model.Need, error)
@@ -765,6 +780,7 @@ type MutationResolver interface {
 	MoveReferral(ctx context.Context, input model.MoveReferralInput) (*model.ReferralPayload, error)
 	AddIntervention(ctx context.Context, input model.AddInterventionInput) (*model.InterventionPayload, error)
 	MoveIntervention(ctx context.Context, input model.MoveInterventionInput) (*model.InterventionPayload, error)
+	WithdrawConsent(ctx context.Context, input model.WithdrawConsentInput) (*model.ReferralPayload, error)
 	UpdateServicePlaces(ctx context.Context, input model.UpdatePlacesInput) (*model.ServicePayload, error)
 	CreatePartnership(ctx context.Context, input model.CreatePartnershipInput) (*model.PartnershipPayload, error)
 	UpdatePartnership(ctx context.Context, input model.UpdatePartnershipInput) (*model.PartnershipPayload, error)
@@ -1438,6 +1454,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CaseTrace.Nodes(childComplexity), true
 
+	case "Consent.actor":
+		if e.ComplexityRoot.Consent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Actor(childComplexity), true
+	case "Consent.givenAt":
+		if e.ComplexityRoot.Consent.GivenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.GivenAt(childComplexity), true
+	case "Consent.recordedBy":
+		if e.ComplexityRoot.Consent.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RecordedBy(childComplexity), true
+	case "Consent.scope":
+		if e.ComplexityRoot.Consent.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Scope(childComplexity), true
+	case "Consent.withdrawnAt":
+		if e.ComplexityRoot.Consent.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.WithdrawnAt(childComplexity), true
+	case "Consent.withdrawnBy":
+		if e.ComplexityRoot.Consent.WithdrawnBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.WithdrawnBy(childComplexity), true
+
 	case "Contacts.address":
 		if e.ComplexityRoot.Contacts.Address == nil {
 			break
@@ -2088,6 +2141,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateZone(childComplexity, args["input"].(model.UpdateZoneInput)), true
+	case "Mutation.withdrawConsent":
+		if e.ComplexityRoot.Mutation.WithdrawConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawConsent(childComplexity, args["input"].(model.WithdrawConsentInput)), true
 
 	case "Need.broader":
 		if e.ComplexityRoot.Need.Broader == nil {
@@ -2834,6 +2898,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Referral.CompletedAt(childComplexity), true
+	case "Referral.consent":
+		if e.ComplexityRoot.Referral.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Referral.Consent(childComplexity), true
 	case "Referral.from":
 		if e.ComplexityRoot.Referral.From == nil {
 			break
@@ -3805,6 +3875,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCaseCountsInput,
 		ec.unmarshalInputCaseFilter,
 		ec.unmarshalInputCloseCaseInput,
+		ec.unmarshalInputConsentInput,
 		ec.unmarshalInputContactsInput,
 		ec.unmarshalInputCoverageInput,
 		ec.unmarshalInputCreateActorInput,
@@ -3844,6 +3915,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdatePlacesInput,
 		ec.unmarshalInputUpdateServiceInput,
 		ec.unmarshalInputUpdateZoneInput,
+		ec.unmarshalInputWithdrawConsentInput,
 		ec.unmarshalInputZoneFilter,
 		ec.unmarshalInputZoneOrder,
 	)
@@ -3989,6 +4061,8 @@ enum UserErrorCode {
   HAS_DEPENDANTS
   "The object was changed since the version the client read: read it again and retry."
   VERSION_CONFLICT
+  "The person's consent is missing or does not cover what the write shares (a referral without consent)."
+  CONSENT_REQUIRED
 }
 
 "The result of a mutation that deletes an object."
@@ -4864,6 +4938,73 @@ extend type Mutation {
   addIntervention("The intervention." input: AddInterventionInput!): InterventionPayload! @hasRole(roles: [ADMIN, CASE_MANAGER])
   "Changes an intervention's status."
   moveIntervention("The change." input: MoveInterventionInput!): InterventionPayload! @hasRole(roles: [ADMIN, CASE_MANAGER])
+}
+`, BuiltIn: false},
+	{Name: "../schema/consent.graphqls", Input: `"What a person's consent lets a referral share with its recipient. A referral shares all three, so its consent covers all three."
+enum ConsentScope {
+  "The needs of the case the referral is for."
+  NEEDS
+  "The stage of the case's pathway."
+  STAGE
+  "The referral's history: its changes of status, with who made them."
+  HISTORY
+}
+
+"""
+The person's consent to a referral: given when, to whom, for what, recorded by whom. Without it
+no referral is sent; once withdrawn, the recipient's view of the case ends at once.
+"""
+type Consent {
+  "When the person gave it."
+  givenAt: DateTime!
+  "To whom: the recipient actor (the actor referred to, or the provider of the service referred to)."
+  actor: Actor!
+  "What it lets the referral share."
+  scope: [ConsentScope!]!
+  "The subject who recorded it."
+  recordedBy: String!
+  "When it was withdrawn; null while it stands."
+  withdrawnAt: DateTime
+  "The subject who recorded the withdrawal; null while it stands."
+  withdrawnBy: String
+}
+
+"The person's consent to a new referral, as they gave it."
+input ConsentInput {
+  "When the person gave it: not after now."
+  givenAt: DateTime!
+  "What it lets the referral share: NEEDS, STAGE and HISTORY, all of which a referral shares."
+  scope: [ConsentScope!]!
+}
+
+extend input ReferInput {
+  "The person's consent to this referral; without it the referral is refused (CONSENT_REQUIRED)."
+  consent: ConsentInput
+}
+
+extend type Referral {
+  "The person's consent to the referral; null for a referral recorded before consents were."
+  consent: Consent
+}
+
+extend enum TraceEventKind {
+  "The person withdrew the consent to a referral: its recipient no longer sees the case."
+  CONSENT_WITHDRAWN
+}
+
+"A withdrawal of the consent to a referral."
+input WithdrawConsentInput {
+  "The referral whose consent the person withdraws."
+  referralId: ID!
+  "The version of the referral the client read."
+  version: Int!
+  "What the person said, or why (at most 2000 characters)."
+  note: String
+}
+
+extend type Mutation {
+  "Records that the person withdrew the consent to a referral: its recipient's view of the case ends at once. The case's managers and admins record it."
+  withdrawConsent("The withdrawal." input: WithdrawConsentInput!): ReferralPayload! @hasRole(roles: [ADMIN, CASE_MANAGER])
 }
 `, BuiltIn: false},
 	{Name: "../schema/finder.graphqls", Input: `"""
@@ -6780,6 +6921,24 @@ func (ec *executionContext) childFields_CaseTrace(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type CaseTrace", field.Name)
 }
 
+func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "givenAt":
+		return ec.fieldContext_Consent_givenAt(ctx, field)
+	case "actor":
+		return ec.fieldContext_Consent_actor(ctx, field)
+	case "scope":
+		return ec.fieldContext_Consent_scope(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_Consent_recordedBy(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_Consent_withdrawnAt(ctx, field)
+	case "withdrawnBy":
+		return ec.fieldContext_Consent_withdrawnBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
+}
+
 func (ec *executionContext) childFields_Contacts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "phone":
@@ -7240,6 +7399,8 @@ func (ec *executionContext) childFields_Referral(ctx context.Context, field grap
 		return ec.fieldContext_Referral_history(ctx, field)
 	case "version":
 		return ec.fieldContext_Referral_version(ctx, field)
+	case "consent":
+		return ec.fieldContext_Referral_consent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Referral", field.Name)
 }
@@ -8316,6 +8477,20 @@ func (ec *executionContext) field_Mutation_updateZone_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateZoneInput, error) {
 			return ec.unmarshalNUpdateZoneInput2snodoᚋmodelᚐUpdateZoneInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawConsent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawConsentInput, error) {
+			return ec.unmarshalNWithdrawConsentInput2snodoᚋmodelᚐWithdrawConsentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11434,6 +11609,153 @@ func (ec *executionContext) fieldContext_CaseTrace_edges(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Consent_givenAt(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_givenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GivenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_givenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consent_actor(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consent().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consent_scope(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ConsentScope) graphql.Marshaler {
+			return ec.marshalNConsentScope2ᚕsnodoᚋmodelᚐConsentScopeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type ConsentScope does not have child fields"))
+}
+
+func (ec *executionContext) _Consent_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Consent_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consent_withdrawnBy(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_withdrawnBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_withdrawnBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Contacts_phone(ctx context.Context, field graphql.CollectedField, obj *model.Contacts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13538,6 +13860,68 @@ func (ec *executionContext) fieldContext_Mutation_moveIntervention(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_moveIntervention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawConsent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawConsent(ctx, fc.Args["input"].(model.WithdrawConsentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "CASE_MANAGER"})
+				if err != nil {
+					var zeroVal *model.ReferralPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ReferralPayload
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReferralPayload) graphql.Marshaler {
+			return ec.marshalNReferralPayload2ᚖsnodoᚋmodelᚐReferralPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawConsent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReferralPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawConsent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18299,6 +18683,38 @@ func (ec *executionContext) _Referral_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Referral_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Referral_consent(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Referral_consent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consent) graphql.Marshaler {
+			return ec.marshalOConsent2ᚖsnodoᚋmodelᚐConsent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Referral_consent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Referral",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReferralChange_status(ctx context.Context, field graphql.CollectedField, obj *model.ReferralChange) (ret graphql.Marshaler) {
@@ -23581,6 +23997,43 @@ func (ec *executionContext) unmarshalInputCloseCaseInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputConsentInput(ctx context.Context, obj any) (model.ConsentInput, error) {
+	var it model.ConsentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"givenAt", "scope"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "givenAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("givenAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GivenAt = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalNConsentScope2ᚕsnodoᚋmodelᚐConsentScopeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputContactsInput(ctx context.Context, obj any) (model.ContactsInput, error) {
 	var it model.ContactsInput
 	if obj == nil {
@@ -25121,7 +25574,7 @@ func (ec *executionContext) unmarshalInputReferInput(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"caseId", "toId", "needId"}
+	fieldsInOrder := [...]string{"caseId", "toId", "needId", "consent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25149,6 +25602,13 @@ func (ec *executionContext) unmarshalInputReferInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.NeedID = data
+		case "consent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consent"))
+			data, err := ec.unmarshalOConsentInput2ᚖsnodoᚋmodelᚐConsentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consent = data
 		}
 	}
 	return it, nil
@@ -25959,6 +26419,50 @@ func (ec *executionContext) unmarshalInputUpdateZoneInput(ctx context.Context, o
 				return it, err
 			}
 			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWithdrawConsentInput(ctx context.Context, obj any) (model.WithdrawConsentInput, error) {
+	var it model.WithdrawConsentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"referralId", "version", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "referralId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referralId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReferralID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -27676,6 +28180,102 @@ func (ec *executionContext) _CaseTrace(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var consentImplementors = []string{"Consent"}
+
+func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, obj *model.Consent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Consent")
+		case "givenAt":
+			out.Values[i] = ec._Consent_givenAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consent_actor(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scope":
+			out.Values[i] = ec._Consent_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedBy":
+			out.Values[i] = ec._Consent_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnAt":
+			out.Values[i] = ec._Consent_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnBy":
+			out.Values[i] = ec._Consent_withdrawnBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var contactsImplementors = []string{"Contacts"}
 
 func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet, obj *model.Contacts) graphql.Marshaler {
@@ -28796,6 +29396,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "moveIntervention":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawConsent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawConsent(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31218,6 +31825,11 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 		case "version":
 			out.Values[i] = ec._Referral_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consent":
+			out.Values[i] = ec._Referral_consent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -34736,6 +35348,46 @@ func (ec *executionContext) unmarshalNCloseCaseInput2snodoᚋmodelᚐCloseCaseIn
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNConsentScope2snodoᚋmodelᚐConsentScope(ctx context.Context, v any) (model.ConsentScope, error) {
+	var res model.ConsentScope
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentScope2snodoᚋmodelᚐConsentScope(ctx context.Context, sel ast.SelectionSet, v model.ConsentScope) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNConsentScope2ᚕsnodoᚋmodelᚐConsentScopeᚄ(ctx context.Context, v any) ([]model.ConsentScope, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ConsentScope, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConsentScope2snodoᚋmodelᚐConsentScope(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNConsentScope2ᚕsnodoᚋmodelᚐConsentScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsentScope) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsentScope2snodoᚋmodelᚐConsentScope(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContacts2snodoᚋmodelᚐContacts(ctx context.Context, sel ast.SelectionSet, v model.Contacts) graphql.Marshaler {
 	return ec._Contacts(ctx, sel, &v)
 }
@@ -36340,6 +36992,11 @@ func (ec *executionContext) marshalNWeekday2snodoᚋmodelᚐWeekday(ctx context.
 	return v
 }
 
+func (ec *executionContext) unmarshalNWithdrawConsentInput2snodoᚋmodelᚐWithdrawConsentInput(ctx context.Context, v any) (model.WithdrawConsentInput, error) {
+	res, err := ec.unmarshalInputWithdrawConsentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNZone2snodoᚋmodelᚐZone(ctx context.Context, sel ast.SelectionSet, v model.Zone) graphql.Marshaler {
 	return ec._Zone(ctx, sel, &v)
 }
@@ -36736,6 +37393,21 @@ func (ec *executionContext) marshalOCaseStatus2ᚖsnodoᚋmodelᚐCaseStatus(ctx
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOConsent2ᚖsnodoᚋmodelᚐConsent(ctx context.Context, sel ast.SelectionSet, v *model.Consent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Consent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConsentInput2ᚖsnodoᚋmodelᚐConsentInput(ctx context.Context, v any) (*model.ConsentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConsentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOContactsInput2ᚖsnodoᚋmodelᚐContactsInput(ctx context.Context, v any) (*model.ContactsInput, error) {

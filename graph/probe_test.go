@@ -362,7 +362,7 @@ func probeWorld(t *testing.T, e *testenv.Env) *filler {
 		"partnership { id }", "partnership", "id")
 	cs := created(t, e, "openCase", "OpenCaseInput", map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"],
 		"managingActorId": ids["Reception centre"], "needIds": []string{ids["work"]}}, "case { id }", "case", "id")
-	referral := created(t, e, "refer", "ReferInput", map[string]any{"caseId": cs, "toId": ids["Job desk"], "needId": ids["work.placement"]}, "referral { id }", "referral", "id")
+	referral := created(t, e, "refer", "ReferInput", map[string]any{"caseId": cs, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent}, "referral { id }", "referral", "id")
 	intervention := created(t, e, "addIntervention", "AddInterventionInput", map[string]any{"caseId": cs, "needId": ids["work.placement"], "serviceId": ids["Job desk"]},
 		"intervention { id }", "intervention", "id")
 	route := testenv.Get(e.MustDo(t, `query($a: ID!, $b: ID!) { referralRoutes(fromId: $a, toId: $b) { steps { id } } }`,

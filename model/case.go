@@ -64,6 +64,8 @@ type Referral struct {
 	Reason      *string
 	Outcome     *string
 	OffRoute    bool
+	// Consent is the person's consent to the referral; nil for one recorded before consents.
+	Consent *Consent
 	Meta
 }
 

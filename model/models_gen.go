@@ -158,6 +158,14 @@ type CloseCaseInput struct {
 	Outcome CaseOutcome `json:"outcome"`
 }
 
+// The person's consent to a new referral, as they gave it.
+type ConsentInput struct {
+	// When the person gave it: not after now.
+	GivenAt time.Time `json:"givenAt"`
+	// What it lets the referral share: NEEDS, STAGE and HISTORY, all of which a referral shares.
+	Scope []ConsentScope `json:"scope"`
+}
+
 // How to reach an organisation, as given in an input.
 type ContactsInput struct {
 	// A phone number (at most 40 characters).
@@ -587,6 +595,8 @@ type ReferInput struct {
 	ToID string `json:"toId"`
 	// The need, one of the case's needs or a narrower one.
 	NeedID string `json:"needId"`
+	// The person's consent to this referral; without it the referral is refused (CONSENT_REQUIRED).
+	Consent *ConsentInput `json:"consent,omitempty"`
 }
 
 // The referrals from one end to another, and how they went.
@@ -889,6 +899,16 @@ type UserError struct {
 	Message string `json:"message"`
 	// What is wrong, for programs.
 	Code UserErrorCode `json:"code"`
+}
+
+// A withdrawal of the consent to a referral.
+type WithdrawConsentInput struct {
+	// The referral whose consent the person withdraws.
+	ReferralID string `json:"referralId"`
+	// The version of the referral the client read.
+	Version int `json:"version"`
+	// What the person said, or why (at most 2000 characters).
+	Note *string `json:"note,omitempty"`
 }
 
 // Which zones to list. Every given criterion must hold.
@@ -1415,6 +1435,67 @@ func (e *CaseView) UnmarshalJSON(b []byte) error {
 }
 
 func (e CaseView) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a person's consent lets a referral share with its recipient. A referral shares all three, so its consent covers all three.
+type ConsentScope string
+
+const (
+	// The needs of the case the referral is for.
+	ConsentScopeNeeds ConsentScope = "NEEDS"
+	// The stage of the case's pathway.
+	ConsentScopeStage ConsentScope = "STAGE"
+	// The referral's history: its changes of status, with who made them.
+	ConsentScopeHistory ConsentScope = "HISTORY"
+)
+
+var AllConsentScope = []ConsentScope{
+	ConsentScopeNeeds,
+	ConsentScopeStage,
+	ConsentScopeHistory,
+}
+
+func (e ConsentScope) IsValid() bool {
+	switch e {
+	case ConsentScopeNeeds, ConsentScopeStage, ConsentScopeHistory:
+		return true
+	}
+	return false
+}
+
+func (e ConsentScope) String() string {
+	return string(e)
+}
+
+func (e *ConsentScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsentScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsentScope", str)
+	}
+	return nil
+}
+
+func (e ConsentScope) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsentScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsentScope) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2548,6 +2629,8 @@ const (
 	TraceEventKindInterventionChanged TraceEventKind = "INTERVENTION_CHANGED"
 	// The case was closed.
 	TraceEventKindClosed TraceEventKind = "CLOSED"
+	// The person withdrew the consent to a referral: its recipient no longer sees the case.
+	TraceEventKindConsentWithdrawn TraceEventKind = "CONSENT_WITHDRAWN"
 )
 
 var AllTraceEventKind = []TraceEventKind{
@@ -2558,11 +2641,12 @@ var AllTraceEventKind = []TraceEventKind{
 	TraceEventKindInterventionAdded,
 	TraceEventKindInterventionChanged,
 	TraceEventKindClosed,
+	TraceEventKindConsentWithdrawn,
 }
 
 func (e TraceEventKind) IsValid() bool {
 	switch e {
-	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindInterventionChanged, TraceEventKindClosed:
+	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindInterventionChanged, TraceEventKindClosed, TraceEventKindConsentWithdrawn:
 		return true
 	}
 	return false
@@ -2621,6 +2705,8 @@ const (
 	UserErrorCodeHasDependants UserErrorCode = "HAS_DEPENDANTS"
 	// The object was changed since the version the client read: read it again and retry.
 	UserErrorCodeVersionConflict UserErrorCode = "VERSION_CONFLICT"
+	// The person's consent is missing or does not cover what the write shares (a referral without consent).
+	UserErrorCodeConsentRequired UserErrorCode = "CONSENT_REQUIRED"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -2631,11 +2717,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeCycle,
 	UserErrorCodeHasDependants,
 	UserErrorCodeVersionConflict,
+	UserErrorCodeConsentRequired,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeCycle, UserErrorCodeHasDependants, UserErrorCodeVersionConflict:
+	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeCycle, UserErrorCodeHasDependants, UserErrorCodeVersionConflict, UserErrorCodeConsentRequired:
 		return true
 	}
 	return false
