@@ -453,31 +453,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Actors            func(childComplexity int, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) int
-		AuditLog          func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
-		CaseCounts        func(childComplexity int, input model.CaseCountsInput) int
-		CaseTrace         func(childComplexity int, id string) int
-		Cases             func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
-		Coverage          func(childComplexity int, input model.CoverageInput) int
-		CoverageGaps      func(childComplexity int, input model.CoverageInput) int
-		FindServices      func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
-		IncomingReferrals func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
-		Indicators        func(childComplexity int, zoneID string, period string) int
-		NeedTree          func(childComplexity int) int
-		Needs             func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
-		NetworkAnalysis   func(childComplexity int, input model.NetworkInput) int
-		NextRoutes        func(childComplexity int, fromID string, needID *string) int
-		Node              func(childComplexity int, id string) int
-		Nodes             func(childComplexity int, ids []string) int
-		Partnerships      func(childComplexity int, filter *model.PartnershipFilter, orderBy *model.PartnershipOrder, first *int, after *string, last *int, before *string) int
-		PathwayModels     func(childComplexity int) int
-		PathwaysTaken     func(childComplexity int, input model.PathwaysInput) int
-		ReferralFlows     func(childComplexity int, input model.FlowsInput) int
-		ReferralRoutes    func(childComplexity int, fromID string, toID string, needID *string, maxHops *int) int
-		ServiceCategories func(childComplexity int) int
-		Services          func(childComplexity int, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) int
-		Viewer            func(childComplexity int) int
-		Zones             func(childComplexity int, filter *model.ZoneFilter, orderBy *model.ZoneOrder, first *int, after *string, last *int, before *string) int
+		Actors                func(childComplexity int, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) int
+		AuditLog              func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		CaseCounts            func(childComplexity int, input model.CaseCountsInput) int
+		CaseTrace             func(childComplexity int, id string) int
+		Cases                 func(childComplexity int, filter *model.CaseFilter, first *int, after *string) int
+		Coverage              func(childComplexity int, input model.CoverageInput) int
+		CoverageGaps          func(childComplexity int, input model.CoverageInput) int
+		FindServices          func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
+		IncomingReferrals     func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
+		Indicators            func(childComplexity int, zoneID string, period string) int
+		NeedTree              func(childComplexity int) int
+		Needs                 func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
+		NetworkAnalysis       func(childComplexity int, input model.NetworkInput) int
+		NextRoutes            func(childComplexity int, fromID string, needID *string) int
+		Node                  func(childComplexity int, id string) int
+		Nodes                 func(childComplexity int, ids []string) int
+		Partnerships          func(childComplexity int, filter *model.PartnershipFilter, orderBy *model.PartnershipOrder, first *int, after *string, last *int, before *string) int
+		PathwayModels         func(childComplexity int) int
+		PathwaysTaken         func(childComplexity int, input model.PathwaysInput) int
+		ReferralFlows         func(childComplexity int, input model.FlowsInput) int
+		ReferralRoutes        func(childComplexity int, fromID string, toID string, needID *string, maxHops *int) int
+		RoutesLosingAgreement func(childComplexity int, withinDays int, first *int, after *string) int
+		ServiceCategories     func(childComplexity int) int
+		Services              func(childComplexity int, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) int
+		Viewer                func(childComplexity int) int
+		Zones                 func(childComplexity int, filter *model.ZoneFilter, orderBy *model.ZoneOrder, first *int, after *string, last *int, before *string) int
 	}
 
 	Referral struct {
@@ -539,15 +540,28 @@ type ComplexityRoot struct {
 	}
 
 	Route struct {
-		CreatedAt   func(childComplexity int) int
-		From        func(childComplexity int) int
-		GlobalID    func(childComplexity int) int
-		Instrument  func(childComplexity int) int
-		Needs       func(childComplexity int) int
-		Partnership func(childComplexity int) int
-		Stage       func(childComplexity int) int
-		To          func(childComplexity int) int
-		Version     func(childComplexity int) int
+		AgreementEnding func(childComplexity int, withinDays int) int
+		AgreementEndsOn func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		From            func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
+		Instrument      func(childComplexity int) int
+		Needs           func(childComplexity int) int
+		Partnership     func(childComplexity int) int
+		Stage           func(childComplexity int) int
+		To              func(childComplexity int) int
+		Version         func(childComplexity int) int
+	}
+
+	RouteConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RouteEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	RoutePath struct {
@@ -831,6 +845,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.Connection[*model.AuditEntry], error)
 	Actors(ctx context.Context, filter *model.ActorFilter, orderBy *model.ActorOrder, first *int, after *string, last *int, before *string) (*model.Connection[*model.Actor], error)
+	RoutesLosingAgreement(ctx context.Context, withinDays int, first *int, after *string) (*model.Connection[*model.Route], error)
 	Cases(ctx context.Context, filter *model.CaseFilter, first *int, after *string) (*model.Connection[*model.Case], error)
 	CaseTrace(ctx context.Context, id string) (*model.CaseTrace, error)
 	IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, first *int, after *string) (*model.Connection[*model.Referral], error)
@@ -867,6 +882,9 @@ type RouteResolver interface {
 	Stage(ctx context.Context, obj *model.Route) (*model.Stage, error)
 
 	Partnership(ctx context.Context, obj *model.Route) (*model.Partnership, error)
+
+	AgreementEndsOn(ctx context.Context, obj *model.Route) (*model.Date, error)
+	AgreementEnding(ctx context.Context, obj *model.Route, withinDays int) (bool, error)
 }
 type ServiceResolver interface {
 	Provider(ctx context.Context, obj *model.Service) (*model.Actor, error)
@@ -2845,6 +2863,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReferralRoutes(childComplexity, args["fromId"].(string), args["toId"].(string), args["needId"].(*string), args["maxHops"].(*int)), true
+	case "Query.routesLosingAgreement":
+		if e.ComplexityRoot.Query.RoutesLosingAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_routesLosingAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RoutesLosingAgreement(childComplexity, args["withinDays"].(int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.serviceCategories":
 		if e.ComplexityRoot.Query.ServiceCategories == nil {
 			break
@@ -3126,6 +3155,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReferralPayload.UserErrors(childComplexity), true
 
+	case "Route.agreementEnding":
+		if e.ComplexityRoot.Route.AgreementEnding == nil {
+			break
+		}
+
+		args, err := ec.field_Route_agreementEnding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Route.AgreementEnding(childComplexity, args["withinDays"].(int)), true
+	case "Route.agreementEndsOn":
+		if e.ComplexityRoot.Route.AgreementEndsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.AgreementEndsOn(childComplexity), true
 	case "Route.createdAt":
 		if e.ComplexityRoot.Route.CreatedAt == nil {
 			break
@@ -3180,6 +3226,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Route.Version(childComplexity), true
+
+	case "RouteConnection.edges":
+		if e.ComplexityRoot.RouteConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteConnection.Edges(childComplexity), true
+	case "RouteConnection.pageInfo":
+		if e.ComplexityRoot.RouteConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteConnection.PageInfo(childComplexity), true
+	case "RouteConnection.totalCount":
+		if e.ComplexityRoot.RouteConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteConnection.TotalCount(childComplexity), true
+
+	case "RouteEdge.cursor":
+		if e.ComplexityRoot.RouteEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteEdge.Cursor(childComplexity), true
+	case "RouteEdge.node":
+		if e.ComplexityRoot.RouteEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouteEdge.Node(childComplexity), true
 
 	case "RoutePath.hops":
 		if e.ComplexityRoot.RoutePath.Hops == nil {
@@ -4467,6 +4545,43 @@ extend type Mutation {
   updateActor("The changes." input: UpdateActorInput!): ActorPayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Deletes an actor that provides no services and has no member actors."
   deleteActor("Which actor." input: DeleteActorInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
+}
+`, BuiltIn: false},
+	{Name: "../schema/agreements.graphqls", Input: `extend type Route {
+  "When the partnership that governs the route ends (its agreement); null when no partnership governs it or it is open-ended."
+  agreementEndsOn: Date
+  "Whether the route loses its agreement within the days given: the partnership that governs it ends by today plus the days (or ended already). False for a route no partnership governs, or one that is open-ended."
+  agreementEnding("How many days ahead to look, 0 to 3650." withinDays: Int! = 60): Boolean!
+}
+
+"A page of routes."
+type RouteConnection {
+  "The routes of the page, each with its cursor."
+  edges: [RouteEdge!]!
+  "Where the page stands in the whole list."
+  pageInfo: PageInfo!
+  "How many routes the whole list holds."
+  totalCount: Int!
+}
+
+"A route in a page, with its cursor."
+type RouteEdge {
+  "The cursor to page from this route."
+  cursor: String!
+  "The route."
+  node: Route!
+}
+
+extend type Query {
+  "The designed routes that lose their agreement within the days given: those whose governing partnership ends by today plus the days, or ended already; soonest first. A coordinator sees the routes whose two ends lie wholly in its zones."
+  routesLosingAgreement(
+    "How many days ahead to look, 0 to 3650."
+    withinDays: Int! = 60
+    "How many routes to return from the start (at most 100)."
+    first: Int
+    "Return routes after this cursor."
+    after: String
+  ): RouteConnection! @hasRole(roles: [ADMIN, COORDINATOR])
 }
 `, BuiltIn: false},
 	{Name: "../schema/case.graphqls", Input: `"""
@@ -7505,8 +7620,34 @@ func (ec *executionContext) childFields_Route(ctx context.Context, field graphql
 		return ec.fieldContext_Route_createdAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Route_version(ctx, field)
+	case "agreementEndsOn":
+		return ec.fieldContext_Route_agreementEndsOn(ctx, field)
+	case "agreementEnding":
+		return ec.fieldContext_Route_agreementEnding(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Route", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RouteConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RouteConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RouteConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RouteEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RouteEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RouteEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouteEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RoutePath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9085,6 +9226,36 @@ func (ec *executionContext) field_Query_referralRoutes_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_routesLosingAgreement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "withinDays",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinDays"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_services_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9190,6 +9361,20 @@ func (ec *executionContext) field_Query_zones_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Route_agreementEnding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "withinDays",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinDays"] = arg0
 	return args, nil
 }
 
@@ -17228,6 +17413,68 @@ func (ec *executionContext) fieldContext_Query_actors(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_routesLosingAgreement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_routesLosingAgreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RoutesLosingAgreement(ctx, fc.Args["withinDays"].(int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx, []any{"ADMIN", "COORDINATOR"})
+				if err != nil {
+					var zeroVal *model.Connection[*model.Route]
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.Connection[*model.Route]
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Route]) graphql.Marshaler {
+			return ec.marshalNRouteConnection2ᚖsnodoᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_routesLosingAgreement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RouteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_routesLosingAgreement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19614,6 +19861,215 @@ func (ec *executionContext) _Route_version(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Route_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Route", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Route_agreementEndsOn(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_agreementEndsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Route().AgreementEndsOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Route_agreementEndsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, true, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Route_agreementEnding(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_agreementEnding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Route().AgreementEnding(ctx, obj, fc.Args["withinDays"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_agreementEnding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Route",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Route_agreementEnding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Route]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouteConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edge[*model.Route]) graphql.Marshaler {
+			return ec.marshalNRouteEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouteConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RouteEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouteConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Route]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouteConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2snodoᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouteConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RouteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Route]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouteConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RouteConnection", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RouteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Route]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouteEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RouteEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RouteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Route]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouteEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Route) graphql.Marshaler {
+			return ec.marshalNRoute2ᚖsnodoᚋmodelᚐRoute(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouteEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouteEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Route(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RoutePath_hops(ctx context.Context, field graphql.CollectedField, obj *model.RoutePath) (ret graphql.Marshaler) {
@@ -31105,6 +31561,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "routesLosingAgreement":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_routesLosingAgreement(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "cases":
 			field := field
 
@@ -32397,6 +32875,206 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Route_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "agreementEndsOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Route_agreementEndsOn(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "agreementEnding":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Route_agreementEnding(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var routeConnectionImplementors = []string{"RouteConnection"}
+
+func (ec *executionContext) _RouteConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Route]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouteConnection")
+		case "edges":
+			out.Values[i] = ec._RouteConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RouteConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RouteConnection_totalCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var routeEdgeImplementors = []string{"RouteEdge"}
+
+func (ec *executionContext) _RouteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Route]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouteEdge")
+		case "cursor":
+			out.Values[i] = ec._RouteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RouteEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -36455,6 +37133,40 @@ func (ec *executionContext) marshalNRoute2ᚖsnodoᚋmodelᚐRoute(ctx context.C
 		return graphql.Null
 	}
 	return ec._Route(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRouteConnection2snodoᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v model.Connection[*model.Route]) graphql.Marshaler {
+	return ec._RouteConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouteConnection2ᚖsnodoᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Route]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RouteConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRouteEdge2snodoᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v model.Edge[*model.Route]) graphql.Marshaler {
+	return ec._RouteEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouteEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Route]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRouteEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRouteEnd2snodoᚋmodelᚐRouteEnd(ctx context.Context, sel ast.SelectionSet, v model.RouteEnd) graphql.Marshaler {
