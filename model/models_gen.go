@@ -639,6 +639,26 @@ type ReferralPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new webhook endpoint.
+type RegisterWebhookInput struct {
+	// The actor whose events it receives; a coordinator registers for the actors wholly in its zones.
+	ActorID string `json:"actorId"`
+	// Where to POST: an HTTPS URL without credentials, at most 2000 characters.
+	URL string `json:"url"`
+	// The kinds of events to receive, at least one.
+	Events []TraceEventKind `json:"events"`
+}
+
+// The result of registering a webhook endpoint.
+type RegisterWebhookPayload struct {
+	// The endpoint, or null when the input was refused.
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// The secret that signs its deliveries: shown this once, keep it.
+	Secret *string `json:"secret,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A member to remove from a partnership.
 type RemoveMemberInput struct {
 	// The partnership.
@@ -647,6 +667,12 @@ type RemoveMemberInput struct {
 	Version int `json:"version"`
 	// The member to remove.
 	ActorID string `json:"actorId"`
+}
+
+// A delivery to send again.
+type ReplayWebhookDeliveryInput struct {
+	// The delivery.
+	DeliveryID string `json:"deliveryId"`
 }
 
 // The result of creating a route.
@@ -899,6 +925,14 @@ type UserError struct {
 	Message string `json:"message"`
 	// What is wrong, for programs.
 	Code UserErrorCode `json:"code"`
+}
+
+// The result of a change to a delivery.
+type WebhookDeliveryPayload struct {
+	// The delivery as written, or null when the input was refused.
+	Delivery *WebhookDelivery `json:"delivery,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
 }
 
 // A withdrawal of the consent to a referral.
@@ -2758,6 +2792,67 @@ func (e *UserErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e UserErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a delivery stands.
+type WebhookDeliveryStatus string
+
+const (
+	// Not delivered yet: waiting for its next attempt.
+	WebhookDeliveryStatusPending WebhookDeliveryStatus = "PENDING"
+	// The endpoint answered 2xx.
+	WebhookDeliveryStatusDelivered WebhookDeliveryStatus = "DELIVERED"
+	// Every attempt for a day failed; replay it to try again.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusDelivered,
+	WebhookDeliveryStatusFailed,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusDelivered, WebhookDeliveryStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

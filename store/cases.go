@@ -118,7 +118,10 @@ func (s *Store) appendEvent(ctx context.Context, tx neo4j.ManagedTransaction, ca
 			"summary": e.summary, "stage": emptyToNil(&e.stageID), "referral": e.referralID, "status": emptyToNil((*string)(&e.status)),
 			"note": emptyToNil(e.note), "actors": orEmpty(e.actorIDs), "services": orEmpty(e.serviceIDs),
 		})
-	return err
+	if err != nil {
+		return err
+	}
+	return s.writeOutbox(ctx, tx, caseKey, at, e) // in the same transaction: see outbox.go
 }
 
 // Cases lists the cases the viewer may see, by the filter, newest first.

@@ -59,6 +59,16 @@ var migrations = []string{
 	// The disclosure layer: each subject's daily budget of aggregate queries, and the queries.
 	"CREATE CONSTRAINT aggregate_budget_id IF NOT EXISTS FOR (n:AggregateBudget) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX aggregate_query_at IF NOT EXISTS FOR (n:AggregateQuery) ON (n.at)",
+	// The outbox, its counter, webhook endpoints and their deliveries (outbox.go, webhooks.go).
+	"CREATE CONSTRAINT outbox_sequence_id IF NOT EXISTS FOR (n:OutboxSequence) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT outbox_event_id IF NOT EXISTS FOR (n:OutboxEvent) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX outbox_event_seq IF NOT EXISTS FOR (n:OutboxEvent) ON (n.seq)",
+	"CREATE CONSTRAINT webhook_endpoint_id IF NOT EXISTS FOR (n:WebhookEndpoint) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX webhook_endpoint_actor IF NOT EXISTS FOR (n:WebhookEndpoint) ON (n.actorId)",
+	"CREATE INDEX webhook_endpoint_created IF NOT EXISTS FOR (n:WebhookEndpoint) ON (n.createdAt)",
+	"CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status, n.nextAttemptAt)",
+	"CREATE INDEX webhook_delivery_endpoint IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.endpointId, n.createdAt)",
 }
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
