@@ -741,6 +741,13 @@ type StageInput struct {
 	AllowedBack []string `json:"allowedBack,omitempty"`
 }
 
+// The changes served as they happen, over WebSocket at /graphql/ws (the graphql-transport-ws
+// protocol), authenticated by the token in the connection_init payload
+// ({"Authorization": "Bearer <token>"}) with the same checks as a request; the connection is
+// closed when the token expires.
+type Subscription struct {
+}
+
 // An edge of a trace's graph.
 type TraceEdge struct {
 	// The global ID of the node it leaves.

@@ -79,6 +79,8 @@ type Options struct {
 	// DisableIntrospection refuses introspection (__schema, __type), as in production: then
 	// validation errors suggest no names and GraphiQL is not served.
 	DisableIntrospection bool
+	// SubscriptionPoll is how often the outbox is read for subscribers (DefaultSubscriptionPoll).
+	SubscriptionPoll time.Duration
 }
 
 // DefaultMaxBodyBytes is the default request-body limit: ample for any GraphQL document.
@@ -101,6 +103,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
+	// Subscriptions over WebSocket: authenticated by their connection_init, not per request.
+	mux.Handle("GET /graphql/ws", subscriptions(s, opt))
 	if !opt.DisableIntrospection {
 		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
 		// path is kept for the web app; until then it leads to GraphiQL.
