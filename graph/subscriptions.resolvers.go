@@ -64,5 +64,7 @@ func (r *Resolver) CaseChange() CaseChangeResolver { return &caseChangeResolver{
 
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
-type caseChangeResolver struct{ *Resolver }
-type subscriptionResolver struct{ *Resolver }
+type (
+	caseChangeResolver   struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

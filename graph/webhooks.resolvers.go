@@ -9,6 +9,7 @@ import (
 	"context"
 	"snodo/loaders"
 	"snodo/model"
+	"snodo/relay"
 	"snodo/store"
 )
 
@@ -26,6 +27,14 @@ func (r *mutationResolver) ReplayWebhookDelivery(ctx context.Context, input mode
 	d, err := r.Store.ReplayWebhookDelivery(ctx, input)
 	errs, err := userErrors(err)
 	return &model.WebhookDeliveryPayload{Delivery: d, UserErrors: errs}, err
+}
+
+func (r *queryResolver) WebhookEndpoint(ctx context.Context, id string) (*model.WebhookEndpoint, error) {
+	typ, key, err := relay.ParseGlobalID(id)
+	if err != nil || typ != "WebhookEndpoint" {
+		return nil, nil
+	}
+	return r.Store.WebhookEndpoint(ctx, key)
 }
 
 func (r *queryResolver) WebhookEndpoints(ctx context.Context, first *int, after *string) (*model.Connection[*model.WebhookEndpoint], error) {

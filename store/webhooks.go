@@ -125,6 +125,18 @@ func (s *Store) WebhookEndpoints(ctx context.Context, p Page) (*model.WebhookEnd
 	return list(ctx, s, q, p, order{expr: "n.createdAt.epochMillis", desc: true}, decodeEndpoint)
 }
 
+// WebhookEndpoint reads the endpoint with the key if the viewer may read it; nil otherwise.
+func (s *Store) WebhookEndpoint(ctx context.Context, key string) (*model.WebhookEndpoint, error) {
+	cond, params := endpointReader(ctx)
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*model.WebhookEndpoint, error) {
+		records, err := run(ctx, tx, "MATCH (n:WebhookEndpoint {id: $id}) WHERE "+cond+" RETURN n", merge(params, map[string]any{"id": key}))
+		if err != nil || len(records) == 0 {
+			return nil, err
+		}
+		return decodeEndpoint(records[0].Values[0].(neo4j.Node)), nil
+	})
+}
+
 // WebhookDeliveries lists an endpoint's deliveries, newest first. The endpoint came from a read
 // the viewer may make.
 func (s *Store) WebhookDeliveries(ctx context.Context, endpoint string, status *model.WebhookDeliveryStatus, p Page) (*model.WebhookDeliveryConnection, error) {
