@@ -145,6 +145,8 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		DevSignIn: devSignIn(cfg),
 		OIDC:      server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
 	})
+	// Every replica sends the webhook deliveries due; leases in Neo4j send each once.
+	go store.NewDispatcher(st).Run(ctx, 5*time.Second, func(f string, a ...any) { log.Warn(fmt.Sprintf(f, a...)) })
 	return server.Run(ctx, cfg.Addr, h, 20*time.Second, log)
 }
 

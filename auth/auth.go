@@ -324,6 +324,13 @@ func (v *Verifier) key(t *jwt.Token) (any, error) {
 
 // Verify checks a token and returns its viewer.
 func (v *Verifier) Verify(token string) (Viewer, error) {
+	viewer, _, err := v.VerifyExpiry(token)
+	return viewer, err
+}
+
+// VerifyExpiry checks a token as Verify does and also returns when it expires: a connection
+// that outlives a request (a subscription) ends then.
+func (v *Verifier) VerifyExpiry(token string) (Viewer, time.Time, error) {
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(v.methods), jwt.WithIssuer(v.issuer), jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(), jwt.WithLeeway(Leeway), jwt.WithStrictDecoding(), jwt.WithTimeFunc(v.now),
@@ -333,7 +340,7 @@ func (v *Verifier) Verify(token string) (Viewer, error) {
 	}
 	var claims Claims
 	if _, err := jwt.ParseWithClaims(token, &claims, v.key, opts...); err != nil {
-		return Viewer{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return Viewer{}, time.Time{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if v.maxLifetime > 0 {
 		from := v.now()
@@ -341,13 +348,13 @@ func (v *Verifier) Verify(token string) (Viewer, error) {
 			from = claims.IssuedAt.Time
 		}
 		if life := claims.ExpiresAt.Sub(from); life > v.maxLifetime {
-			return Viewer{}, fmt.Errorf("%w: the token is valid for %s, longer than the longest lifetime accepted, %s", ErrInvalid, life.Round(time.Second), v.maxLifetime)
+			return Viewer{}, time.Time{}, fmt.Errorf("%w: the token is valid for %s, longer than the longest lifetime accepted, %s", ErrInvalid, life.Round(time.Second), v.maxLifetime)
 		}
 	}
 	if !slices.Contains(Roles, claims.Role) {
-		return Viewer{}, fmt.Errorf("%w: unknown role %q", ErrInvalid, claims.Role)
+		return Viewer{}, time.Time{}, fmt.Errorf("%w: unknown role %q", ErrInvalid, claims.Role)
 	}
-	return Viewer{Subject: claims.Subject, Role: claims.Role, ActorID: claims.ActorID, ZoneIDs: claims.ZoneIDs}, nil
+	return Viewer{Subject: claims.Subject, Role: claims.Role, ActorID: claims.ActorID, ZoneIDs: claims.ZoneIDs}, claims.ExpiresAt.Time, nil
 }
 
 // Mint signs an HS256 development token for the viewer, valid for ttl.

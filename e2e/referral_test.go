@@ -49,7 +49,9 @@ func TestOpenReferAcceptComplete(t *testing.T) {
 	if got := eval[string](a, `document.querySelector('#target .refer-case').selectedOptions[0].textContent`); !strings.HasPrefix(got, code) {
 		t.Errorf("the refer box offers %q first, want the case %s the finder was opened for", got, code)
 	}
-	a.do(click("#target .refer-send"), hasText("#target", "Invio registrato"))
+	// Without the person's consent the referral is refused and the page says why; with it, sent.
+	a.do(click("#target .refer-send"), visible(`#target .alert-danger [data-code="CONSENT_REQUIRED"]`))
+	a.do(click("#target .refer-consent"), click("#target .refer-send"), hasText("#target", "Invio registrato"))
 	a.check("finder-referred")
 
 	// The shelter's operator answers it.

@@ -154,7 +154,7 @@ func newCaseScene(t *testing.T, e *testenv.Env) caseScene {
 	sc.caseID = testenv.Get(do(manager, "openCase", "OpenCaseInput", map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"],
 		"needIds": []string{ids["work"], ids["housing"]}, "employability": "MEDIUM", "notes": "contatto dall'unità di strada"}, "case { id }"), "case", "id").(string)
 	refer := func(to, need string) string {
-		return testenv.Get(do(manager, "refer", "ReferInput", map[string]any{"caseId": sc.caseID, "toId": ids[to], "needId": ids[need]}, "referral { id }"), "referral", "id").(string)
+		return testenv.Get(do(manager, "refer", "ReferInput", map[string]any{"caseId": sc.caseID, "toId": ids[to], "needId": ids[need], "consent": givenConsent}, "referral { id }"), "referral", "id").(string)
 	}
 	sc.live = refer("Job desk", "work.placement")
 	do(sc.viewer("SERVICE_OPERATOR recipient", "op-job"), "moveReferral", "MoveReferralInput", map[string]any{"referralId": sc.live, "version": 1, "status": "RECEIVED"}, "referral { id }")
@@ -399,7 +399,7 @@ func casePathTable() []casePath {
 			return map[string]any{"caseId": sc.caseID, "version": 999, "outcome": "OTHER"}
 		}, byRole("VERSION_CONFLICT", "VERSION_CONFLICT", "NOT_FOUND", "FORBIDDEN")),
 		mutationPath("refer", "ReferInput", "referral { id case { id view } }", func(sc caseScene) map[string]any {
-			return map[string]any{"caseId": sc.caseID, "toId": sc.ids["Old desk"], "needId": sc.ids["work"]}
+			return map[string]any{"caseId": sc.caseID, "toId": sc.ids["Old desk"], "needId": sc.ids["work"], "consent": givenConsent}
 		}, byRole("INVALID", "INVALID", "NOT_FOUND", "FORBIDDEN")),
 		mutationPath("addIntervention", "AddInterventionInput", "intervention { id }", func(sc caseScene) map[string]any {
 			return map[string]any{"caseId": sc.caseID, "needId": sc.ids["work"], "serviceId": sc.ids["Shelter"]}
@@ -410,6 +410,9 @@ func casePathTable() []casePath {
 		mutationPath("moveReferral", "MoveReferralInput", "referral { id case { id view } }", func(sc caseScene) map[string]any {
 			return map[string]any{"referralId": sc.live, "version": 999, "status": "ACCEPTED"}
 		}, byRole("VERSION_CONFLICT", "VERSION_CONFLICT", "NOT_FOUND", "VERSION_CONFLICT", "VERSION_CONFLICT", "NOT_FOUND")),
+		mutationPath("withdrawConsent", "WithdrawConsentInput", "referral { id case { id view } }", func(sc caseScene) map[string]any {
+			return map[string]any{"referralId": sc.live, "version": 999}
+		}, byRole("VERSION_CONFLICT", "VERSION_CONFLICT", "NOT_FOUND", "FORBIDDEN")),
 		{name: "moveReferral of the refused referral", query: `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { referral { id } userErrors { code field message } } }`,
 			vars: func(sc caseScene) map[string]any {
 				return map[string]any{"in": map[string]any{"referralId": sc.refused, "version": 999, "status": "ACCEPTED"}}
@@ -438,6 +441,11 @@ func TestEveryPathToCaseDataGoesThroughTheRule(t *testing.T) {
 		if !slices.Contains(paths, want) {
 			t.Errorf("the schema walk misses %s: %v", want, paths)
 		}
+	}
+	// Subscriptions are served over WebSocket, not by the table's HTTP requests:
+	// TestSubscriptionsEndToEnd takes these paths for the roles that subscribe, and is refused for the others.
+	for _, p := range []string{"Subscription.caseChanges", "CaseChange.case", "CaseChange.referral"} {
+		covered[p] = true
 	}
 	for _, p := range paths {
 		if !covered[p] {

@@ -88,7 +88,7 @@ func TestCaseReadsThroughReferralsAreAuditedOncePerCase(t *testing.T) {
 			cases[c] = true
 			for j := 0; j < 2; j++ {
 				mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
-					map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"]})
+					map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent})
 			}
 		}
 	}

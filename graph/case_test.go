@@ -81,7 +81,7 @@ func TestCaseThroughTheCOMMITModel(t *testing.T) {
 	}
 	refer := func(to, need string) (string, bool) {
 		t.Helper()
-		r := as(manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids[to], "needId": ids[need]}, "referral { id status offRoute }")
+		r := as(manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids[to], "needId": ids[need], "consent": givenConsent}, "referral { id status offRoute }")
 		return testenv.Get(r, "referral", "id").(string), testenv.Get(r, "referral", "offRoute").(bool)
 	}
 	moveRef := func(v auth.Viewer, ref, status, note string, version int) {
@@ -187,7 +187,7 @@ func TestCaseForbiddenMoves(t *testing.T) {
 	c := testenv.Get(e.DoAs(t, manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
 		map[string]any{"in": map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"]}}}).Data, "openCase", "case", "id").(string)
 	r := testenv.Get(e.DoAs(t, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
-		map[string]any{"in": map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"]}}).Data, "refer", "referral", "id").(string)
+		map[string]any{"in": map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent}}).Data, "refer", "referral", "id").(string)
 	jobOperator := auth.Viewer{Subject: "op-job", Role: auth.ServiceOperator, ActorID: key(t, ids["Job centre"])}
 
 	cases := []struct {
@@ -200,8 +200,8 @@ func TestCaseForbiddenMoves(t *testing.T) {
 		{"completing without an outcome", "moveReferral", "MoveReferralInput", jobOperator, map[string]any{"referralId": r, "version": 1, "status": "COMPLETED"}, "REQUIRED", "input.note"},
 		{"a stage of another model", "moveCase", "MoveCaseInput", manager, map[string]any{"caseId": c, "version": 1, "stageId": ids["SIL report"]}, "NOT_FOUND", "input.stageId"},
 		{"the stage the case is at", "moveCase", "MoveCaseInput", manager, map[string]any{"caseId": c, "version": 1, "stageId": ids["stage 1"]}, "INVALID", "input.stageId"},
-		{"a referral to an archived service", "refer", "ReferInput", manager, map[string]any{"caseId": c, "toId": ids["Old desk"], "needId": ids["work"]}, "INVALID", "input.toId"},
-		{"a referral for a need the case lacks", "refer", "ReferInput", manager, map[string]any{"caseId": c, "toId": ids["Shelter"], "needId": ids["housing"]}, "INVALID", "input.needId"},
+		{"a referral to an archived service", "refer", "ReferInput", manager, map[string]any{"caseId": c, "toId": ids["Old desk"], "needId": ids["work"], "consent": givenConsent}, "INVALID", "input.toId"},
+		{"a referral for a need the case lacks", "refer", "ReferInput", manager, map[string]any{"caseId": c, "toId": ids["Shelter"], "needId": ids["housing"], "consent": givenConsent}, "INVALID", "input.needId"},
 		{"an intervention by a service that does not answer the need", "addIntervention", "AddInterventionInput", manager,
 			map[string]any{"caseId": c, "needId": ids["work"], "serviceId": ids["Shelter"]}, "INVALID", "input.serviceId"},
 		{"a stale case version", "moveCase", "MoveCaseInput", manager, map[string]any{"caseId": c, "version": 9, "stageId": ids["stage 2a"]}, "VERSION_CONFLICT", "input.version"},
@@ -282,7 +282,7 @@ func TestReferralOnRouteThroughProvider(t *testing.T) {
 		map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"], ids["housing"]}}), "openCase", "case", "id")
 	refer := func(to, need string) any {
 		return testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { offRoute } } }`,
-			map[string]any{"caseId": c, "toId": ids[to], "needId": ids[need]}), "refer", "referral", "offRoute")
+			map[string]any{"caseId": c, "toId": ids[to], "needId": ids[need], "consent": givenConsent}), "refer", "referral", "offRoute")
 	}
 	if refer("Job desk", "work.placement") != false {
 		t.Error("the route to the job centre covers its desk")
@@ -303,7 +303,7 @@ func TestReferralOnRouteForItsNeeds(t *testing.T) {
 		map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"], ids["housing"]}}), "openCase", "case", "id")
 	refer := func(need string) any {
 		return testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { offRoute } } }`,
-			map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids[need]}), "refer", "referral", "offRoute")
+			map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids[need], "consent": givenConsent}), "refer", "referral", "offRoute")
 	}
 	if refer("work.placement") != false || refer("work") != false {
 		t.Error("the route for work covers work and its narrower needs")

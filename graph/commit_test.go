@@ -175,7 +175,7 @@ func referralAt(t *testing.T, e *testenv.Env, ids map[string]string) string {
 	t.Helper()
 	cs := created(t, e, "openCase", "OpenCaseInput", map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"],
 		"managingActorId": ids["Reception centre"], "needIds": []string{ids["work"]}}, "case { id }", "case", "id")
-	return created(t, e, "refer", "ReferInput", map[string]any{"caseId": cs, "toId": ids["Job desk"], "needId": ids["work.placement"]},
+	return created(t, e, "refer", "ReferInput", map[string]any{"caseId": cs, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent},
 		"referral { id }", "referral", "id")
 }
 

@@ -243,7 +243,7 @@ func TestConcurrentWritersAtOneVersion(t *testing.T) {
 			}
 		}, []string{conflict}},
 		{"moveReferral", "MoveReferralInput", func(int) func(int) map[string]any {
-			ref := created(t, e, "refer", "ReferInput", map[string]any{"caseId": host, "toId": ids["Job desk"], "needId": ids["work.placement"]},
+			ref := created(t, e, "refer", "ReferInput", map[string]any{"caseId": host, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent},
 				"referral { id }", "referral", "id")
 			mutate(t, e, "moveReferral", "MoveReferralInput", map[string]any{"referralId": ref, "version": 1, "status": "RECEIVED"}, "referral { id }")
 			// Conflicting answers: an acceptance, a refusal, a cancellation, at the version read.

@@ -32,7 +32,7 @@ func referWorld(t *testing.T, e *testenv.Env, ids map[string]string, to string, 
 		c := testenv.Get(mustAs(t, e, manager, `mutation($in: OpenCaseInput!) { openCase(input: $in) { case { id } } }`,
 			map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["work"], ids["housing"]}}), "openCase", "case", "id")
 		r := mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } userErrors { code } } }`,
-			map[string]any{"caseId": c, "toId": ids[to], "needId": need})
+			map[string]any{"caseId": c, "toId": ids[to], "needId": need, "consent": givenConsent})
 		id, _ := testenv.Get(r, "refer", "referral", "id").(string)
 		if id == "" {
 			t.Fatalf("refer: %v", r)

@@ -23,7 +23,7 @@ func TestIndicators(t *testing.T) {
 			continue
 		}
 		ref := testenv.Get(mustAs(t, e, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } } }`,
-			map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"]}), "refer", "referral", "id").(string)
+			map[string]any{"caseId": c, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent}), "refer", "referral", "id").(string)
 		for v, st := range []string{"RECEIVED", "ACCEPTED"} {
 			mustAs(t, e, operator, `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { userErrors { code } } }`, map[string]any{"referralId": ref, "version": v + 1, "status": st})
 		}

@@ -86,7 +86,8 @@ func places(t *testing.T, s *ast.Schema, want func(*ast.Definition) bool) []plac
 	sort.Strings(names)
 	for _, name := range names {
 		def := s.Types[name]
-		if def.Kind != ast.Object || strings.HasPrefix(name, "__") {
+		// Subscriptions are served over WebSocket: TestSubscriptionsEndToEnd sends them.
+		if def.Kind != ast.Object || strings.HasPrefix(name, "__") || def == s.Subscription {
 			continue
 		}
 		at := place{op: map[*ast.Definition]string{s.Query: "query", s.Mutation: "mutation"}[def]}
@@ -360,9 +361,13 @@ func probeWorld(t *testing.T, e *testenv.Env) *filler {
 	mutate(t, e, "addPartnershipMember", "AddMemberInput", map[string]any{"partnershipId": partnership, "version": 1, "actorId": member, "role": "PARTNER"}, "partnership { id }")
 	doomed := created(t, e, "createPartnership", "CreatePartnershipInput", map[string]any{"title": "Doomed", "kind": "OPERATIONAL_PROTOCOL"},
 		"partnership { id }", "partnership", "id")
+	endpoint := created(t, e, "registerWebhook", "RegisterWebhookInput", map[string]any{"actorId": ids["Reception centre"], "url": "https://example.org/hook",
+		"events": []string{"REFERRAL_SENT"}}, "endpoint { id }", "endpoint", "id")
 	cs := created(t, e, "openCase", "OpenCaseInput", map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"],
 		"managingActorId": ids["Reception centre"], "needIds": []string{ids["work"]}}, "case { id }", "case", "id")
-	referral := created(t, e, "refer", "ReferInput", map[string]any{"caseId": cs, "toId": ids["Job desk"], "needId": ids["work.placement"]}, "referral { id }", "referral", "id")
+	referral := created(t, e, "refer", "ReferInput", map[string]any{"caseId": cs, "toId": ids["Job desk"], "needId": ids["work.placement"], "consent": givenConsent}, "referral { id }", "referral", "id")
+	delivery := testenv.Get(e.MustDo(t, `{ webhookEndpoints(first: 1) { edges { node { deliveries(first: 1) { edges { node { id } } } } } } }`, nil),
+		"webhookEndpoints", "edges", 0, "node", "deliveries", "edges", 0, "node", "id").(string)
 	intervention := created(t, e, "addIntervention", "AddInterventionInput", map[string]any{"caseId": cs, "needId": ids["work.placement"], "serviceId": ids["Job desk"]},
 		"intervention { id }", "intervention", "id")
 	route := testenv.Get(e.MustDo(t, `query($a: ID!, $b: ID!) { referralRoutes(fromId: $a, toId: $b) { steps { id } } }`,
@@ -373,7 +378,7 @@ func probeWorld(t *testing.T, e *testenv.Env) *filler {
 			"caseId": cs, "needId": ids["work.placement"], "serviceId": ids["Job desk"], "actorId": member, "partnershipId": partnership,
 			"zoneId": ids["Toscana"], "categoryId": ids["training_work"], "providerId": ids["Job centre"], "fromId": ids["Reception centre"],
 			"toId": ids["Technical secretariat"], "modelId": ids["COMMIT"], "stageId": ids["stage 2a"], "interventionId": intervention,
-			"referralId": referral, "id": ids["Toscana"],
+			"referralId": referral, "id": ids["Toscana"], "deliveryId": delivery,
 		},
 		idOf: map[string]string{
 			"UpdateZoneInput": ids["Grosseto"], "DeleteZoneInput": ids["Toscana"], "UpdateActorInput": ids["Job centre"], "DeleteActorInput": ids["Job centre"],
@@ -383,6 +388,7 @@ func probeWorld(t *testing.T, e *testenv.Env) *filler {
 		nodes: map[string]string{
 			"Zone": ids["Toscana"], "Actor": ids["Job centre"], "Service": ids["Job desk"], "Need": ids["work"], "Partnership": partnership,
 			"Case": cs, "Referral": referral, "Intervention": intervention, "PathwayModel": ids["COMMIT"], "Route": route,
+			"WebhookEndpoint": endpoint,
 		},
 		fresh: map[string]func(map[string]any){
 			// Each new membership needs an actor not yet a member.

@@ -26,6 +26,8 @@ type Resolver struct {
 	StaleAfter time.Duration
 	// Disclosure publishes every aggregate about people; the defaults when nil.
 	Disclosure *disclosure.Publisher
+	// Events feeds the subscriptions; nil where none are served (GraphQL over HTTP).
+	Events *store.Events
 }
 
 // DefaultStaleAfter is how long a service record may go unverified by default: a year.

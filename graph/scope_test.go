@@ -153,7 +153,7 @@ func TestProviderOfServiceWithHistoryCannotChange(t *testing.T) {
 	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
 	opened := mutateAs(t, e, manager, "openCase", "OpenCaseInput", map[string]any{"zoneId": ids["Follonica"], "modelId": ids["COMMIT"], "needIds": []string{ids["housing"], ids["work"]}, "notes": "nota riservata"}, "case { id }")
 	caseID := testenv.Get(opened, "case", "id")
-	mutateAs(t, e, manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Shelter"], "needId": ids["housing.shelter"]}, "referral { id }")
+	mutateAs(t, e, manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Shelter"], "needId": ids["housing.shelter"], "consent": givenConsent}, "referral { id }")
 	mutateAs(t, e, manager, "addIntervention", "AddInterventionInput", map[string]any{"caseId": caseID, "needId": ids["work.placement"], "serviceId": ids["Job desk"]}, "intervention { id }")
 
 	for svc, why := range map[string]string{"Shelter": "a referral", "Job desk": "an intervention"} {
@@ -184,8 +184,8 @@ func TestRecordsWithHistoryAreArchivedNotDeleted(t *testing.T) {
 	manager := auth.Viewer{Subject: "cm", Role: auth.CaseManager, ActorID: key(t, ids["Reception centre"])}
 	opened := mutateAs(t, e, manager, "openCase", "OpenCaseInput", map[string]any{"zoneId": ids["Grosseto"], "modelId": ids["COMMIT"], "needIds": []string{ids["housing"], ids["work"]}}, "case { id }")
 	caseID := testenv.Get(opened, "case", "id")
-	mutateAs(t, e, manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Shelter"], "needId": ids["housing.shelter"]}, "referral { id }")
-	mutateAs(t, e, manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Technical secretariat"], "needId": ids["housing"]}, "referral { id }")
+	mutateAs(t, e, manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Shelter"], "needId": ids["housing.shelter"], "consent": givenConsent}, "referral { id }")
+	mutateAs(t, e, manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Technical secretariat"], "needId": ids["housing"], "consent": givenConsent}, "referral { id }")
 	mutateAs(t, e, manager, "addIntervention", "AddInterventionInput", map[string]any{"caseId": caseID, "needId": ids["work.placement"], "serviceId": ids["Job desk"]}, "intervention { id }")
 	// A fresh actor whose only history is the route it starts.
 	routed := testenv.Get(mutate(t, e, "createActor", "CreateActorInput", map[string]any{"name": "Unità di strada", "kind": "OTHER", "zoneIds": []string{ids["Toscana"]}}, "actor { id }"), "actor", "id")

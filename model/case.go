@@ -74,6 +74,8 @@ type Referral struct {
 	HoldEndedAt *time.Time
 	Outcome     *string
 	OffRoute    bool
+	// Consent is the person's consent to the referral; nil for one recorded before consents.
+	Consent *Consent
 	Meta
 }
 

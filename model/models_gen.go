@@ -198,6 +198,14 @@ type CloseCaseInput struct {
 	Outcome CaseOutcome `json:"outcome"`
 }
 
+// The person's consent to a new referral, as they gave it.
+type ConsentInput struct {
+	// When the person gave it: not after now.
+	GivenAt time.Time `json:"givenAt"`
+	// What it lets the referral share: NEEDS, STAGE and HISTORY, all of which a referral shares.
+	Scope []ConsentScope `json:"scope"`
+}
+
 // How to reach an organisation, as given in an input.
 type ContactsInput struct {
 	// A phone number (at most 40 characters).
@@ -683,6 +691,8 @@ type ReferInput struct {
 	ToID string `json:"toId"`
 	// The need, one of the case's needs or a narrower one.
 	NeedID string `json:"needId"`
+	// The person's consent to this referral; without it the referral is refused (CONSENT_REQUIRED).
+	Consent *ConsentInput `json:"consent,omitempty"`
 }
 
 // The referrals from one end to another, and how they went.
@@ -725,6 +735,26 @@ type ReferralPayload struct {
 	UserErrors []*UserError `json:"userErrors"`
 }
 
+// A new webhook endpoint.
+type RegisterWebhookInput struct {
+	// The actor whose events it receives; a coordinator registers for the actors wholly in its zones.
+	ActorID string `json:"actorId"`
+	// Where to POST: an HTTPS URL without credentials, at most 2000 characters.
+	URL string `json:"url"`
+	// The kinds of events to receive, at least one.
+	Events []TraceEventKind `json:"events"`
+}
+
+// The result of registering a webhook endpoint.
+type RegisterWebhookPayload struct {
+	// The endpoint, or null when the input was refused.
+	Endpoint *WebhookEndpoint `json:"endpoint,omitempty"`
+	// The secret that signs its deliveries: shown this once, keep it.
+	Secret *string `json:"secret,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
 // A member to remove from a partnership.
 type RemoveMemberInput struct {
 	// The partnership.
@@ -733,6 +763,12 @@ type RemoveMemberInput struct {
 	Version int `json:"version"`
 	// The member to remove.
 	ActorID string `json:"actorId"`
+}
+
+// A delivery to send again.
+type ReplayWebhookDeliveryInput struct {
+	// The delivery.
+	DeliveryID string `json:"deliveryId"`
 }
 
 // The result of creating a route.
@@ -811,6 +847,13 @@ type StageInput struct {
 	Name string `json:"name"`
 	// Codes of earlier stages a case may go back to from this one.
 	AllowedBack []string `json:"allowedBack,omitempty"`
+}
+
+// The changes served as they happen, over WebSocket at /graphql/ws (the graphql-transport-ws
+// protocol), authenticated by the token in the connection_init payload
+// ({"Authorization": "Bearer <token>"}) with the same checks as a request; the connection is
+// closed when the token expires.
+type Subscription struct {
 }
 
 // A target against what was achieved in a period.
@@ -1007,6 +1050,24 @@ type UserError struct {
 	Message string `json:"message"`
 	// What is wrong, for programs.
 	Code UserErrorCode `json:"code"`
+}
+
+// The result of a change to a delivery.
+type WebhookDeliveryPayload struct {
+	// The delivery as written, or null when the input was refused.
+	Delivery *WebhookDelivery `json:"delivery,omitempty"`
+	// What was wrong with the input; empty on success.
+	UserErrors []*UserError `json:"userErrors"`
+}
+
+// A withdrawal of the consent to a referral.
+type WithdrawConsentInput struct {
+	// The referral whose consent the person withdraws.
+	ReferralID string `json:"referralId"`
+	// The version of the referral the client read.
+	Version int `json:"version"`
+	// What the person said, or why (at most 2000 characters).
+	Note *string `json:"note,omitempty"`
 }
 
 // The result of setting a zone's context.
@@ -1694,6 +1755,67 @@ func (e *CaseView) UnmarshalJSON(b []byte) error {
 }
 
 func (e CaseView) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a person's consent lets a referral share with its recipient. A referral shares all three, so its consent covers all three.
+type ConsentScope string
+
+const (
+	// The needs of the case the referral is for.
+	ConsentScopeNeeds ConsentScope = "NEEDS"
+	// The stage of the case's pathway.
+	ConsentScopeStage ConsentScope = "STAGE"
+	// The referral's history: its changes of status, with who made them.
+	ConsentScopeHistory ConsentScope = "HISTORY"
+)
+
+var AllConsentScope = []ConsentScope{
+	ConsentScopeNeeds,
+	ConsentScopeStage,
+	ConsentScopeHistory,
+}
+
+func (e ConsentScope) IsValid() bool {
+	switch e {
+	case ConsentScopeNeeds, ConsentScopeStage, ConsentScopeHistory:
+		return true
+	}
+	return false
+}
+
+func (e ConsentScope) String() string {
+	return string(e)
+}
+
+func (e *ConsentScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsentScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsentScope", str)
+	}
+	return nil
+}
+
+func (e ConsentScope) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsentScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsentScope) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3156,6 +3278,8 @@ const (
 	TraceEventKindInterventionChanged TraceEventKind = "INTERVENTION_CHANGED"
 	// The case was closed.
 	TraceEventKindClosed TraceEventKind = "CLOSED"
+	// The person withdrew the consent to a referral: its recipient no longer sees the case.
+	TraceEventKindConsentWithdrawn TraceEventKind = "CONSENT_WITHDRAWN"
 )
 
 var AllTraceEventKind = []TraceEventKind{
@@ -3166,11 +3290,12 @@ var AllTraceEventKind = []TraceEventKind{
 	TraceEventKindInterventionAdded,
 	TraceEventKindInterventionChanged,
 	TraceEventKindClosed,
+	TraceEventKindConsentWithdrawn,
 }
 
 func (e TraceEventKind) IsValid() bool {
 	switch e {
-	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindInterventionChanged, TraceEventKindClosed:
+	case TraceEventKindOpened, TraceEventKindStageMoved, TraceEventKindReferralSent, TraceEventKindReferralChanged, TraceEventKindInterventionAdded, TraceEventKindInterventionChanged, TraceEventKindClosed, TraceEventKindConsentWithdrawn:
 		return true
 	}
 	return false
@@ -3229,6 +3354,8 @@ const (
 	UserErrorCodeHasDependants UserErrorCode = "HAS_DEPENDANTS"
 	// The object was changed since the version the client read: read it again and retry.
 	UserErrorCodeVersionConflict UserErrorCode = "VERSION_CONFLICT"
+	// The person's consent is missing or does not cover what the write shares (a referral without consent).
+	UserErrorCodeConsentRequired UserErrorCode = "CONSENT_REQUIRED"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -3239,11 +3366,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeCycle,
 	UserErrorCodeHasDependants,
 	UserErrorCodeVersionConflict,
+	UserErrorCodeConsentRequired,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeCycle, UserErrorCodeHasDependants, UserErrorCodeVersionConflict:
+	case UserErrorCodeRequired, UserErrorCodeInvalid, UserErrorCodeNotFound, UserErrorCodeDuplicate, UserErrorCodeCycle, UserErrorCodeHasDependants, UserErrorCodeVersionConflict, UserErrorCodeConsentRequired:
 		return true
 	}
 	return false
@@ -3279,6 +3407,67 @@ func (e *UserErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e UserErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a delivery stands.
+type WebhookDeliveryStatus string
+
+const (
+	// Not delivered yet: waiting for its next attempt.
+	WebhookDeliveryStatusPending WebhookDeliveryStatus = "PENDING"
+	// The endpoint answered 2xx.
+	WebhookDeliveryStatusDelivered WebhookDeliveryStatus = "DELIVERED"
+	// Every attempt for a day failed; replay it to try again.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusDelivered,
+	WebhookDeliveryStatusFailed,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusDelivered, WebhookDeliveryStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

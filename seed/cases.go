@@ -1070,6 +1070,10 @@ func optDay(t time.Time) any {
 // interventions and events keys made from it: no ID can be worked out from a case's code,
 // which its recipients see, or from the seed.
 func (n Network) importCases(node func(label, key string, props map[string]any), link func(lt store.LinkType, from, to string, props map[string]any), skip map[string]bool) {
+	provider := map[string]string{}
+	for _, sv := range n.Services {
+		provider[sv.Key] = sv.Provider
+	}
 	maxDays := map[string]int{}
 	for _, m := range n.PathwayModels {
 		maxDays[m.Key] = m.MaxDurationDays
@@ -1105,6 +1109,13 @@ func (n Network) importCases(node func(label, key string, props map[string]any),
 				"caseId": caseID, "fromId": ID("Actor", c.ManagingActor), "toId": globalID(r.To.Kind, r.To.Key), "needId": ID("Need", r.Need),
 				"status": last.Status, "sentAt": r.History[0].At, "offRoute": r.OffRoute,
 				"createdAt": r.History[0].At, "updatedAt": last.At, "version": len(r.History),
+				// As Refer: the person's consent to the recipient actor, recorded by the case manager as it is sent.
+				"consentGivenAt": r.History[0].At, "consentScope": store.ConsentScopes(), "consentRecordedBy": r.History[0].By,
+			}
+			if r.To.Kind == EndService {
+				props["consentActorId"] = ID("Actor", provider[r.To.Key])
+			} else {
+				props["consentActorId"] = ID("Actor", r.To.Key)
 			}
 			for _, h := range r.History {
 				switch h.Status {

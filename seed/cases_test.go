@@ -349,6 +349,10 @@ func TestDemoCasesAnswer(t *testing.T) {
 	if all, _, wrong := e.RouteRule(t); all != c["referrals"] || wrong != 0 {
 		t.Errorf("%v referrals, %v of them off route when a designed route leads to them or on route when none does", all, wrong)
 	}
+	// Each referral carries the person's consent as the store's Refer records it.
+	if all, wrong := e.ConsentRule(t); all != c["referrals"] || wrong != 0 {
+		t.Errorf("%v referrals, %v of them without the consent Refer records", all, wrong)
+	}
 
 	// Overdue: the SIL cases open for more than two years at the reference day are overdue now.
 	d := e.MustDo(t, `{ cases(first: 5, filter: {overdue: true}) { totalCount edges { node { code overdue status model { name } } } } }`, nil)

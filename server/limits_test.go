@@ -690,6 +690,7 @@ func TestREADMEExamplesPass(t *testing.T) {
 		"model":    testenv.Get(models, "data", "pathwayModels", 0, "id"),
 		"case":     firstID(`{ cases(first: 1) { edges { node { id } } } }`, "cases"),
 		"actor":    testenv.Get(actors, "data", "actors", "edges", 0, "node", "id"),
+		"referral": firstID(`{ incomingReferrals(first: 1) { edges { node { id } } } }`, "incomingReferrals"),
 	}
 	for k, v := range vars {
 		if s, _ := v.(string); s == "" {

@@ -89,6 +89,8 @@ type Options struct {
 	DevSignIn *DevSignIn
 	// OIDC is the identity provider the app signs in with in production.
 	OIDC OIDC
+	// SubscriptionPoll is how often the outbox is read for subscribers (DefaultSubscriptionPoll).
+	SubscriptionPoll time.Duration
 }
 
 // DefaultMaxBodyBytes is the default request-body limit: ample for any GraphQL document.
@@ -111,6 +113,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
+	// Subscriptions over WebSocket: authenticated by their connection_init, not per request.
+	mux.Handle("GET /graphql/ws", subscriptions(s, opt))
 	if opt.App != nil {
 		mountWebApp(mux, opt.App, opt)
 		if !opt.DisableIntrospection {

@@ -23,7 +23,9 @@ import (
 //   - RECIPIENT: an actor a referral of the case is sent to (itself or through one of its
 //     services) sees, while that referral lasts, the case without its outcome, notes, case
 //     manager and plan, and of its referrals only its own. A referral lasts until it is
-//     refused, or until RecipientAccessAfterClose after it is completed, failed or cancelled.
+//     refused, or until RecipientAccessAfterClose after it is completed, failed or cancelled,
+//     and while the person's consent to it stands: a referral without a recorded consent, or
+//     whose consent was withdrawn (consent.go), gives its recipient no view at all.
 //   - Anyone else sees nothing, and what it asks for answers as if it did not exist.
 
 // DefaultRecipientAccessAfterClose is how long a recipient still sees a case after its
@@ -59,6 +61,7 @@ func (s *Store) rule(ctx context.Context) caseRule {
 		}
 		return caseRule{full: full,
 			mine: `({r}.status <> 'REFUSED' AND (NOT {r}.status IN ['COMPLETED', 'FAILED', 'CANCELLED'] OR {r}.updatedAt >= $accessSince)
+				AND ` + consentStands + `
 				AND EXISTS { MATCH ({r})-[:REFERRED_TO]->(accessTo) WHERE accessTo.id = $viewerActor
 				  OR EXISTS { (accessTo)<-[:PROVIDES]-(:Actor {id: $viewerActor}) } })`,
 			params: map[string]any{"viewerActor": v.ActorID, "accessSince": s.now().Add(-s.recipientAccess)}}

@@ -63,7 +63,7 @@ func decodeReferral(n neo4j.Node) *model.Referral {
 		Status: model.ReferralStatus(p.str("status")), SentAt: p.time("sentAt"), Reason: p.optStr("reason"),
 		AcceptedAt: p.optTime("acceptedAt"), CompletedAt: p.optTime("completedAt"),
 		OnHoldAt: p.optTime("onHoldAt"), HoldEndedAt: p.optTime("holdEndedAt"),
-		Outcome: p.optStr("outcome"), OffRoute: off, Meta: p.meta(),
+		Outcome: p.optStr("outcome"), OffRoute: off, Consent: decodeConsent(p), Meta: p.meta(),
 	}
 	if rr := p.optStr("refusalReason"); rr != nil {
 		code := model.RefusalReason(*rr)
@@ -133,7 +133,10 @@ func (s *Store) appendEvent(ctx context.Context, tx neo4j.ManagedTransaction, ca
 			"summary": e.summary, "stage": emptyToNil(&e.stageID), "referral": e.referralID, "status": emptyToNil((*string)(&e.status)),
 			"note": emptyToNil(e.note), "actors": orEmpty(e.actorIDs), "services": orEmpty(e.serviceIDs),
 		})
-	return err
+	if err != nil {
+		return err
+	}
+	return s.writeOutbox(ctx, tx, caseKey, at, e) // in the same transaction: see outbox.go
 }
 
 // Cases lists the cases the viewer may see, by the filter, newest first.
@@ -419,6 +422,7 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 	key := keyOf(&c, "Case", in.CaseID, "input", "caseId")
 	toLabel, to := routeEnd(&c, in.ToID, "input", "toId")
 	need := keyOf(&c, "Need", in.NeedID, "input", "needId")
+	consent := s.consentProps(ctx, &c, in.Consent)
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
@@ -449,8 +453,10 @@ func (s *Store) Refer(ctx context.Context, in model.ReferInput) (*model.Referral
 		if _, err := run(ctx, tx, `MATCH (c:Case {id: $case}), (a:Actor {id: c.managingActorId}), (t:`+toLabel+` {id: $to}), (x:Need {id: $need})
 			CREATE (c)-[:HAS_REFERRAL]->(r:Referral {id: $id, caseId: c.id, fromId: a.id, toId: $toId, needId: x.id, status: 'SENT',
 				sentAt: $now, offRoute: $offRoute, recordKey: $recordKey, createdAt: $now, updatedAt: $now, version: 1})
-			CREATE (r)-[:REFERRED_FROM]->(a), (r)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x)`,
-			map[string]any{"case": key, "to": to, "toId": in.ToID, "need": need, "id": rkey, "now": now, "offRoute": !onRoute, "recordKey": NewRecordKey()}); err != nil {
+			CREATE (r)-[:REFERRED_FROM]->(a), (r)-[:REFERRED_TO]->(t), (r)-[:FOR]->(x)
+			SET r += $consent, r.consentActorId = `+RecipientActor,
+			map[string]any{"case": key, "to": to, "toId": in.ToID, "need": need, "id": rkey, "now": now, "offRoute": !onRoute, "recordKey": NewRecordKey(),
+				"consent": consent}); err != nil {
 			return nil, err
 		}
 		e := event{kind: model.TraceEventKindReferralSent, referralID: rkey, status: model.ReferralStatusSent, actorIDs: []string{cs.ManagingActorID},

@@ -64,6 +64,16 @@ var migrations = []string{
 	"CREATE INDEX activity_from IF NOT EXISTS FOR (n:Activity) ON (n.from)",
 	"CREATE CONSTRAINT zone_context_id IF NOT EXISTS FOR (n:ZoneContext) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT project_target_id IF NOT EXISTS FOR (n:ProjectTarget) REQUIRE n.id IS UNIQUE",
+	// The outbox, its counter, webhook endpoints and their deliveries (outbox.go, webhooks.go).
+	"CREATE CONSTRAINT outbox_sequence_id IF NOT EXISTS FOR (n:OutboxSequence) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT outbox_event_id IF NOT EXISTS FOR (n:OutboxEvent) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX outbox_event_seq IF NOT EXISTS FOR (n:OutboxEvent) ON (n.seq)",
+	"CREATE CONSTRAINT webhook_endpoint_id IF NOT EXISTS FOR (n:WebhookEndpoint) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX webhook_endpoint_actor IF NOT EXISTS FOR (n:WebhookEndpoint) ON (n.actorId)",
+	"CREATE INDEX webhook_endpoint_created IF NOT EXISTS FOR (n:WebhookEndpoint) ON (n.createdAt)",
+	"CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status, n.nextAttemptAt)",
+	"CREATE INDEX webhook_delivery_endpoint IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.endpointId, n.createdAt)",
 }
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"

@@ -362,8 +362,9 @@ func (c *caseRun) move(stage string) {
 	c.updated = c.at
 }
 
-// refer writes a referral that goes through the statuses of chain after SENT.
-func (c *caseRun) refer(n int, to routeEdge, onRoute bool, need string, chain []string) {
+// refer writes a referral that goes through the statuses of chain after SENT, sent with the
+// person's consent to the recipient actor, recorded by the case manager as it is sent.
+func (c *caseRun) refer(n int, to routeEdge, recipient string, onRoute bool, need string, chain []string) {
 	k := fmt.Sprintf("%s/r%d", c.key, n)
 	label := "Actor"
 	if to.toService {
@@ -371,7 +372,8 @@ func (c *caseRun) refer(n int, to routeEdge, onRoute bool, need string, chain []
 	}
 	sentAt := c.tick()
 	props := map[string]any{"caseId": c.key, "fromId": c.managing, "toId": relay.GlobalID(label, to.to), "needId": need,
-		"status": "SENT", "sentAt": sentAt, "offRoute": !onRoute, "createdAt": sentAt, "updatedAt": sentAt, "version": 1 + len(chain)}
+		"status": "SENT", "sentAt": sentAt, "offRoute": !onRoute, "createdAt": sentAt, "updatedAt": sentAt, "version": 1 + len(chain),
+		"consentGivenAt": sentAt, "consentActorId": recipient, "consentScope": store.ConsentScopes(), "consentRecordedBy": c.manager}
 	sentEvent := map[string]any{"status": "SENT", "actorIds": []string{c.managing}}
 	if to.toService {
 		sentEvent["serviceIds"] = []string{to.to}
@@ -510,7 +512,7 @@ func (w *world) addCase(im *bulk, i, n int) {
 			}
 			x -= cand.weight
 		}
-		c.refer(j, to, w.onRoute(managing, to.to, need), need, f.chain)
+		c.refer(j, to, w.recipientOf(to), w.onRoute(managing, to.to, need), need, f.chain)
 	}
 	for moved < reach {
 		c.move(path[moved])
@@ -565,7 +567,7 @@ func (w *world) addTraceCase(im *bulk) {
 			c.move(path[j])
 		}
 		to, need := ends[j%len(ends)], NarrowNeedKey("work", 1+j%3)
-		c.refer(j, to, w.onRoute(managing, to.to, need), need, chain)
+		c.refer(j, to, w.recipientOf(to), w.onRoute(managing, to.to, need), need, chain)
 	}
 	w.intervention(c, 1, "work", rnd)
 	c.finish(code, true, "INCLUDED", openedAt, "MEDIUM")
@@ -596,6 +598,15 @@ type services struct {
 	active   []svcNeed
 	byArea   map[string][]svcNeed
 	provides map[string][]string
+	provider map[string]string // the actor that provides each service
+}
+
+// recipientOf is the actor a referral to the end goes to: the actor, or the service's provider.
+func (w *world) recipientOf(to routeEdge) string {
+	if to.toService {
+		return w.svc.provider[to.to]
+	}
+	return to.to
 }
 
 type svcNeed struct{ key, need string }
@@ -625,9 +636,10 @@ func (r Region) services() *services {
 			areaOf[NarrowNeedKey(area, i)] = area
 		}
 	}
-	s := &services{byArea: map[string][]svcNeed{}, provides: map[string][]string{}}
+	s := &services{byArea: map[string][]svcNeed{}, provides: map[string][]string{}, provider: map[string]string{}}
 	for _, l := range im.Links[store.LinkProvides] {
 		s.provides[l.From] = append(s.provides[l.From], l.To)
+		s.provider[l.To] = l.From
 	}
 	seen := map[string]bool{}
 	for _, l := range im.Links[store.LinkServiceNeed] {

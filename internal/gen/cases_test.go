@@ -32,4 +32,7 @@ func TestHistoryFollowsTheRouteRule(t *testing.T) {
 	if off == 0 || off == all {
 		t.Errorf("%d of %d referrals off route: want both kinds", off, all)
 	}
+	if n, wrong := e.ConsentRule(t); n != all || wrong != 0 {
+		t.Errorf("%d referrals, %d of them without the consent Refer records", n, wrong)
+	}
 }

@@ -176,3 +176,15 @@ func (e *Env) RouteRule(tb testing.TB) (referrals, off, mismatched int) {
 		RETURN count(*), count(CASE WHEN r.offRoute THEN 1 END), count(CASE WHEN r.offRoute = onRoute THEN 1 END)`, nil)[0].Values
 	return int(v[0].(int64)), int(v[1].(int64)), int(v[2].(int64))
 }
+
+// ConsentRule counts the referrals in the database whose consent is not as the store's Refer
+// records it: missing, not covering what a referral shares, or not to the recipient actor
+// (store.RecipientActor). Loaded data (the seed, generated histories) must have none.
+func (e *Env) ConsentRule(tb testing.TB) (referrals, wrong int) {
+	tb.Helper()
+	v := e.Query(tb, `MATCH (r:Referral)-[:REFERRED_TO]->(t)
+		RETURN count(*), count(CASE WHEN r.consentGivenAt IS NULL OR r.consentRecordedBy IS NULL OR r.consentWithdrawnAt IS NOT NULL
+			OR NOT all(k IN $scope WHERE k IN coalesce(r.consentScope, [])) OR coalesce(r.consentActorId <> `+store.RecipientActor+`, true) THEN 1 END)`,
+		map[string]any{"scope": store.ConsentScopes()})[0].Values
+	return int(v[0].(int64)), int(v[1].(int64))
+}

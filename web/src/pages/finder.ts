@@ -4,7 +4,7 @@ import { h, icon, uid } from '../dom';
 import { formatDateTime, formatNumber, label, needLabel, romeNow, romeToISO, t, TIME_ZONE, lang } from '../i18n';
 import { mutate, query } from '../api';
 import {
-  CasesDocument, FindServicesDocument, ReferDocument,
+  CasesDocument, FindServicesDocument, ReferDocument, type ConsentScope,
   type FindServicesInput, type FindServicesQuery, type LegalStatus, type ServiceChannel,
 } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
@@ -242,18 +242,24 @@ function referBox(m: Match, s: Search): HTMLElement {
       const data = await query(CasesDocument, { filter: { status: 'OPEN' }, first: 50 });
       for (const e of data.cases.edges) select.append(h('option', { value: e.node.id, selected: e.node.id === s.caseId }, `${e.node.code} — ${e.node.needs.map(needLabel).join(', ')}`));
     } catch (err) { box.replaceChildren(errorBox(err)); return; }
+    // The person's consent, recorded with the referral: without it the API refuses it.
+    const consentId = uid('refer-consent');
+    const consent = h('input', { id: consentId, type: 'checkbox', class: 'form-check-input refer-consent' }) as HTMLInputElement;
+    const consentBox = h('div', { class: 'form-check mt-2' }, consent,
+      h('label', { class: 'form-check-label', for: consentId }, t('finder.referConsent', { name: m.service.name })));
     const send = h('button', { type: 'button', class: 'btn btn-primary btn-sm mt-2 refer-send' }, t('finder.referSend'));
     send.addEventListener('click', async () => {
       send.disabled = true;
       try {
-        const res = await mutate(ReferDocument, { input: { caseId: select.value, toId: m.service.id, needId: m.matchedNeed.id } });
+        const given = consent.checked ? { consent: { givenAt: new Date().toISOString(), scope: ['NEEDS', 'STAGE', 'HISTORY'] as ConsentScope[] } } : {};
+        const res = await mutate(ReferDocument, { input: { caseId: select.value, toId: m.service.id, needId: m.matchedNeed.id, ...given } });
         const p = res.refer;
         if (p.userErrors.length) status.replaceChildren(userErrorsBox(p.userErrors));
         else status.replaceChildren(success(t('finder.referDone', { status: label('referral', p.referral!.status) })));
       } catch (err) { status.replaceChildren(errorBox(err)); }
       send.disabled = false;
     });
-    box.replaceChildren(field(selectId, t('finder.referCase'), select), send, status);
+    box.replaceChildren(field(selectId, t('finder.referCase'), select), consentBox, send, status);
     select.focus();
   });
   return box;

@@ -1,0 +1,7 @@
+package model
+
+// Connections of routes.
+type (
+	RouteConnection = Connection[*Route]
+	RouteEdge       = Edge[*Route]
+)
