@@ -37,7 +37,7 @@ func TestReferralOnHoldAndCodedRefusal(t *testing.T) {
 		t.Errorf("the case's kind of exploitation: %v", opened)
 	}
 	refer := func() string {
-		r, _ := as(manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Shelter"], "needId": ids["housing.shelter"]}, "referral { id }")
+		r, _ := as(manager, "refer", "ReferInput", map[string]any{"caseId": caseID, "toId": ids["Shelter"], "needId": ids["housing.shelter"], "consent": givenConsent}, "referral { id }")
 		return testenv.Get(r, "referral", "id").(string)
 	}
 	move := func(ref string, version int, status string, extra map[string]any) (any, []any) {
