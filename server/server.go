@@ -31,6 +31,7 @@ import (
 	"snodo/auth"
 	"snodo/disclosure"
 	"snodo/graph"
+	"snodo/hsds"
 	"snodo/loaders"
 	"snodo/model"
 	"snodo/store"
@@ -101,6 +102,9 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
+	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
+	// time like GraphQL.
+	mux.Handle(hsds.Prefix+"/", limiter.middleware(withTimeout(opt.RequestTimeout, hsds.Handler(s, opt.Logger))))
 	if !opt.DisableIntrospection {
 		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
 		// path is kept for the web app; until then it leads to GraphiQL.
@@ -126,12 +130,19 @@ func New(s *store.Store, opt Options) http.Handler {
 	if len(opt.CORSOrigins) == 0 {
 		return mux // rs/cors reads no origins as any origin; none means same-origin only
 	}
-	return cors.New(cors.Options{
+	withCORS := cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
 		MaxAge:         600,
 	}).Handler(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, hsds.Prefix+"/") {
+			mux.ServeHTTP(w, r) // any origin, preflight included: the HSDS handler answers it
+			return
+		}
+		withCORS.ServeHTTP(w, r)
+	})
 }
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
