@@ -30,8 +30,9 @@ const (
 // Handler serves the HSDS API, read-only, under Prefix. It is public: it answers every request
 // as an anonymous visitor, whatever token comes with it, so confidential services come without
 // address, hours or places (store.Visible), and it reads no case data. Any origin may call it
-// (Access-Control-Allow-Origin: *), as the HSDS API reference asks.
-func Handler(s *store.Store, log *slog.Logger) http.Handler {
+// (Access-Control-Allow-Origin: *), as the HSDS API reference asks. guard, when given, wraps the
+// reading part (the server's rate limit and deadline): its refusals carry the CORS header too.
+func Handler(s *store.Store, log *slog.Logger, guard func(http.Handler) http.Handler) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -51,6 +52,18 @@ func Handler(s *store.Store, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET "+Prefix+"/taxonomies/{id}", a.taxonomy)
 	mux.HandleFunc("GET "+Prefix+"/taxonomy_terms", a.taxonomyTerms)
 	mux.HandleFunc("GET "+Prefix+"/taxonomy_terms/{id}", a.taxonomyTerm)
+	var reader http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Public, whatever the request carries: the viewer is anonymous.
+		r = r.WithContext(auth.WithViewer(r.Context(), auth.Viewer{Role: auth.Anonymous}))
+		rec := &notFound{ResponseWriter: w}
+		mux.ServeHTTP(rec, r)
+		if rec.missing {
+			a.fail(w, r, model.Errorf(model.CodeNotFound, "no such HSDS endpoint: %s", model.Quote(r.URL.Path)), http.StatusNotFound)
+		}
+	})
+	if guard != nil {
+		reader = guard(reader)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		switch r.Method {
@@ -66,13 +79,7 @@ func Handler(s *store.Store, log *slog.Logger) http.Handler {
 			a.fail(w, r, model.Errorf("METHOD_NOT_ALLOWED", "the HSDS API is read-only: GET only"), http.StatusMethodNotAllowed)
 			return
 		}
-		// Public, whatever the request carries: the viewer is anonymous.
-		r = r.WithContext(auth.WithViewer(r.Context(), auth.Viewer{Role: auth.Anonymous}))
-		rec := &notFound{ResponseWriter: w}
-		mux.ServeHTTP(rec, r)
-		if rec.missing {
-			a.fail(w, r, model.Errorf(model.CodeNotFound, "no such HSDS endpoint: %s", model.Quote(r.URL.Path)), http.StatusNotFound)
-		}
+		reader.ServeHTTP(w, r)
 	})
 }
 

@@ -159,7 +159,8 @@ func attributeOf(serviceID string, t *store.DirectoryTerm) Attribute {
 	}
 }
 
-// AtLocation is the service at its address, when it has one the viewer may see.
+// AtLocation is the service at its address, when it has one the viewer may see. A service has
+// one place at most, so the service at its location has the service's ID.
 func AtLocation(d *store.DirectoryService) (ServiceAtLoc, bool) {
 	s := d.Service
 	if s.Address == nil || *s.Address == "" {
@@ -167,7 +168,7 @@ func AtLocation(d *store.DirectoryService) (ServiceAtLoc, bool) {
 	}
 	loc := locationOf(partID(s.ID, "location"), s.Name, *s.Address)
 	svc := ServiceOf(d, false)
-	return ServiceAtLoc{ID: partID(s.ID, "service_at_location"), ServiceID: s.ID, LocationID: loc.ID, Location: &loc, Service: &svc}, true
+	return ServiceAtLoc{ID: s.ID, ServiceID: s.ID, LocationID: loc.ID, Location: &loc, Service: &svc}, true
 }
 
 // italianAddress is a one-line Italian address: "Via Roma 1, 58022 Follonica (GR)".

@@ -104,7 +104,9 @@ func New(s *store.Store, opt Options) http.Handler {
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
 	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
 	// time like GraphQL.
-	mux.Handle(hsds.Prefix+"/", limiter.middleware(withTimeout(opt.RequestTimeout, hsds.Handler(s, opt.Logger))))
+	mux.Handle(hsds.Prefix+"/", hsds.Handler(s, opt.Logger, func(h http.Handler) http.Handler {
+		return limiter.middleware(withTimeout(opt.RequestTimeout, h))
+	}))
 	if !opt.DisableIntrospection {
 		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
 		// path is kept for the web app; until then it leads to GraphiQL.
