@@ -193,6 +193,7 @@ func OrganizationOf(d *store.DirectoryActor) Organization {
 	o := Organization{
 		ID: a.ID, Name: a.Name, Description: deref(a.Description), Email: deref(a.Contacts.Email),
 		Website: deref(a.Contacts.Website), ParentOrganizationID: d.ParentID, Kind: string(a.Kind), Status: string(a.Status),
+		LastModified: stamp(a.UpdatedAt),
 	}
 	if a.Contacts.Phone != nil {
 		o.Phones = []Phone{{ID: partID(a.ID, "phone"), OrganizationID: a.ID, Number: *a.Contacts.Phone}}

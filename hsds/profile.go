@@ -77,3 +77,7 @@ func MergePatch(target, patch any) any {
 	}
 	return out
 }
+
+// ProfileName names Snodo's Italian profile in a dataset's manifest: its patches are
+// hsds/profile/ in Snodo's repository, and every Snodo serves them at /hsds/profile/.
+const ProfileName = "snodo-it (hsds/profile/ of Snodo; served at /hsds/profile/)"

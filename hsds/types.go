@@ -67,6 +67,9 @@ type Organization struct {
 	Status string `json:"snodo_status,omitempty"`
 	// Areas are the zones the actor operates in, as service areas without a service.
 	Areas []ServiceArea `json:"snodo_areas,omitempty"`
+	// LastModified is when the actor last changed (HSDS 3.0 has no such field on an
+	// organization; an import compares it with Snodo's record).
+	LastModified string `json:"snodo_last_modified,omitempty"`
 }
 
 // OrganizationIdentifier is a third-party identifier of an organization (org-id.guide).

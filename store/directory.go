@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -272,6 +273,44 @@ func (s *Store) DirectoryTerms(ctx context.Context, f TermFilter, p DirectoryPag
 				Category: rec.Values[1] == true}
 			t.BroaderID, _ = rec.Values[2].(string)
 			out[i] = t
+		}
+		return result{rows: out, total: total}, nil
+	})
+	return r.rows, r.total, err
+}
+
+// DirectoryZone is a zone with the keys of all its parents: the zone graph, whose second
+// parents (a municipality in a province and in a social district) HSDS cannot carry.
+type DirectoryZone struct {
+	Zone    *model.Zone
+	Parents []string
+}
+
+// DirectoryZones reads a page of the zones, by ISTAT code then name, and counts them.
+func (s *Store) DirectoryZones(ctx context.Context, p DirectoryPage) ([]*DirectoryZone, int, error) {
+	type result struct {
+		rows  []*DirectoryZone
+		total int
+	}
+	r, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+		records, err := run(ctx, tx, "MATCH (n:Zone) RETURN count(n)", nil)
+		if err != nil {
+			return result{}, err
+		}
+		total := int(records[0].Values[0].(int64))
+		records, err = run(ctx, tx, `MATCH (n:Zone) WITH n ORDER BY coalesce(n.istatCode, 'zzzzzz'), n.name, n.id SKIP $skip LIMIT $limit
+			RETURN n, [(n)-[:PART_OF]->(p:Zone) | p.id] AS parents`, map[string]any{"skip": p.Skip, "limit": p.Limit})
+		if err != nil {
+			return result{}, err
+		}
+		out := make([]*DirectoryZone, len(records))
+		for i, rec := range records {
+			z := &DirectoryZone{Zone: decodeZone(rec.Values[0].(neo4j.Node))}
+			for _, p := range rec.Values[1].([]any) {
+				z.Parents = append(z.Parents, p.(string))
+			}
+			sort.Strings(z.Parents)
+			out[i] = z
 		}
 		return result{rows: out, total: total}, nil
 	})

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"snodo/auth"
+	"snodo/hsds"
+	"snodo/model"
+	"snodo/store"
+)
+
+// dataCommand is `snodo import KIND PATH` or `snodo export KIND`: the directory in and out.
+type dataCommand struct {
+	cmd, kind string
+	out       string
+	full      bool
+	hsdsImport
+}
+
+const dataUsage = `usage:
+  snodo export hsds --out DIR [--full]
+  snodo import hsds PATH [--dry-run] [--zone ISTAT|ID] [--category CODE] [--channel CHANNEL]`
+
+// register takes the kind (the argument after import or export) and registers its flags;
+// it returns the arguments left for the flags and the path.
+func (d *dataCommand) register(fs *flag.FlagSet, cmd string, args []string) ([]string, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("what to %s?\n%s", cmd, dataUsage)
+	}
+	d.cmd, d.kind = cmd, args[0]
+	switch cmd + " " + d.kind {
+	case "export hsds":
+		fs.StringVar(&d.out, "out", "", "the directory to write the dataset in (created if needed)")
+		fs.BoolVar(&d.full, "full", false, "the network's whole directory, confidential services' addresses, hours and places included (for a trusted copy); the public directory otherwise")
+	case "import hsds":
+		d.hsdsImport.register(fs)
+	default:
+		return nil, fmt.Errorf("snodo cannot %s %q\n%s", cmd, d.kind, dataUsage)
+	}
+	return args[1:], nil
+}
+
+// run does the import or export; args are the arguments left after the flags.
+func (d *dataCommand) run(ctx context.Context, st *store.Store, args []string) error {
+	switch d.cmd + " " + d.kind {
+	case "export hsds":
+		if d.out == "" || len(args) > 0 {
+			return fmt.Errorf("give --out DIR and nothing else\n%s", dataUsage)
+		}
+		m, err := hsds.Export(ctx, st, d.out, hsds.ExportOptions{Full: d.full, Now: st.Now()})
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(os.Stdout).Encode(m)
+	case "import hsds":
+		if len(args) != 1 {
+			return fmt.Errorf("give one PATH: a dataset directory or an HSDS JSON file\n%s", dataUsage)
+		}
+		return d.hsdsImport.run(ctx, st, args[0], os.Stdout)
+	}
+	return fmt.Errorf("snodo cannot %s %q", d.cmd, d.kind)
+}
+
+// hsdsImport are the flags of `snodo import hsds`.
+type hsdsImport struct {
+	dryRun         bool
+	zone, category string
+	channel        string
+	batch          int
+}
+
+func (h *hsdsImport) register(fs *flag.FlagSet) {
+	fs.BoolVar(&h.dryRun, "dry-run", false, "check everything and report what would change, writing nothing")
+	fs.StringVar(&h.zone, "zone", "", "the zone (ISTAT code or zone key) of records whose areas name no zone of Snodo")
+	fs.StringVar(&h.category, "category", "", "the catalogue category (code) of services in none of Snodo's")
+	fs.StringVar(&h.channel, "channel", "DESK", "the channel of services that do not say")
+	fs.IntVar(&h.batch, "batch", hsds.DefaultBatchSize, "records per transaction; a batch with a problem writes nothing")
+}
+
+// run imports as the administrator, and prints the report as JSON; problems and conflicts make
+// the command fail, after the report.
+func (h *hsdsImport) run(ctx context.Context, st *store.Store, path string, out io.Writer) error {
+	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo import hsds", Role: auth.Admin})
+	rep, err := hsds.Import(ctx, st, path, hsds.ImportOptions{DryRun: h.dryRun, Zone: h.zone, Category: h.category,
+		Channel: model.ServiceChannel(h.channel), BatchSize: h.batch})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return fmt.Errorf("%d problems, %d conflicts, %d batches refused", len(rep.Problems), len(rep.Conflicts), rep.RefusedBatches)
+	}
+	return nil
+}
