@@ -71,7 +71,7 @@ var importLinks = map[string]map[string]linkSpec{
 	"Need":            {"broader": {rel: "BROADER", label: "Need", one: true}},
 	"ServiceCategory": {"broader": {rel: "BROADER", label: "ServiceCategory", one: true}},
 	"Zone":            {"parents": {rel: "PART_OF", label: "Zone"}},
-	"Actor": {"zones": {rel: "OPERATES_IN", label: "Zone"}, "parent": {rel: "PART_OF", label: "Actor", one: true}},
+	"Actor":           {"zones": {rel: "OPERATES_IN", label: "Zone"}, "parent": {rel: "PART_OF", label: "Actor", one: true}},
 	"Service": {
 		"provider": {rel: "PROVIDES", label: "Actor", incoming: true, one: true}, "category": {rel: "IN_CATEGORY", label: "ServiceCategory", one: true},
 		"needs": {rel: "MEETS", label: "Need"}, "zones": {rel: "AVAILABLE_IN", label: "Zone"},
