@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"snodo/auth"
 	"snodo/hsds"
+	"snodo/istat"
 	"snodo/model"
 	"snodo/store"
 )
@@ -20,11 +22,13 @@ type dataCommand struct {
 	out       string
 	full      bool
 	hsdsImport
+	istatImport
 }
 
 const dataUsage = `usage:
   snodo export hsds --out DIR [--full]
-  snodo import hsds PATH [--dry-run] [--zone ISTAT|ID] [--category CODE] [--channel CHANNEL]`
+  snodo import hsds PATH [--dry-run] [--zone ISTAT|ID] [--category CODE] [--channel CHANNEL]
+  snodo import istat FILE [--dry-run] [--region 09,...]`
 
 // register takes the kind (the argument after import or export) and registers its flags;
 // it returns the arguments left for the flags and the path.
@@ -39,6 +43,8 @@ func (d *dataCommand) register(fs *flag.FlagSet, cmd string, args []string) ([]s
 		fs.BoolVar(&d.full, "full", false, "the network's whole directory, confidential services' addresses, hours and places included (for a trusted copy); the public directory otherwise")
 	case "import hsds":
 		d.hsdsImport.register(fs)
+	case "import istat":
+		d.istatImport.register(fs)
 	default:
 		return nil, fmt.Errorf("snodo cannot %s %q\n%s", cmd, d.kind, dataUsage)
 	}
@@ -62,6 +68,11 @@ func (d *dataCommand) run(ctx context.Context, st *store.Store, args []string) e
 			return fmt.Errorf("give one PATH: a dataset directory or an HSDS JSON file\n%s", dataUsage)
 		}
 		return d.hsdsImport.run(ctx, st, args[0], os.Stdout)
+	case "import istat":
+		if len(args) != 1 {
+			return fmt.Errorf("give one FILE: ISTAT's list of municipalities (CSV)\n%s", dataUsage)
+		}
+		return d.istatImport.run(ctx, st, args[0], os.Stdout)
 	}
 	return fmt.Errorf("snodo cannot %s %q", d.cmd, d.kind)
 }
@@ -98,6 +109,47 @@ func (h *hsdsImport) run(ctx context.Context, st *store.Store, path string, out 
 	}
 	if !rep.OK() {
 		return fmt.Errorf("%d problems, %d conflicts, %d batches refused", len(rep.Problems), len(rep.Conflicts), rep.RefusedBatches)
+	}
+	return nil
+}
+
+// istatImport are the flags of `snodo import istat`.
+type istatImport struct {
+	dryRun  bool
+	regions string
+}
+
+func (i *istatImport) register(fs *flag.FlagSet) {
+	fs.BoolVar(&i.dryRun, "dry-run", false, "report what would be created, renamed, moved and archived, writing nothing")
+	fs.StringVar(&i.regions, "region", "", "the regions to import, by ISTAT code, comma-separated (09 for Toscana); all when empty")
+}
+
+// run imports ISTAT's list as the administrator and prints the report as JSON; unreadable rows
+// make the command fail, after the report, with nothing written.
+func (i *istatImport) run(ctx context.Context, st *store.Store, path string, out io.Writer) error {
+	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo import istat", Role: auth.Admin})
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var regions []string
+	for _, r := range strings.Split(i.regions, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			regions = append(regions, r)
+		}
+	}
+	rep, err := istat.Import(ctx, st, f, istat.Options{Regions: regions, DryRun: i.dryRun})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	if len(rep.RowErrors) > 0 {
+		return fmt.Errorf("%d rows cannot be read: nothing written", len(rep.RowErrors))
 	}
 	return nil
 }

@@ -32,7 +32,8 @@ commands:
   token     mint a development token (--demo: one per role on the demo network)
   report    write a zone's quarterly monitoring report: --zone ID --quarter 2026-Q3 --format csv|json
   export    export hsds --out DIR: the directory as an HSDS 3.0 dataset (docs/hsds.md)
-  import    import hsds PATH [--dry-run]: an HSDS dataset or file into the directory
+  import    import hsds PATH [--dry-run]: an HSDS dataset or file into the directory;
+            import istat FILE [--dry-run] [--region 09]: ISTAT's list of municipalities
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
