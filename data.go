@@ -13,6 +13,7 @@ import (
 	"snodo/hsds"
 	"snodo/istat"
 	"snodo/model"
+	"snodo/sheet"
 	"snodo/store"
 )
 
@@ -23,12 +24,16 @@ type dataCommand struct {
 	full      bool
 	hsdsImport
 	istatImport
+	csvImport
+	list string
 }
 
 const dataUsage = `usage:
   snodo export hsds --out DIR [--full]
   snodo import hsds PATH [--dry-run] [--zone ISTAT|ID] [--category CODE] [--channel CHANNEL]
-  snodo import istat FILE [--dry-run] [--region 09,...]`
+  snodo import istat FILE [--dry-run] [--region 09,...]
+  snodo import csv FILE [--dry-run]      (services, by the template: snodo import csv --template)
+  snodo export csv --list servizi|enti|zone [--out FILE] [--full]`
 
 // register takes the kind (the argument after import or export) and registers its flags;
 // it returns the arguments left for the flags and the path.
@@ -45,6 +50,13 @@ func (d *dataCommand) register(fs *flag.FlagSet, cmd string, args []string) ([]s
 		d.hsdsImport.register(fs)
 	case "import istat":
 		d.istatImport.register(fs)
+	case "import csv":
+		fs.BoolVar(&d.csvImport.dryRun, "dry-run", false, "check every row and report what would change, writing nothing")
+		fs.BoolVar(&d.csvImport.template, "template", false, "write the template of the services sheet to standard output, and nothing else")
+	case "export csv":
+		fs.StringVar(&d.list, "list", "servizi", "the list: servizi, enti or zone")
+		fs.StringVar(&d.out, "out", "", "the file to write; standard output when empty")
+		fs.BoolVar(&d.full, "full", false, "the network's whole directory, confidential services' addresses, hours and places included")
 	default:
 		return nil, fmt.Errorf("snodo cannot %s %q\n%s", cmd, d.kind, dataUsage)
 	}
@@ -73,6 +85,27 @@ func (d *dataCommand) run(ctx context.Context, st *store.Store, args []string) e
 			return fmt.Errorf("give one FILE: ISTAT's list of municipalities (CSV)\n%s", dataUsage)
 		}
 		return d.istatImport.run(ctx, st, args[0], os.Stdout)
+	case "import csv":
+		if d.csvImport.template {
+			_, err := os.Stdout.Write(sheet.Template())
+			return err
+		}
+		if len(args) != 1 {
+			return fmt.Errorf("give one FILE: a sheet of services by the template\n%s", dataUsage)
+		}
+		return d.csvImport.run(ctx, st, args[0], os.Stdout)
+	case "export csv":
+		w := io.Writer(os.Stdout)
+		if d.out != "" {
+			f, err := os.Create(d.out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		_, err := sheet.Export(ctx, st, w, sheet.ExportOptions{List: d.list, Full: d.full})
+		return err
 	}
 	return fmt.Errorf("snodo cannot %s %q", d.cmd, d.kind)
 }
@@ -150,6 +183,42 @@ func (i *istatImport) run(ctx context.Context, st *store.Store, path string, out
 	}
 	if len(rep.RowErrors) > 0 {
 		return fmt.Errorf("%d rows cannot be read: nothing written", len(rep.RowErrors))
+	}
+	return nil
+}
+
+// csvImport are the flags of `snodo import csv`.
+type csvImport struct {
+	dryRun, template bool
+}
+
+// run imports a sheet of services as the administrator, the file's modification time as the
+// rows' (a service changed in Snodo after it is a conflict), and prints the report as JSON.
+func (c *csvImport) run(ctx context.Context, st *store.Store, path string, out io.Writer) error {
+	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo import csv", Role: auth.Admin})
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	rep, err := sheet.ImportServices(ctx, st, f, sheet.Options{DryRun: c.dryRun, ModifiedAt: info.ModTime()})
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	if len(rep.Errors) > 0 {
+		return fmt.Errorf("%d row errors: nothing written", len(rep.Errors))
+	}
+	if len(rep.Conflicts) > 0 {
+		return fmt.Errorf("%d conflicts: those services were changed in Snodo after the sheet was saved, and stay as they are", len(rep.Conflicts))
 	}
 	return nil
 }

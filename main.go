@@ -33,7 +33,9 @@ commands:
   report    write a zone's quarterly monitoring report: --zone ID --quarter 2026-Q3 --format csv|json
   export    export hsds --out DIR: the directory as an HSDS 3.0 dataset (docs/hsds.md)
   import    import hsds PATH [--dry-run]: an HSDS dataset or file into the directory;
-            import istat FILE [--dry-run] [--region 09]: ISTAT's list of municipalities
+            import istat FILE [--dry-run] [--region 09]: ISTAT's list of municipalities;
+            import csv FILE [--dry-run]: a sheet of services (--template writes the template)
+  export    export csv --list servizi|enti|zone [--out FILE]: a directory list as a sheet
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.

@@ -33,6 +33,9 @@ type DirectoryRecord struct {
 	// parent; a service's provider (PROVIDES, from the actor), IN_CATEGORY category, MEETS
 	// needs and AVAILABLE_IN zones. Each is a list of keys.
 	Links map[string][]string
+	// PlacesUpdatedAt, for a service, is the time its free places are set to when the record
+	// changes them (a sheet carries no time of its own for its places).
+	PlacesUpdatedAt *time.Time
 }
 
 // The outcomes of a record's import.
@@ -138,6 +141,15 @@ func importNode(ctx context.Context, tx neo4j.ManagedTransaction, r DirectoryRec
 	records, err := run(ctx, tx, "MATCH (n:"+r.Label+" {id: $id}) RETURN n", map[string]any{"id": r.ID})
 	if err != nil {
 		return o, err
+	}
+	if r.PlacesUpdatedAt != nil {
+		var have any
+		if len(records) > 0 {
+			have = records[0].Values[0].(neo4j.Node).Props["freePlaces"]
+		}
+		if r.Props["freePlaces"] != nil && !sameValue(have, r.Props["freePlaces"]) {
+			r.Props = merge(r.Props, map[string]any{"placesUpdatedAt": *r.PlacesUpdatedAt})
+		}
 	}
 	if len(records) == 0 {
 		_, err := run(ctx, tx, "CREATE (n:"+r.Label+" {id: $id, createdAt: $now, updatedAt: $now, version: 1}) SET n += $props",
@@ -339,4 +351,43 @@ func (s *Store) ExistingKeys(ctx context.Context, label string, keys []string) (
 		}
 		return out, nil
 	})
+}
+
+// ActorKeys returns, for each reference, the keys of the actors it names: by key, by tax code,
+// or by name (case folded). A name two actors share names both.
+func (s *Store) ActorKeys(ctx context.Context, refs []string) (map[string][]string, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]string, error) {
+		records, err := run(ctx, tx, `UNWIND $refs AS ref
+			CALL (ref) {
+				MATCH (a:Actor {id: ref}) RETURN a
+				UNION MATCH (a:Actor {taxCode: ref}) RETURN a
+				UNION MATCH (a:Actor {name: ref}) RETURN a
+				UNION CALL db.index.fulltext.queryNodes('actor_search', $quoted[ref]) YIELD node AS a
+				      WITH a WHERE toLower(a.name) = toLower(ref) RETURN a
+			}
+			RETURN ref, collect(DISTINCT a.id)`, map[string]any{"refs": refs, "quoted": quotedNames(refs)})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]string{}
+		for _, r := range records {
+			for _, k := range r.Values[1].([]any) {
+				out[r.Values[0].(string)] = append(out[r.Values[0].(string)], k.(string))
+			}
+		}
+		return out, nil
+	})
+}
+
+// quotedNames are the names as Lucene phrase queries, to find a name whatever its case.
+func quotedNames(refs []string) map[string]string {
+	out := make(map[string]string, len(refs))
+	for _, r := range refs {
+		q := searchQuery(r)
+		if q == "" {
+			q = "\"\""
+		}
+		out[r] = q
+	}
+	return out
 }
