@@ -2,6 +2,7 @@ package sheet_test
 
 import (
 	"bytes"
+	"os"
 	"context"
 	"encoding/csv"
 	"strings"
@@ -177,5 +178,16 @@ func TestExportListsAndReimport(t *testing.T) {
 	}
 	if rep.Counts["unchanged"] != rep.Rows || rep.Rows < 100 {
 		t.Errorf("re-importing the exported services: %v of %d rows", rep.Counts, rep.Rows)
+	}
+}
+
+// The template in docs is the one the command writes.
+func TestTemplateInDocsIsCurrent(t *testing.T) {
+	b, err := os.ReadFile("../docs/template-servizi.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, sheet.Template()) {
+		t.Error("docs/template-servizi.csv differs from sheet.Template(): run `snodo import csv --template > docs/template-servizi.csv`")
 	}
 }
