@@ -2,9 +2,9 @@ package sheet_test
 
 import (
 	"bytes"
-	"os"
 	"context"
 	"encoding/csv"
+	"os"
 	"strings"
 	"testing"
 	"time"
