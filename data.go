@@ -63,8 +63,34 @@ func (d *dataCommand) register(fs *flag.FlagSet, cmd string, args []string) ([]s
 	return args[1:], nil
 }
 
+// positional takes the paths out of the arguments the flag package left, parsing the flags
+// that come after a path: `snodo import hsds PATH --dry-run` is `snodo import hsds --dry-run
+// PATH` (the flag package stops at the first argument that is not a flag).
+func positional(fs *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for len(args) > 0 {
+		if args[0] == "--" {
+			return append(paths, args[1:]...), nil
+		}
+		if !strings.HasPrefix(args[0], "-") || args[0] == "-" {
+			paths = append(paths, args[0])
+			args = args[1:]
+			continue
+		}
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+	}
+	return paths, nil
+}
+
 // run does the import or export; args are the arguments left after the flags.
-func (d *dataCommand) run(ctx context.Context, st *store.Store, args []string) error {
+func (d *dataCommand) run(ctx context.Context, st *store.Store, fs *flag.FlagSet) error {
+	args, err := positional(fs, fs.Args())
+	if err != nil {
+		return err
+	}
 	switch d.cmd + " " + d.kind {
 	case "export hsds":
 		if d.out == "" || len(args) > 0 {

@@ -51,7 +51,7 @@ func export(t *testing.T, st *store.Store, extra ...string) string {
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.run(context.Background(), st, fs.Args()); err != nil {
+	if err := d.run(context.Background(), st, fs); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -62,15 +62,20 @@ func importHSDS(t *testing.T, st *store.Store, path string, flags ...string) (*h
 	t.Helper()
 	var d dataCommand
 	fs := flagSet()
-	args, err := d.register(fs, "import", append([]string{"hsds"}, flags...))
+	// The path first, then the flags, as the usage writes them.
+	args, err := d.register(fs, "import", append([]string{"hsds", path}, flags...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fs.Parse(append(args, path)); err != nil {
+	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
+	paths, err := positional(fs, fs.Args())
+	if err != nil || len(paths) != 1 || paths[0] != path {
+		t.Fatalf("the path and flags parse as %v, %v", paths, err)
+	}
 	var out bytes.Buffer
-	err = d.hsdsImport.run(context.Background(), st, fs.Arg(0), &out)
+	err = d.hsdsImport.run(context.Background(), st, paths[0], &out)
 	var rep hsds.ImportReport
 	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
 		t.Fatalf("the report is not JSON: %v: %s", jerr, out.Bytes())

@@ -110,7 +110,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	case "seed":
 		return loadDemo(ctx, st, log)
 	case "import", "export":
-		return data.run(ctx, st, fs.Args())
+		return data.run(ctx, st, fs)
 	}
 	pub, err := disclosure.New(cfg.Disclosure, st.Now, st)
 	if err != nil {
