@@ -98,6 +98,31 @@ type importer struct {
 // against the HSDS schemas with the profile and by the rules of Snodo's mutations; a batch with a
 // problem writes nothing. Only an administrator imports.
 func Import(ctx context.Context, st *store.Store, path string, opt ImportOptions) (*ImportReport, error) {
+	return importFrom(ctx, st, opt, func(im *importer) ([]raw, error) { return im.read(path) })
+}
+
+// File is a file of a dataset: its name (which says its entity) and its content.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// ImportFiles imports the files as Import imports a dataset's.
+func ImportFiles(ctx context.Context, st *store.Store, files []File, opt ImportOptions) (*ImportReport, error) {
+	return importFrom(ctx, st, opt, func(im *importer) ([]raw, error) {
+		var out []raw
+		for _, f := range files {
+			if len(f.Data) > maxFileBytes {
+				im.problem(f.Name, "", "", fmt.Sprintf("the file is larger than %d MB", maxFileBytes>>20))
+				continue
+			}
+			out = append(out, im.items(filepath.Base(f.Name), f.Data)...)
+		}
+		return out, nil
+	})
+}
+
+func importFrom(ctx context.Context, st *store.Store, opt ImportOptions, read func(*importer) ([]raw, error)) (*ImportReport, error) {
 	if v := auth.From(ctx); v.Role != auth.Admin {
 		return nil, model.Errorf(model.CodeForbidden, "only an administrator imports a directory")
 	}
@@ -119,7 +144,7 @@ func Import(ctx context.Context, st *store.Store, path string, opt ImportOptions
 	if err := im.defaults(ctx); err != nil {
 		return nil, err
 	}
-	raws, err := im.read(path)
+	raws, err := read(im)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,8 @@ func New(s *store.Store, opt Options) http.Handler {
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
 	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
 	// time like GraphQL.
+	// The web app's imports, for administrators (server/imports.go).
+	mux.Handle("/import/", authenticate(opt.Verifier, failures, limiter.middleware(withTimeout(importTimeout, imports(s, opt.MaxBodyBytes)))))
 	mux.Handle(hsds.Prefix+"/", hsds.Handler(s, opt.Logger, func(h http.Handler) http.Handler {
 		return limiter.middleware(withTimeout(opt.RequestTimeout, h))
 	}))
