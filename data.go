@@ -156,6 +156,8 @@ func (h *hsdsImport) register(fs *flag.FlagSet) {
 // the command fail, after the report.
 func (h *hsdsImport) run(ctx context.Context, st *store.Store, path string, out io.Writer) error {
 	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo import hsds", Role: auth.Admin})
+	// Each transaction of the import is recorded in the audit log under this operation.
+	ctx = auth.WithOperation(ctx, auth.Operation{Field: "import hsds"})
 	rep, err := hsds.Import(ctx, st, path, hsds.ImportOptions{DryRun: h.dryRun, Zone: h.zone, Category: h.category,
 		Channel: model.ServiceChannel(h.channel), BatchSize: h.batch})
 	if err != nil {
@@ -187,6 +189,8 @@ func (i *istatImport) register(fs *flag.FlagSet) {
 // make the command fail, after the report, with nothing written.
 func (i *istatImport) run(ctx context.Context, st *store.Store, path string, out io.Writer) error {
 	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo import istat", Role: auth.Admin})
+	// Each transaction of the import is recorded in the audit log under this operation.
+	ctx = auth.WithOperation(ctx, auth.Operation{Field: "import istat"})
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -222,6 +226,8 @@ type csvImport struct {
 // rows' (a service changed in Snodo after it is a conflict), and prints the report as JSON.
 func (c *csvImport) run(ctx context.Context, st *store.Store, path string, out io.Writer) error {
 	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo import csv", Role: auth.Admin})
+	// Each transaction of the import is recorded in the audit log under this operation.
+	ctx = auth.WithOperation(ctx, auth.Operation{Field: "import csv"})
 	f, err := os.Open(path)
 	if err != nil {
 		return err

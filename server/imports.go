@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"snodo/auth"
 	"snodo/hsds"
 	"snodo/model"
 	"snodo/sheet"
@@ -19,7 +20,8 @@ import (
 // FORBIDDEN): POST /import/hsds?name=services.json with an HSDS JSON file as the body, and POST
 // /import/csv with a sheet of services by the template; ?dry_run=true checks and reports only.
 // Each answers the importer's report as JSON: 200 when it went through, 422 with the report
-// when it has problems. GET /import/csv/template gives the template.
+// when it has problems. GET /import/csv/template gives the template. Each transaction of an
+// import is recorded in the audit log (operation "POST /import/hsds" or "POST /import/csv").
 func imports(s *store.Store, maxBody int64) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /import/hsds", func(w http.ResponseWriter, r *http.Request) {
@@ -32,7 +34,8 @@ func imports(s *store.Store, maxBody int64) http.Handler {
 			writeJSON(w, http.StatusBadRequest, errorBody("name the file: ?name=services.json (an HSDS file name: services, organizations, service_at_locations, taxonomy_terms...)", model.CodeBadUserInput))
 			return
 		}
-		rep, err := hsds.ImportFiles(r.Context(), s, []hsds.File{{Name: name, Data: body}}, hsds.ImportOptions{
+		ctx := auth.WithOperation(r.Context(), auth.Operation{Field: "POST /import/hsds"})
+		rep, err := hsds.ImportFiles(ctx, s, []hsds.File{{Name: name, Data: body}}, hsds.ImportOptions{
 			DryRun: dryRun(r), Zone: r.URL.Query().Get("zone"), Category: r.URL.Query().Get("category"),
 			Channel: model.ServiceChannel(r.URL.Query().Get("channel"))})
 		answerImport(w, rep, err, rep != nil && rep.OK())
@@ -42,7 +45,8 @@ func imports(s *store.Store, maxBody int64) http.Handler {
 		if !ok {
 			return
 		}
-		rep, err := sheet.ImportServices(r.Context(), s, bytesReader(body), sheet.Options{DryRun: dryRun(r), ModifiedAt: s.Now()})
+		ctx := auth.WithOperation(r.Context(), auth.Operation{Field: "POST /import/csv"})
+		rep, err := sheet.ImportServices(ctx, s, bytesReader(body), sheet.Options{DryRun: dryRun(r), ModifiedAt: s.Now()})
 		answerImport(w, rep, err, rep != nil && len(rep.Errors) == 0 && len(rep.Conflicts) == 0)
 	})
 	mux.HandleFunc("GET /import/csv/template", func(w http.ResponseWriter, _ *http.Request) {

@@ -60,6 +60,9 @@ func TestImportEntriesAreForAdministrators(t *testing.T) {
 	if code, rep := post(hsdsURL, example, &admin); code != http.StatusOK || count() != 1 {
 		t.Fatalf("import: %d %v", code, rep)
 	}
+	if n := e.Query(t, "MATCH (a:AuditEntry {operation: 'POST /import/hsds', action: 'CHANGE', subject: 'test-admin'}) RETURN count(a)", nil)[0].Values[0].(int64); n == 0 {
+		t.Error("the import is not in the audit log")
+	}
 	if code, _ := post("/import/hsds", example, &admin); code != http.StatusBadRequest {
 		t.Errorf("no name: %d", code)
 	}
