@@ -32,6 +32,11 @@ commands:
   seed      load the demo network (idempotent) and exit
   token     mint a development token (--demo: one per role on the demo network)
   report    write a zone's quarterly monitoring report: --zone ID --quarter 2026-Q3 --format csv|json
+  export    export hsds --out DIR: the directory as an HSDS 3.0 dataset (docs/hsds.md)
+  import    import hsds PATH [--dry-run]: an HSDS dataset or file into the directory;
+            import istat FILE [--dry-run] [--region 09]: ISTAT's list of municipalities;
+            import csv FILE [--dry-run]: a sheet of services (--template writes the template)
+  export    export csv --list servizi|enti|zone [--out FILE]: a directory list as a sheet
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
@@ -47,7 +52,7 @@ func main() {
 	defer stop()
 	var err error
 	switch cmd {
-	case "serve", "migrate", "seed", "report":
+	case "serve", "migrate", "seed", "report", "import", "export":
 		err = runWithStore(ctx, cmd, args)
 	case "token":
 		err = runToken(args, os.Getenv)
@@ -69,6 +74,13 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	var rep reportFlags
 	if cmd == "report" {
 		rep.register(fs)
+	}
+	var data dataCommand
+	if cmd == "import" || cmd == "export" {
+		var err error
+		if args, err = data.register(fs, cmd, args); err != nil {
+			return err
+		}
 	}
 	cfg, err := config.Load(fs, args, os.Getenv)
 	if err != nil {
@@ -98,6 +110,8 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		return nil
 	case "seed":
 		return loadDemo(ctx, st, log)
+	case "import", "export":
+		return data.run(ctx, st, fs)
 	}
 	pub, err := disclosure.New(cfg.Disclosure, st.Now, st)
 	if err != nil {

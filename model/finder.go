@@ -38,6 +38,10 @@ var rome = func() *time.Location {
 	return loc
 }()
 
+// Rome is the time zone of the networks (Europe/Rome), in which opening hours and dates are
+// written.
+func Rome() *time.Location { return rome }
+
 // weekdays maps Go's days to the schema's.
 var weekdays = [...]Weekday{WeekdaySun, WeekdayMon, WeekdayTue, WeekdayWed, WeekdayThu, WeekdayFri, WeekdaySat}
 

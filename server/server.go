@@ -31,6 +31,7 @@ import (
 	"snodo/auth"
 	"snodo/disclosure"
 	"snodo/graph"
+	"snodo/hsds"
 	"snodo/loaders"
 	"snodo/model"
 	"snodo/store"
@@ -113,6 +114,13 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
+	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
+	// time like GraphQL.
+	// The web app's imports, for administrators (server/imports.go).
+	mux.Handle("/import/", authenticate(opt.Verifier, failures, limiter.middleware(withTimeout(importTimeout, imports(s, opt.MaxBodyBytes)))))
+	mux.Handle(hsds.Prefix+"/", hsds.Handler(s, opt.Logger, func(h http.Handler) http.Handler {
+		return limiter.middleware(withTimeout(opt.RequestTimeout, h))
+	}))
 	// Subscriptions over WebSocket: authenticated by their connection_init, not per request.
 	mux.Handle("GET /graphql/ws", subscriptions(s, opt))
 	if opt.App != nil {
@@ -145,12 +153,19 @@ func New(s *store.Store, opt Options) http.Handler {
 	if len(opt.CORSOrigins) == 0 {
 		return mux // rs/cors reads no origins as any origin; none means same-origin only
 	}
-	return cors.New(cors.Options{
+	withCORS := cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
 		MaxAge:         600,
 	}).Handler(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, hsds.Prefix+"/") {
+			mux.ServeHTTP(w, r) // any origin, preflight included: the HSDS handler answers it
+			return
+		}
+		withCORS.ServeHTTP(w, r)
+	})
 }
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.

@@ -21,6 +21,13 @@ type Writer struct{ w *csv.Writer }
 // NewWriter returns a Writer that writes to w.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: csv.NewWriter(w)} }
 
+// SetComma sets the separator: ';' for a spreadsheet in Italian, which reads ',' as the decimal
+// separator.
+func (w *Writer) SetComma(r rune) { w.w.Comma = r }
+
+// SetCRLF ends lines with \r\n, as spreadsheets write them.
+func (w *Writer) SetCRLF() { w.w.UseCRLF = true }
+
 // Write writes one record, each cell neutralised.
 func (w *Writer) Write(record []string) error {
 	safe := make([]string, len(record))
@@ -59,4 +66,13 @@ func Cell(s string) string {
 		return s
 	}
 	return "'" + s
+}
+
+// Uncell reads back a cell Cell wrote: the single quote before a cell that would be a formula
+// is dropped, so that a sheet Snodo wrote imports as it was.
+func Uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && Cell(s[1:]) == s {
+		return s[1:]
+	}
+	return s
 }

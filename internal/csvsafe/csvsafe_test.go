@@ -52,3 +52,12 @@ func TestStringRoundTrip(t *testing.T) {
 		t.Errorf("row 2 = %q", got[2])
 	}
 }
+
+// Uncell reads back what Cell wrote, and leaves other cells alone.
+func TestUncellReadsCellBack(t *testing.T) {
+	for _, s := range []string{"=HYPERLINK(\"x\")", "+cmd", "-3", "@sum", "\tx", "plain", "'quoted", "", "'"} {
+		if got := Uncell(Cell(s)); got != s {
+			t.Errorf("Uncell(Cell(%q)) = %q", s, got)
+		}
+	}
+}
