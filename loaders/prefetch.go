@@ -205,7 +205,6 @@ func (s pageSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 	ft := &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, deliver: func() []any {
 		out := known
 		if len(ids) > 0 {
-			part.Done()
 			for _, id := range ids {
 				pages.prime(keyOf(id, p), part.Out[id])
 				out = append(out, part.Out[id])

@@ -119,16 +119,49 @@ func connection[T any](p Page, rows []row, decode func(row) T) *model.Connection
 	return c
 }
 
-// list reads one page of the nodes n that match, counting them only when asked.
-func list[T any](ctx context.Context, s *Store, q query, p Page, o order, decode func(neo4j.Node) T) (*model.Connection[T], error) {
+// indexedOrders are the sort expressions that a range index of the label orders: a page in
+// such an order reads the index in order (the predicate "expr IS NOT NULL" lets the planner
+// use it, and the cursor's bound seeks into it) instead of sorting every node of the label.
+// Orders not listed sort what the filter kept, for a documented reason: the order is an
+// expression over a property (coalesce, epochMillis), which no index orders, or the list starts
+// from the full-text index (a search), whose matches are few and come in score order. Every
+// listed property is required, so the predicate keeps every node.
+var indexedOrders = map[string]map[string]bool{
+	"Service":     {"n.name": true},
+	"Actor":       {"n.name": true},
+	"Zone":        {"n.name": true},
+	"Partnership": {"n.title": true},
+	"Need":        {"n.code": true},
+}
+
+// pageCypher is the statement of a page of the list, and its parameters.
+func pageCypher(q query, p Page, o order) (string, map[string]any) {
 	where, orderBy, params := p.window(o)
+	if q.label != "" && indexedOrders[q.label][o.expr] {
+		q.conds = append(append([]string(nil), q.conds...), o.expr+" IS NOT NULL")
+		if p.Cursor != nil {
+			// The bound of the cursor, as a range the index seeks to; the window keeps the
+			// exact rows after (or before) the cursor.
+			if o.desc != p.Backward {
+				q.conds = append(q.conds, o.expr+" <= $cursorSort")
+			} else {
+				q.conds = append(q.conds, o.expr+" >= $cursorSort")
+			}
+		}
+	}
 	cypher := fmt.Sprintf("%s WITH n, %s AS sortKey WHERE %s RETURN n, sortKey ORDER BY %s LIMIT $pageLimit",
 		q.text(), o.expr, where, orderBy)
+	return cypher, merge(q.params, params)
+}
+
+// list reads one page of the nodes n that match, counting them only when asked.
+func list[T any](ctx context.Context, s *Store, q query, p Page, o order, decode func(neo4j.Node) T) (*model.Connection[T], error) {
+	cypher, params := pageCypher(q, p, o)
 	rows, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]row, error) {
 		if err := q.check(ctx, tx); err != nil {
 			return nil, err
 		}
-		records, err := run(ctx, tx, cypher, merge(q.params, params))
+		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}

@@ -62,8 +62,8 @@ func (p *PagePart[T]) take(pid string, items []any) {
 	p.rows[pid] = rowsOf(items, p.Rel.withRel)
 }
 
-// Done builds the pages once every row is read; a parent with no related node gets an empty page.
-func (p *PagePart[T]) Done() {
+// done builds the pages once every row is read; a parent with no related node gets an empty page.
+func (p *PagePart[T]) done() {
 	p.Out = make(map[string]*model.Connection[T], len(p.IDs))
 	for _, pid := range p.IDs {
 		p.Out[pid] = connection(p.Page, p.rows[pid], func(r row) T { return p.Rel.decode(pid, r.node, r.rel) })
@@ -145,17 +145,19 @@ func ReadParts(ctx context.Context, s *Store, parts []Part) error {
 	if len(parts) > 1 {
 		cypher = "CALL { " + strings.Join(texts, " UNION ALL ") + " } RETURN part, pid, items"
 	}
-	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		records, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return struct{}{}, err
+	records, err := readAutoCommit(ctx, s, cypher, params)
+	if err != nil {
+		return err
+	}
+	for _, rec := range records {
+		parts[int(rec.Values[0].(int64))].take(rec.Values[1].(string), rec.Values[2].([]any))
+	}
+	for _, p := range parts {
+		if d, ok := p.(interface{ done() }); ok {
+			d.done()
 		}
-		for _, rec := range records {
-			parts[int(rec.Values[0].(int64))].take(rec.Values[1].(string), rec.Values[2].([]any))
-		}
-		return struct{}{}, nil
-	})
-	return err
+	}
+	return nil
 }
 
 var paramRef = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
