@@ -179,7 +179,12 @@ func (s listSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 }
 
 // pageSpec is a connection field read through Page, with the page its arguments ask.
-type pageSpec[T any] struct{ rel *store.Rel[T] }
+type pageSpec[T any] struct {
+	rel *store.Rel[T]
+	// ends, when set, primes the loader of the related nodes' kind with the nodes the page
+	// read: a membership's partnership, or its actor.
+	ends func(ctx context.Context, part *store.PagePart[T])
+}
 
 func (s pageSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.CollectedField) *fetch {
 	p, ok := pageOf(f.ArgumentMap(w.oc.Variables))
@@ -212,6 +217,9 @@ func (s pageSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 		}
 		for _, id := range countIDs {
 			counts.prime(id, count.Out[id])
+		}
+		if s.ends != nil && len(ids) > 0 {
+			s.ends(ctx, part)
 		}
 		return out
 	}}
@@ -268,24 +276,34 @@ var fields = map[string]spec{
 	"Service.zones":               listSpec[*model.Zone]{&store.ServiceZones},
 	"Actor.zones":                 listSpec[*model.Zone]{&store.ActorZones},
 	"Actor.parent":                listSpec[*model.Actor]{&store.ActorParent},
-	"Actor.children":              pageSpec[*model.Actor]{&store.ActorChildren},
-	"Actor.services":              pageSpec[*model.Service]{&store.ActorServices},
-	"Actor.partnerships":          pageSpec[*model.Membership]{&store.ActorMemberships},
+	"Actor.children":              pageSpec[*model.Actor]{rel: &store.ActorChildren},
+	"Actor.services":              pageSpec[*model.Service]{rel: &store.ActorServices},
+	"Actor.partnerships":          pageSpec[*model.Membership]{rel: &store.ActorMemberships, ends: primeEnds(store.PartnershipKind)},
 	"Need.broader":                listSpec[*model.Need]{&store.NeedBroader},
 	"Need.narrower":               listSpec[*model.Need]{&store.NeedNarrower},
-	"Need.services":               pageSpec[*model.Service]{&store.NeedServices},
+	"Need.services":               pageSpec[*model.Service]{rel: &store.NeedServices},
 	"ServiceCategory.broader":     listSpec[*model.ServiceCategory]{&store.CategoryBroader},
 	"ServiceCategory.narrower":    listSpec[*model.ServiceCategory]{&store.CategoryNarrower},
 	"Partnership.zones":           listSpec[*model.Zone]{&store.PartnershipZones},
 	"Partnership.parent":          listSpec[*model.Partnership]{&store.PartnershipParent},
 	"Partnership.subPartnerships": listSpec[*model.Partnership]{&store.PartnershipChildren},
-	"Partnership.members":         pageSpec[*model.Membership]{&store.PartnershipMembers},
+	"Partnership.members":         pageSpec[*model.Membership]{rel: &store.PartnershipMembers, ends: primeEnds(store.ActorKind)},
 	"Zone.parents":                listSpec[*model.Zone]{&store.ZoneParents},
-	"Zone.children":               pageSpec[*model.Zone]{&store.ZoneChildren},
-	"Zone.actors":                 pageSpec[*model.Actor]{&store.ZoneActors},
-	"Zone.services":               pageSpec[*model.Service]{&store.ZoneServices},
+	"Zone.children":               pageSpec[*model.Zone]{rel: &store.ZoneChildren},
+	"Zone.actors":                 pageSpec[*model.Actor]{rel: &store.ZoneActors},
+	"Zone.services":               pageSpec[*model.Service]{rel: &store.ZoneServices},
 	"Membership.actor":            getSpec[*model.Actor]{store.ActorKind, func(p any) string { return p.(*model.Membership).ActorID }},
 	"Membership.partnership":      getSpec[*model.Partnership]{store.PartnershipKind, func(p any) string { return p.(*model.Membership).PartnershipID }},
+}
+
+// primeEnds primes the loader of kind k with the related nodes of a membership page.
+func primeEnds[K any](k store.Kind[K]) func(ctx context.Context, part *store.PagePart[*model.Membership]) {
+	return func(ctx context.Context, part *store.PagePart[*model.Membership]) {
+		b := getLoader(ctx, k)
+		for id, v := range store.EndNodes(part, k) {
+			b.prime(id, v)
+		}
+	}
 }
 
 // idOf is the key of a directory node.

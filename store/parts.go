@@ -197,3 +197,16 @@ func rowsOf(items []any, withRel bool) []row {
 	}
 	return out
 }
+
+// EndNodes are the related nodes a page part read, as nodes of the kind k: a membership's
+// partnership (or actor) is read with the membership, so its loader need not read it again.
+func EndNodes[T, K any](p *PagePart[T], k Kind[K]) map[string]K {
+	out := map[string]K{}
+	for _, rows := range p.rows {
+		for _, r := range rows {
+			v := k.decode(r.node)
+			out[k.key(v)] = v
+		}
+	}
+	return out
+}
