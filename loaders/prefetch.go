@@ -77,6 +77,7 @@ func (w walk) run(ctx context.Context, groups []group) {
 					}
 					if sp, ok := fields[typ+"."+f.Name]; ok {
 						if ft := sp.plan(ctx, w, values, f); ft != nil {
+							w.derive(ctx, ft, 1)
 							fetches = append(fetches, ft)
 						}
 						continue
@@ -90,15 +91,43 @@ func (w walk) run(ctx context.Context, groups []group) {
 		}
 		var parts []store.Part
 		for _, ft := range fetches {
-			parts = append(parts, ft.parts...)
+			parts = ft.allParts(parts)
 		}
 		if err := store.ReadParts(ctx, w.l.store, parts); err != nil {
 			return // the resolvers read what they need through their loaders, and report the error
 		}
 		groups = nil
 		for _, ft := range fetches {
-			if children := ft.deliver(); len(children) > 0 {
+			// The children go to the next level, where the fields read ahead with them are
+			// in the cache: only what could not be derived is read then.
+			if children := ft.deliverAll(); len(children) > 0 {
 				groups = append(groups, group{typ: ft.typ, values: children, sel: ft.sel})
+			}
+		}
+	}
+}
+
+// maxDerived is how many levels below a read field are read in the same statement.
+const maxDerived = 3
+
+// derive plans, in the statement of ft, the relationship fields its children are asked for
+// whose parents are nodes related through ft's field (not a page of them, nor a key they hold).
+func (w walk) derive(ctx context.Context, ft *fetch, depth int) {
+	if ft.source == nil || depth > maxDerived {
+		return
+	}
+	d := w.schema.Types[ft.typ]
+	if d == nil || d.Kind != ast.Object {
+		return
+	}
+	for _, f := range graphql.CollectFields(w.oc, ft.sel, w.satisfies(ft.typ)) {
+		if len(f.Selections) == 0 || f.Definition == nil {
+			continue
+		}
+		if sp, ok := fields[ft.typ+"."+f.Name]; ok {
+			if dft := sp.derive(ctx, w, *ft.source, f); dft != nil {
+				w.derive(ctx, dft, depth+1)
+				ft.derived = append(ft.derived, dft)
 			}
 		}
 	}
@@ -137,11 +166,43 @@ type fetch struct {
 	deliver func() []any
 	typ     string
 	sel     ast.SelectionSet
+	// source, when set, is where the children come from in Cypher, for fields derived from it.
+	source *store.Source
+	// derived are fields of the children read in the same statement; their deliver primes the
+	// loaders for the children given.
+	derived []*fetch
+	forKids func(children []any) []any
+	// fetchedKids are the children read by this fetch (not found in the cache): the parents
+	// that the derived fields were read for.
+	fetchedKids []any
+}
+
+func (ft *fetch) allParts(parts []store.Part) []store.Part {
+	parts = append(parts, ft.parts...)
+	for _, d := range ft.derived {
+		parts = d.allParts(parts)
+	}
+	return parts
+}
+
+func (ft *fetch) deliverAll() []any {
+	children := ft.deliver()
+	ft.deliverDerived(ft.fetchedKids)
+	return children
+}
+
+func (ft *fetch) deliverDerived(children []any) {
+	for _, d := range ft.derived {
+		d.deliverDerived(d.forKids(children))
+	}
 }
 
 // spec is a relationship field the walk knows: how to plan its reading for some parents.
 type spec interface {
 	plan(ctx context.Context, w walk, parents []any, f graphql.CollectedField) *fetch
+	// derive plans the field for the parents of a source, which are known only once read:
+	// forKids primes the loaders for them and gives their values. nil when it cannot.
+	derive(ctx context.Context, w walk, src store.Source, f graphql.CollectedField) *fetch
 }
 
 // listSpec is a field read through List or One.
@@ -158,8 +219,10 @@ func (s listSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 			ids = append(ids, id)
 		}
 	}
-	part := &store.RelatedPart[T]{Rel: s.rel, IDs: ids}
-	ft := &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, deliver: func() []any {
+	part := &store.RelatedPart[T]{Rel: s.rel, From: store.Keys(ids)}
+	src := store.Via(part.From, s.rel)
+	ft := &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, source: &src}
+	ft.deliver = func() []any {
 		out := make([]any, 0, len(known))
 		for _, v := range known {
 			out = append(out, v)
@@ -168,14 +231,35 @@ func (s listSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 			b.prime(id, part.Out[id])
 			for _, v := range part.Out[id] {
 				out = append(out, v)
+				ft.fetchedKids = append(ft.fetchedKids, v)
 			}
 		}
 		return out
-	}}
+	}
 	if len(ids) > 0 {
 		ft.parts = []store.Part{part}
+	} else {
+		ft.source = nil // nothing read here: the next level reads what the children need
 	}
 	return ft
+}
+
+func (s listSpec[T]) derive(ctx context.Context, w walk, from store.Source, f graphql.CollectedField) *fetch {
+	b := listLoader(ctx, s.rel)
+	part := &store.RelatedPart[T]{Rel: s.rel, From: from}
+	src := store.Via(from, s.rel)
+	return &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, source: &src, parts: []store.Part{part},
+		forKids: func(parents []any) []any {
+			// The parents are exactly the source's nodes, so the part read each of them.
+			var out []any
+			for _, id := range keys(parents, idOf) {
+				b.prime(id, part.Out[id])
+				for _, x := range part.Out[id] {
+					out = append(out, x)
+				}
+			}
+			return out
+		}}
 }
 
 // pageSpec is a connection field read through Page, with the page its arguments ask.
@@ -205,15 +289,14 @@ func (s pageSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 			countIDs = append(countIDs, id)
 		}
 	}
-	part := &store.PagePart[T]{Rel: s.rel, IDs: ids, Page: p}
-	count := &store.CountPart[T]{Rel: s.rel, IDs: countIDs}
+	part := &store.PagePart[T]{Rel: s.rel, From: store.Keys(ids), Page: p}
+	count := &store.CountPart[T]{Rel: s.rel, From: store.Keys(countIDs)}
 	ft := &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, deliver: func() []any {
 		out := known
-		if len(ids) > 0 {
-			for _, id := range ids {
-				pages.prime(keyOf(id, p), part.Out[id])
-				out = append(out, part.Out[id])
-			}
+		for _, id := range ids {
+			c := part.Of(id)
+			pages.prime(keyOf(id, p), c)
+			out = append(out, c)
 		}
 		for _, id := range countIDs {
 			counts.prime(id, count.Out[id])
@@ -228,6 +311,37 @@ func (s pageSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 	}
 	if len(countIDs) > 0 {
 		ft.parts = append(ft.parts, count)
+	}
+	return ft
+}
+
+func (s pageSpec[T]) derive(ctx context.Context, w walk, from store.Source, f graphql.CollectedField) *fetch {
+	p, ok := pageOf(f.ArgumentMap(w.oc.Variables))
+	if !ok {
+		return nil
+	}
+	pages, counts := pageLoader(ctx, s.rel), countLoader(ctx, s.rel)
+	part := &store.PagePart[T]{Rel: s.rel, From: from, Page: p}
+	ft := &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, parts: []store.Part{part}}
+	var count *store.CountPart[T]
+	if asks(f.Selections, "totalCount") {
+		count = &store.CountPart[T]{Rel: s.rel, From: from}
+		ft.parts = append(ft.parts, count)
+	}
+	ft.forKids = func(parents []any) []any {
+		var out []any
+		for _, id := range keys(parents, idOf) {
+			c := part.Of(id)
+			pages.prime(keyOf(id, p), c)
+			out = append(out, c)
+			if count != nil {
+				counts.prime(id, count.Out[id])
+			}
+		}
+		if s.ends != nil {
+			s.ends(ctx, part)
+		}
+		return out
 	}
 	return ft
 }
@@ -265,6 +379,11 @@ func (s getSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.C
 		ft.parts = []store.Part{part}
 	}
 	return ft
+}
+
+// derive: a key the parent holds is known only from the parent's value.
+func (s getSpec[T]) derive(context.Context, walk, store.Source, graphql.CollectedField) *fetch {
+	return nil
 }
 
 // fields are the relationship fields the walk reads ahead, by "Type.field": the directory's,

@@ -22,15 +22,34 @@ type Part interface {
 	take(pid string, items []any)
 }
 
+// Source is where a part's parents come from: keys given, or the nodes related to another
+// source's through a relationship field, so that a field two levels down is read in the same
+// statement as the level above it.
+type Source struct {
+	text   string // binds pid, the parent's key
+	params map[string]any
+}
+
+// Keys is the source of the parents with the keys.
+func Keys(ids []string) Source {
+	return Source{"UNWIND $ids AS pid", map[string]any{"ids": ids}}
+}
+
+// Via is the source of the nodes related to the source's parents through rel (which has no
+// guard: the loaders read ahead only fields without one).
+func Via[T any](src Source, rel *Rel[T]) Source {
+	return Source{src.text + " MATCH " + rel.pattern + " WITH DISTINCT n.id AS pid", src.params}
+}
+
 // RelatedPart reads a relationship field of many parents: every related node of each, as Related.
 type RelatedPart[T any] struct {
-	Rel *Rel[T]
-	IDs []string
-	Out map[string][]T
+	Rel  *Rel[T]
+	From Source
+	Out  map[string][]T
 }
 
 func (p *RelatedPart[T]) cypher(ctx context.Context, s *Store, tag int) (string, map[string]any) {
-	return relatedCypher(ctx, s, *p.Rel, p.IDs, nil, tag)
+	return relatedCypher(ctx, s, *p.Rel, p.From, nil, tag)
 }
 
 func (p *RelatedPart[T]) take(pid string, items []any) {
@@ -45,14 +64,13 @@ func (p *RelatedPart[T]) take(pid string, items []any) {
 // PagePart reads the same page of a relationship field for many parents, as RelatedPages.
 type PagePart[T any] struct {
 	Rel  *Rel[T]
-	IDs  []string
+	From Source
 	Page Page
-	Out  map[string]*model.Connection[T]
 	rows map[string][]row
 }
 
 func (p *PagePart[T]) cypher(ctx context.Context, s *Store, tag int) (string, map[string]any) {
-	return relatedCypher(ctx, s, *p.Rel, p.IDs, &p.Page, tag)
+	return relatedCypher(ctx, s, *p.Rel, p.From, &p.Page, tag)
 }
 
 func (p *PagePart[T]) take(pid string, items []any) {
@@ -62,25 +80,22 @@ func (p *PagePart[T]) take(pid string, items []any) {
 	p.rows[pid] = rowsOf(items, p.Rel.withRel)
 }
 
-// done builds the pages once every row is read; a parent with no related node gets an empty page.
-func (p *PagePart[T]) done() {
-	p.Out = make(map[string]*model.Connection[T], len(p.IDs))
-	for _, pid := range p.IDs {
-		p.Out[pid] = connection(p.Page, p.rows[pid], func(r row) T { return p.Rel.decode(pid, r.node, r.rel) })
-	}
+// Of is the page of the parent; a parent with no related node has an empty page.
+func (p *PagePart[T]) Of(pid string) *model.Connection[T] {
+	return connection(p.Page, p.rows[pid], func(r row) T { return p.Rel.decode(pid, r.node, r.rel) })
 }
 
 // CountPart counts the related nodes of many parents, as RelatedCounts.
 type CountPart[T any] struct {
-	Rel *Rel[T]
-	IDs []string
-	Out map[string]int
+	Rel  *Rel[T]
+	From Source
+	Out  map[string]int
 }
 
 func (p *CountPart[T]) cypher(ctx context.Context, s *Store, tag int) (string, map[string]any) {
 	guard, gparams := p.Rel.guardOf(ctx, s)
-	return fmt.Sprintf("UNWIND $ids AS pid OPTIONAL MATCH %s WHERE %s RETURN %d AS part, pid, [count(DISTINCT n)] AS items",
-		p.Rel.pattern, guard, tag), merge(gparams, map[string]any{"ids": p.IDs})
+	return fmt.Sprintf("%s OPTIONAL MATCH %s WHERE %s RETURN %d AS part, pid, [count(DISTINCT n)] AS items",
+		p.From.text, p.Rel.pattern, guard, tag), merge(gparams, p.From.params)
 }
 
 func (p *CountPart[T]) take(pid string, items []any) {
@@ -152,18 +167,13 @@ func ReadParts(ctx context.Context, s *Store, parts []Part) error {
 	for _, rec := range records {
 		parts[int(rec.Values[0].(int64))].take(rec.Values[1].(string), rec.Values[2].([]any))
 	}
-	for _, p := range parts {
-		if d, ok := p.(interface{ done() }); ok {
-			d.done()
-		}
-	}
 	return nil
 }
 
 var paramRef = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
 
 // relatedCypher is the statement of relatedPages, answering the columns part, pid and items.
-func relatedCypher[T any](ctx context.Context, s *Store, rel Rel[T], ids []string, p *Page, tag int) (string, map[string]any) {
+func relatedCypher[T any](ctx context.Context, s *Store, rel Rel[T], src Source, p *Page, tag int) (string, map[string]any) {
 	where, orderBy, params := "true", "sortKey, n.id", map[string]any{}
 	limit := ""
 	if p != nil {
@@ -176,12 +186,10 @@ func relatedCypher[T any](ctx context.Context, s *Store, rel Rel[T], ids []strin
 	}
 	rv := relVar(rel.withRel)
 	guard, gparams := rel.guardOf(ctx, s)
-	cypher := fmt.Sprintf("UNWIND $ids AS pid MATCH %s WHERE %s WITH DISTINCT pid, n%s WITH pid, n%s, %s AS sortKey WHERE %s "+
+	cypher := fmt.Sprintf("%s MATCH %s WHERE %s WITH DISTINCT pid, n%s WITH pid, n%s, %s AS sortKey WHERE %s "+
 		"WITH pid, n%s, sortKey ORDER BY %s RETURN %d AS part, pid, collect(%s)%s AS items",
-		rel.pattern, guard, rv, rv, rel.order.expr, where, rv, orderBy, tag, item, limit)
-	params = merge(params, gparams)
-	params["ids"] = ids
-	return cypher, params
+		src.text, rel.pattern, guard, rv, rv, rel.order.expr, where, rv, orderBy, tag, item, limit)
+	return cypher, merge(params, gparams, src.params)
 }
 
 // rowsOf reads the items of relatedCypher.

@@ -184,8 +184,11 @@ func TestListsAndLookupsReadTheirIndexes(t *testing.T) {
 		},
 		"a level of fields in one statement": func(ctx context.Context) error {
 			return store.ReadParts(ctx, e.Store, []store.Part{
-				&store.RelatedPart[*model.Zone]{Rel: &store.ServiceZones, IDs: ids},
-				&store.RelatedPart[*model.Actor]{Rel: &store.ServiceProvider, IDs: ids},
+				&store.RelatedPart[*model.Zone]{Rel: &store.ServiceZones, From: store.Keys(ids)},
+				&store.RelatedPart[*model.Actor]{Rel: &store.ServiceProvider, From: store.Keys(ids)},
+				// the zones of the providers, in the same statement as the providers
+				&store.RelatedPart[*model.Zone]{Rel: &store.ActorZones, From: store.Via(store.Keys(ids), &store.ServiceProvider)},
+				&store.PagePart[*model.Membership]{Rel: &store.ActorMemberships, From: store.Via(store.Keys(ids), &store.ServiceProvider), Page: pages["first page"]},
 				&store.GetPart[*model.Partnership]{Kind: store.PartnershipKind, IDs: []string{"p1"}},
 			})
 		},

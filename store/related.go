@@ -127,7 +127,7 @@ func RelatedCounts[T any](ctx context.Context, s *Store, rel Rel[T], ids []strin
 
 // relatedPages reads related rows per parent: all of them, or one page of each when p is set.
 func relatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string, p *Page) (map[string][]row, error) {
-	cypher, params := relatedCypher(ctx, s, rel, ids, p, 0)
+	cypher, params := relatedCypher(ctx, s, rel, Keys(ids), p, 0)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]row, error) {
 		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
