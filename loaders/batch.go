@@ -77,7 +77,7 @@ func (b *batcher[K, V]) enqueue(ctx context.Context, keys ...K) []*entry[V] {
 			e = &entry[V]{done: make(chan struct{})}
 			b.cache[k] = e
 			if len(b.batch) == 0 {
-				time.AfterFunc(wait, func() { b.flush(context.WithoutCancel(ctx)) })
+				time.AfterFunc(wait, func() { b.flush(ctx) }) // the request's context: its deadline bounds the read
 			}
 			b.batch = append(b.batch, k)
 		}
