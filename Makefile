@@ -2,7 +2,7 @@
 # NEO4J_URI points at one already: `make run` the development one (.data/neo4j on 7687), `make
 # test` the tests' own (.data/neo4j-test on 7688), so that the tests, which delete every node,
 # never touch the development network.
-.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop web chromium lint bench bench-research check
+.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop web chromium lint bench bench-research bench-region region check
 
 GO ?= go
 BIN := bin/snodo
@@ -69,3 +69,13 @@ bench: test-neo4j
 bench-research:
 	@if [ -z "$$NEO4J_URI" ]; then SNODO_NEO4J_HOME=$(TEST_NEO4J_HOME) NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_HEAP=$${NEO4J_HEAP:-6g} NEO4J_PAGECACHE=$${NEO4J_PAGECACHE:-4g} scripts/neo4j start; fi
 	SNODO_BENCH_REUSE=1 NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -run '^$$' -bench BenchmarkResearch -benchtime 3x -timeout 90m -v ./graph/
+
+# The benchmark region (internal/gen Tuscany: 10,000 actors, 50,000 services, 600 partnerships)
+# loaded into the empty Neo4j at REGION_NEO4J_URI (never the development database), then the
+# region benchmarks: Snodo against the bare Cypher of each question, in one run.
+REGION_NEO4J_URI ?= bolt://127.0.0.1:7707
+region:
+	NEO4J_URI=$(REGION_NEO4J_URI) $(GO) run ./cmd/loadregion
+
+bench-region:
+	SNODO_REGION_URI=$(REGION_NEO4J_URI) $(GO) test -run '^$$' -bench Region -benchtime 200x ./graph/

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"snodo/internal/testenv"
+	"snodo/relay"
 	"snodo/store"
 )
 
@@ -47,16 +48,25 @@ func bulkNetwork(t testing.TB, e *testenv.Env, n int) {
 func TestNestedFieldsCostBoundedRoundTrips(t *testing.T) {
 	e := testenv.Open(t)
 	bulkNetwork(t, e, 120)
-	queries := map[string]string{
-		"services with provider, needs and zones": `query($n: Int) { services(first: $n) { totalCount edges { node {
-			name provider { name zones { name } } category { code } needs { code broader { code } } zones { name } } } } }`,
-		"actors with services, each with needs and zones": `query($n: Int) { actors(first: $n) { edges { node {
-			name zones { name } services(first: 5) { totalCount edges { node { name needs { code } zones { name } } } } } } } }`,
+	// Each query's round-trips, exactly, whatever the page size: its page, its count when asked
+	// at the root, and one statement per level of relationship fields below the root, where a
+	// level under a plain relationship field (not a page) is read with the level above it.
+	type question struct {
+		query string
+		trips int
+	}
+	queries := map[string]question{
+		// page, totalCount, {provider, category, needs, zones with provider.zones, needs.broader}
+		"services with provider, needs and zones": {`query($n: Int) { services(first: $n) { totalCount edges { node {
+			name provider { name zones { name } } category { code } needs { code broader { code } } zones { name } } } } }`, 3},
+		// page, {zones, services page and its totalCount}, {services' needs, zones}
+		"actors with services, each with needs and zones": {`query($n: Int) { actors(first: $n) { edges { node {
+			name zones { name } services(first: 5) { totalCount edges { node { name needs { code } zones { name } } } } } } } }`, 3},
 	}
 	for name, q := range queries {
 		t.Run(name, func(t *testing.T) {
-			small := e.Do(t, q, map[string]any{"n": 5})
-			large := e.Do(t, q, map[string]any{"n": 100})
+			small := e.Do(t, q.query, map[string]any{"n": 5})
+			large := e.Do(t, q.query, map[string]any{"n": 100})
 			if len(small.Errors)+len(large.Errors) > 0 {
 				t.Fatalf("errors: %+v %+v", small.Errors, large.Errors)
 			}
@@ -67,14 +77,64 @@ func TestNestedFieldsCostBoundedRoundTrips(t *testing.T) {
 			if n := len(edges.([]any)); n != 100 {
 				t.Fatalf("want a page of 100, got %d", n)
 			}
-			// One query per field level, whatever the page size: 8 levels here, and the
-			// unbatched form would send over 300 for the large page. Loaders gather keys for a
-			// few milliseconds, so on a busy machine a level may split into two batches; the
-			// bound allows that, and stays far below one query per item.
-			if small.Queries > 16 || large.Queries > 16 {
-				t.Errorf("round-trips: %d for 5 items, %d for 100; want at most 16 whatever the page size", small.Queries, large.Queries)
+			if small.Queries != int64(q.trips) || large.Queries != int64(q.trips) {
+				t.Errorf("round-trips: %d for 5 items, %d for 100; want exactly %d, one per level", small.Queries, large.Queries, q.trips)
 			}
 			t.Logf("%d Cypher round-trips for a page of 100", large.Queries)
 		})
+	}
+}
+
+// A service through node(id:), an interface and a fragment, four levels deep, costs one
+// round-trip for the node and one for everything below it: the fields of the fields reached
+// through plain relationship fields are read in the same statement, and the partnerships of the
+// memberships come with the memberships' page.
+func TestNodeQueryCostsOneRoundTripPerLevel(t *testing.T) {
+	e := testenv.Open(t)
+	bulkNetwork(t, e, 3)
+	im := store.Import{Nodes: map[string][]store.ImportNode{
+		"Zone":        {{ID: "zp", Props: map[string]any{"name": "Provincia", "kind": "PROVINCE"}}},
+		"Need":        {{ID: "nb", Props: map[string]any{"code": "area", "labelIt": "area", "labelEn": "area"}}},
+		"Partnership": {{ID: "p1", Props: map[string]any{"title": "Partenariato", "kind": "CONVENTION", "status": "ACTIVE"}}},
+	}, Links: map[store.LinkType][]store.ImportLink{
+		store.LinkZoneParent:  {{From: "z0", To: "zp"}, {From: "z1", To: "zp"}},
+		store.LinkNeedBroader: {{From: "n0", To: "nb"}, {From: "n1", To: "nb"}},
+		store.LinkMember:      {{From: "a00000", To: "p1", Props: map[string]any{"role": "LEAD"}}},
+	}}
+	if _, err := e.Store.Import(context.Background(), im); err != nil {
+		t.Fatal(err)
+	}
+	const q = `query($id: ID!) { node(id: $id) { ...svc } }
+	fragment svc on Service { id name
+		provider { id name zones { name } partnerships(first: 10) { edges { node { role partnership { id title } } } } }
+		needs { code broader { code } } zones { name parents { name } } }`
+	r := e.Do(t, q, map[string]any{"id": relay.GlobalID("Service", "s00000-0")})
+	if len(r.Errors) > 0 {
+		t.Fatalf("errors: %+v", r.Errors)
+	}
+	if got := testenv.Get(r.Data, "node", "provider", "partnerships", "edges"); got == nil || len(got.([]any)) != 1 {
+		t.Fatalf("want the provider's one partnership, got %v", r.Data)
+	}
+	if got := testenv.Get(r.Data, "node", "needs"); got == nil || len(got.([]any)) != 2 {
+		t.Fatalf("want two needs, got %v", r.Data)
+	}
+	// Read two levels down in the same statement, the answers are still each parent's own.
+	if got := testenv.Get(r.Data, "node", "provider", "zones", 0, "name"); got != "Zone 0" {
+		t.Errorf("the provider's zone: %v, want Zone 0", got)
+	}
+	for _, z := range testenv.Get(r.Data, "node", "zones").([]any) {
+		if ps := testenv.Get(z, "parents").([]any); len(ps) != 1 || testenv.Get(ps[0], "name") != "Provincia" {
+			t.Errorf("zone %v: parents %v, want Provincia", testenv.Get(z, "name"), ps)
+		}
+	}
+	for _, n := range testenv.Get(r.Data, "node", "needs").([]any) {
+		if b := testenv.Get(n, "broader", "code"); b != "area" {
+			t.Errorf("need %v: broader %v, want area", testenv.Get(n, "code"), b)
+		}
+	}
+	// node, {provider, needs, zones with provider.zones, provider.partnerships, needs.broader,
+	// zones.parents}; the memberships' partnerships come with their page
+	if r.Queries != 2 {
+		t.Errorf("round-trips: %d, want exactly 2: the node, and one statement for the fields below it", r.Queries)
 	}
 }

@@ -7,18 +7,11 @@ import (
 	"context"
 	"net/http"
 	"sync"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"snodo/model"
 	"snodo/relay"
 	"snodo/store"
 )
-
-// wait is how long a loader gathers keys before it fetches: long enough for gqlgen to resolve
-// every sibling of a list, short against a request's time.
-const wait = 5 * time.Millisecond
 
 // Loaders are the dataloaders of one request, made on first use.
 type Loaders struct {
@@ -54,43 +47,78 @@ func from(ctx context.Context) *Loaders {
 }
 
 // loader returns the request's loader under key, making it with mk on first use.
-func loader[K comparable, V any](ctx context.Context, key any, mk func(*store.Store) *dataloadgen.Loader[K, V]) *dataloadgen.Loader[K, V] {
+func loader[K comparable, V any](ctx context.Context, key any, mk func(*store.Store) *batcher[K, V]) *batcher[K, V] {
 	l := from(ctx)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if v, ok := l.m[key]; ok {
-		return v.(*dataloadgen.Loader[K, V])
+		return v.(*batcher[K, V])
 	}
 	v := mk(l.store)
 	l.m[key] = v
 	return v
 }
 
-// mapped adapts a fetch that may leave keys out, giving the zero value for those.
-func mapped[K comparable, V any](fetch func(ctx context.Context, keys []K) (map[K]V, error)) *dataloadgen.Loader[K, V] {
-	return dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
-		m, err := fetch(ctx, keys)
-		values, errs := make([]V, len(keys)), make([]error, len(keys))
-		for i, k := range keys {
-			values[i], errs[i] = m[k], err
-		}
-		return values, errs
-	}, dataloadgen.WithWait(wait))
+// getLoader is the loader of the nodes of a kind by key.
+func getLoader[T any](ctx context.Context, k store.Kind[T]) *batcher[string, T] {
+	return loader(ctx, k.Label(), func(s *store.Store) *batcher[string, T] {
+		return newBatcher(func(ctx context.Context, keys []string) (map[string]T, error) { return store.Get(ctx, s, k, keys) })
+	})
+}
+
+// listLoader is the loader of a relationship field, every related node.
+func listLoader[T any](ctx context.Context, rel *store.Rel[T]) *batcher[string, []T] {
+	return loader(ctx, rel, func(s *store.Store) *batcher[string, []T] {
+		return newBatcher(func(ctx context.Context, keys []string) (map[string][]T, error) {
+			return store.Related(ctx, s, *rel, keys)
+		})
+	})
+}
+
+// pageLoader is the loader of pages of a relationship field.
+func pageLoader[T any](ctx context.Context, rel *store.Rel[T]) *batcher[pageKey, *model.Connection[T]] {
+	return loader(ctx, pagesOf{rel}, func(s *store.Store) *batcher[pageKey, *model.Connection[T]] {
+		return newBatcher(func(ctx context.Context, keys []pageKey) (map[pageKey]*model.Connection[T], error) {
+			out := map[pageKey]*model.Connection[T]{}
+			groups := map[pageKey][]string{} // parents by the page asked, parent left blank
+			for _, k := range keys {
+				g := k
+				g.parent = ""
+				groups[g] = append(groups[g], k.parent)
+			}
+			for g, parents := range groups {
+				conns, err := store.RelatedPages(ctx, s, *rel, parents, g.page())
+				if err != nil {
+					return nil, err
+				}
+				for pid, c := range conns {
+					g.parent = pid
+					out[g] = c
+				}
+			}
+			return out, nil
+		})
+	})
+}
+
+// countLoader is the loader of the counts of a relationship field.
+func countLoader[T any](ctx context.Context, rel *store.Rel[T]) *batcher[string, int] {
+	return loader(ctx, countsOf{rel}, func(s *store.Store) *batcher[string, int] {
+		return newBatcher(func(ctx context.Context, keys []string) (map[string]int, error) {
+			return store.RelatedCounts(ctx, s, *rel, keys)
+		})
+	})
 }
 
 // Get loads the node of the kind with the key; nil when there is none.
 func Get[T any](ctx context.Context, k store.Kind[T], key string) (T, error) {
-	return loader(ctx, k.Label(), func(s *store.Store) *dataloadgen.Loader[string, T] {
-		return mapped(func(ctx context.Context, keys []string) (map[string]T, error) { return store.Get(ctx, s, k, keys) })
-	}).Load(ctx, key)
+	return getLoader(ctx, k).load(ctx, key)
 }
 
 // GetAll loads the nodes of the kind with the keys, leaving out keys with no node.
 func GetAll[T comparable](ctx context.Context, k store.Kind[T], keys []string) ([]T, error) {
 	var zero T
-	all, err := loader(ctx, k.Label(), func(s *store.Store) *dataloadgen.Loader[string, T] {
-		return mapped(func(ctx context.Context, keys []string) (map[string]T, error) { return store.Get(ctx, s, k, keys) })
-	}).LoadAll(ctx, keys)
+	all, err := getLoader(ctx, k).loadAll(ctx, keys)
 	out := make([]T, 0, len(all))
 	for _, v := range all {
 		if v != zero {
@@ -102,11 +130,7 @@ func GetAll[T comparable](ctx context.Context, k store.Kind[T], keys []string) (
 
 // List loads every node related to the parent through rel.
 func List[T any](ctx context.Context, rel *store.Rel[T], parent string) ([]T, error) {
-	return loader(ctx, rel, func(s *store.Store) *dataloadgen.Loader[string, []T] {
-		return mapped(func(ctx context.Context, keys []string) (map[string][]T, error) {
-			return store.Related(ctx, s, *rel, keys)
-		})
-	}).Load(ctx, parent)
+	return listLoader(ctx, rel).load(ctx, parent)
 }
 
 // One loads the node related to the parent through rel; nil when there is none.
@@ -128,44 +152,19 @@ type pageKey struct {
 }
 
 type countsOf struct{ rel any }
+type pagesOf struct{ rel any }
 
 // Page loads one page of the nodes related to the parent through rel; its total is counted,
 // batched too, only when asked for.
 func Page[T any](ctx context.Context, rel *store.Rel[T], parent string, p store.Page) (*model.Connection[T], error) {
-	l := loader(ctx, rel, func(s *store.Store) *dataloadgen.Loader[pageKey, *model.Connection[T]] {
-		return mapped(func(ctx context.Context, keys []pageKey) (map[pageKey]*model.Connection[T], error) {
-			out := map[pageKey]*model.Connection[T]{}
-			groups := map[pageKey][]string{} // parents by the page asked, parent left blank
-			for _, k := range keys {
-				g := k
-				g.parent = ""
-				groups[g] = append(groups[g], k.parent)
-			}
-			for g, parents := range groups {
-				conns, err := store.RelatedPages(ctx, s, *rel, parents, g.page())
-				if err != nil {
-					return nil, err
-				}
-				for pid, c := range conns {
-					g.parent = pid
-					out[g] = c
-				}
-			}
-			return out, nil
-		})
-	})
-	c, err := l.Load(ctx, keyOf(parent, p))
+	c, err := pageLoader(ctx, rel).load(ctx, keyOf(parent, p))
 	if err != nil {
 		return nil, err
 	}
-	c.Count = func(ctx context.Context) (int, error) {
-		return loader(ctx, countsOf{rel}, func(s *store.Store) *dataloadgen.Loader[string, int] {
-			return mapped(func(ctx context.Context, keys []string) (map[string]int, error) {
-				return store.RelatedCounts(ctx, s, *rel, keys)
-			})
-		}).Load(ctx, parent)
-	}
-	return c, nil
+	// A copy: the cached page is shared by every field that asks the same page of the parent.
+	out := *c
+	out.Count = func(ctx context.Context) (int, error) { return countLoader(ctx, rel).load(ctx, parent) }
+	return &out, nil
 }
 
 func keyOf(parent string, p store.Page) pageKey {

@@ -22,8 +22,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -171,7 +173,12 @@ func New(s *store.Store, opt Options) http.Handler {
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
 func graphQL(s *store.Store, opt Options) http.Handler {
 	log := opt.Logger
-	h := handler.New(graph.NewSchema(&graph.Resolver{Store: s, StaleAfter: opt.StaleAfter, Disclosure: opt.Disclosure}))
+	schema := graph.NewSchema(&graph.Resolver{Store: s, StaleAfter: opt.StaleAfter, Disclosure: opt.Disclosure})
+	h := handler.New(schema)
+	// Parsed and validated documents are kept, by query text: a cached document still goes
+	// through every operation extension (the limits below) on each request.
+	h.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	h.AroundFields(loaders.Prefetch(schema.Schema()))
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	if opt.DisableIntrospection {
@@ -343,3 +350,6 @@ func firstLine(msg string) string {
 	}
 	return msg
 }
+
+// queryCacheSize is how many parsed and validated documents the server keeps.
+const queryCacheSize = 1000

@@ -119,27 +119,64 @@ func connection[T any](p Page, rows []row, decode func(row) T) *model.Connection
 	return c
 }
 
-// list reads one page of the nodes n that match, counting them only when asked.
-func list[T any](ctx context.Context, s *Store, q query, p Page, o order, decode func(neo4j.Node) T) (*model.Connection[T], error) {
+// indexedOrders are the sort expressions that a range index of the label orders: a page in
+// such an order reads the index in order (the predicate "expr IS NOT NULL" lets the planner
+// use it, and the cursor's bound seeks into it) instead of sorting every node of the label.
+// Orders not listed sort what the filter kept, for a documented reason: the order is an
+// expression over a property (coalesce, epochMillis), which no index orders, or the list starts
+// from the full-text index (a search), whose matches are few and come in score order. Every
+// listed property is required, so the predicate keeps every node.
+var indexedOrders = map[string]map[string]bool{
+	"Service":     {"n.name": true},
+	"Actor":       {"n.name": true},
+	"Zone":        {"n.name": true},
+	"Partnership": {"n.title": true},
+	"Need":        {"n.code": true},
+}
+
+// pageCypher is the statement of a page of the list, and its parameters.
+func pageCypher(q query, p Page, o order) (string, map[string]any) {
 	where, orderBy, params := p.window(o)
+	if q.label != "" && indexedOrders[q.label][o.expr] {
+		q.conds = append(append([]string(nil), q.conds...), o.expr+" IS NOT NULL")
+		if p.Cursor != nil {
+			// The bound of the cursor, as a range the index seeks to; the window keeps the
+			// exact rows after (or before) the cursor.
+			if o.desc != p.Backward {
+				q.conds = append(q.conds, o.expr+" <= $cursorSort")
+			} else {
+				q.conds = append(q.conds, o.expr+" >= $cursorSort")
+			}
+		}
+	}
 	cypher := fmt.Sprintf("%s WITH n, %s AS sortKey WHERE %s RETURN n, sortKey ORDER BY %s LIMIT $pageLimit",
 		q.text(), o.expr, where, orderBy)
-	rows, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]row, error) {
-		if err := q.check(ctx, tx); err != nil {
-			return nil, err
-		}
-		records, err := run(ctx, tx, cypher, merge(q.params, params))
-		if err != nil {
-			return nil, err
-		}
-		out := make([]row, len(records))
-		for i, r := range records {
-			out[i] = row{node: r.Values[0].(neo4j.Node), sort: r.Values[1]}
-		}
-		return out, nil
-	})
+	return cypher, merge(q.params, params)
+}
+
+// list reads one page of the nodes n that match, counting them only when asked.
+func list[T any](ctx context.Context, s *Store, q query, p Page, o order, decode func(neo4j.Node) T) (*model.Connection[T], error) {
+	cypher, params := pageCypher(q, p, o)
+	var records []*neo4j.Record
+	var err error
+	if len(q.refs) == 0 {
+		// One statement, so one auto-commit transaction: a round-trip less than a managed one.
+		records, err = readAutoCommit(ctx, s, cypher, params)
+	} else {
+		// The check of the filter's IDs and the page, in one transaction.
+		records, err = read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+			if err := q.check(ctx, tx); err != nil {
+				return nil, err
+			}
+			return run(ctx, tx, cypher, params)
+		})
+	}
 	if err != nil {
 		return nil, err
+	}
+	rows := make([]row, len(records))
+	for i, r := range records {
+		rows[i] = row{node: r.Values[0].(neo4j.Node), sort: r.Values[1]}
 	}
 	c := connection(p, rows, func(r row) T { return decode(r.node) })
 	c.Count = func(ctx context.Context) (int, error) { return s.count(ctx, q) }
@@ -199,18 +236,17 @@ func Get[T any](ctx context.Context, s *Store, k Kind[T], keys []string) (map[st
 		}
 		return out, err
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]T, error) {
-		records, err := run(ctx, tx, "UNWIND $ids AS id MATCH (n:"+k.label+" {id: id}) RETURN n", map[string]any{"ids": keys})
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]T, len(records))
-		for _, r := range records {
-			v := k.decode(r.Values[0].(neo4j.Node))
-			out[k.key(v)] = v
-		}
-		return out, nil
-	})
+	// One statement, so one auto-commit transaction: a round-trip less than a managed one.
+	records, err := readAutoCommit(ctx, s, "UNWIND $ids AS id MATCH (n:"+k.label+" {id: id}) RETURN n", map[string]any{"ids": keys})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]T, len(records))
+	for _, r := range records {
+		v := k.decode(r.Values[0].(neo4j.Node))
+		out[k.key(v)] = v
+	}
+	return out, nil
 }
 
 // filterErr turns the problems of a list's filter into one BAD_USER_INPUT error.

@@ -16,6 +16,7 @@ import (
 // and the IDs its filter names, which must exist. Every fragment is a constant of this package;
 // values from the user only ever travel as parameters.
 type query struct {
+	label  string // the label of n, while the query starts from it (not from a search)
 	start  string
 	conds  []string
 	params map[string]any
@@ -28,7 +29,7 @@ type filterRef struct {
 }
 
 func newQuery(label string) query {
-	return query{start: "MATCH (n:" + label + ")", params: map[string]any{}}
+	return query{label: label, start: "MATCH (n:" + label + ")", params: map[string]any{}}
 }
 
 // where adds a predicate on n, with the parameter it names.
@@ -50,6 +51,7 @@ func (q *query) search(c *model.Check, index string, text *string) {
 	}
 	if lucene := searchQuery(*text); lucene != "" {
 		q.start = "CALL db.index.fulltext.queryNodes('" + index + "', $search) YIELD node AS n"
+		q.label = ""
 		q.params["search"] = lucene
 	}
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -128,23 +127,7 @@ func RelatedCounts[T any](ctx context.Context, s *Store, rel Rel[T], ids []strin
 
 // relatedPages reads related rows per parent: all of them, or one page of each when p is set.
 func relatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string, p *Page) (map[string][]row, error) {
-	where, orderBy, params := "true", "sortKey, n.id", map[string]any{}
-	limit := ""
-	if p != nil {
-		where, orderBy, params = p.window(rel.order)
-		limit = "[..$pageLimit]"
-	}
-	item := "[n, sortKey]"
-	if rel.withRel {
-		item = "[n, sortKey, r]"
-	}
-	rv := relVar(rel.withRel)
-	guard, gparams := rel.guardOf(ctx, s)
-	cypher := fmt.Sprintf("UNWIND $ids AS pid MATCH %s WHERE %s WITH DISTINCT pid, n%s WITH pid, n%s, %s AS sortKey WHERE %s "+
-		"WITH pid, n%s, sortKey ORDER BY %s RETURN pid, collect(%s)%s",
-		rel.pattern, guard, rv, rv, rel.order.expr, where, rv, orderBy, item, limit)
-	params = merge(params, gparams)
-	params["ids"] = ids
+	cypher, params := relatedCypher(ctx, s, rel, Keys(ids), p, 0)
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]row, error) {
 		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
@@ -152,16 +135,7 @@ func relatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string
 		}
 		out := make(map[string][]row, len(records))
 		for _, rec := range records {
-			pid := rec.Values[0].(string)
-			for _, v := range rec.Values[1].([]any) {
-				item := v.([]any)
-				r := row{node: item[0].(neo4j.Node), sort: item[1]}
-				if rel.withRel {
-					rr := item[2].(neo4j.Relationship)
-					r.rel = &rr
-				}
-				out[pid] = append(out[pid], r)
-			}
+			out[rec.Values[1].(string)] = rowsOf(rec.Values[2].([]any), rel.withRel)
 		}
 		return out, nil
 	})

@@ -88,6 +88,36 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 	return neo4j.ExecuteRead(ctx, session, work, config...)
 }
 
+// readAutoCommit runs one read statement as a transaction of its own (auto-commit): one
+// round-trip, where a managed transaction costs a commit more. It is for the statements of one
+// request's levels (ReadParts), which a failure does not retry: their loaders read again. The
+// shared bookmark manager keeps it causally consistent with the writes before it, as read.
+func readAutoCommit(ctx context.Context, s *Store, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	var config []func(*neo4j.TransactionConfig)
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, context.DeadlineExceeded
+		}
+		config = append(config, neo4j.WithTxTimeout(left))
+	}
+	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		c.Add(1)
+	}
+	session := s.session(ctx, neo4j.AccessModeRead)
+	defer func() { _ = session.Close(context.Background()) }()
+	if pl, ok := ctx.Value(planKey{}).(*planLog); ok {
+		if err := pl.explainAutoCommit(ctx, session, cypher, params); err != nil {
+			return nil, err
+		}
+	}
+	result, err := session.Run(ctx, cypher, driverParams(params), config...)
+	if err != nil {
+		return nil, err
+	}
+	return result.Collect(ctx)
+}
+
 // write runs work in a managed write transaction: all of it is committed, or none of it. A
 // change made through the API is audited in the same transaction. A deadline on ctx also bounds
 // the transaction on the server, as in read, and everything up to the commit; the commit itself
@@ -249,11 +279,57 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
 		c.Add(1)
 	}
+	if pl, ok := ctx.Value(planKey{}).(*planLog); ok {
+		if err := pl.explain(ctx, tx, cypher, params); err != nil {
+			return nil, err
+		}
+	}
 	result, err := tx.Run(ctx, cypher, driverParams(params))
 	if err != nil {
 		return nil, err
 	}
 	return result.Collect(ctx)
+}
+
+// planLog keeps the plan of every statement run under a context that carries it: the plan
+// tests read the plans of what the store's functions send (plan_test.go).
+type planLog struct {
+	mu    sync.Mutex
+	plans []statementPlan
+}
+
+type statementPlan struct {
+	cypher string
+	plan   neo4j.Plan
+}
+
+type planKey struct{}
+
+func (pl *planLog) explain(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
+	result, err := tx.Run(ctx, "EXPLAIN "+cypher, driverParams(params))
+	if err != nil {
+		return err
+	}
+	return pl.keep(ctx, cypher, result)
+}
+
+func (pl *planLog) explainAutoCommit(ctx context.Context, session neo4j.SessionWithContext, cypher string, params map[string]any) error {
+	result, err := session.Run(ctx, "EXPLAIN "+cypher, driverParams(params))
+	if err != nil {
+		return err
+	}
+	return pl.keep(ctx, cypher, result)
+}
+
+func (pl *planLog) keep(ctx context.Context, cypher string, result neo4j.ResultWithContext) error {
+	summary, err := result.Consume(ctx)
+	if err != nil {
+		return err
+	}
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	pl.plans = append(pl.plans, statementPlan{cypher, summary.Plan()})
+	return nil
 }
 
 // driverParams is the one place where parameters are put in the form the driver sends safely:

@@ -1,0 +1,176 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"snodo/internal/testenv"
+	"snodo/server"
+	"snodo/store"
+)
+
+// The region benchmarks: the three questions of the Snodo/peer instrument (../shared/peer in the
+// team's workspace), each through Snodo's whole HTTP handler and as the bare Cypher of the same
+// question through the same driver, in one run, so that the ratio of the two is Snodo's own
+// cost over Neo4j's. They need the generated region with partnerships (`make region` loads it
+// into an empty Neo4j) and run only when SNODO_REGION_URI names that database:
+//
+//	SNODO_REGION_URI=bolt://127.0.0.1:7791 go test -run '^$' -bench Region -benchtime 200x ./graph/
+//
+// Speed goals live here, never in timed tests.
+
+// regionQuestion is a question asked of Snodo and its Cypher floor.
+type regionQuestion struct {
+	name    string
+	graphql string
+	vars    map[string]any
+	cypher  string
+	params  map[string]any
+}
+
+var regionQuestions = []regionQuestion{
+	{
+		name: "a-services-page",
+		graphql: `query ServicesPage($first: Int!) {
+  services(first: $first, orderBy: {field: NAME, direction: ASC}) {
+    edges { node { id name provider { name } needs { code } zones { name } } }
+  }
+}`,
+		vars: map[string]any{"first": 100},
+		// The floor reads the name index in order, as Snodo's page query now does.
+		cypher: `MATCH (s:Service) WHERE s.name IS NOT NULL
+WITH s ORDER BY s.name, s.id LIMIT $first
+RETURN s.id AS id, s.name AS name,
+  COLLECT { MATCH (s)<-[:PROVIDES]-(a:Actor) RETURN a.name }[0] AS provider,
+  COLLECT { MATCH (s)-[:MEETS]->(n:Need) WITH n ORDER BY n.code RETURN n.code } AS needs,
+  COLLECT { MATCH (s)-[:AVAILABLE_IN]->(z:Zone) WITH z ORDER BY z.name RETURN z.name } AS zones`,
+		params: map[string]any{"first": 100},
+	},
+	{
+		name: "b-find-services",
+		graphql: `query ServicesForNeedInZone($in: FindServicesInput!, $first: Int!) {
+  findServices(input: $in, first: $first) {
+    totalCount
+    edges { node { service { id name channel status freePlaces provider { name } needs { code } zones { name kind istatCode } } } }
+  }
+}`,
+		vars: map[string]any{"first": 100, "in": map[string]any{"zoneId": "Wm9uZTpnLW11bi00Mg", "needId": "TmVlZDpnLW5lZWQtd29yaw"}},
+		cypher: `MATCH (a:Zone {id: $zone}), (asked:Need {id: $need})
+MATCH (asked)<-[:BROADER]-*(m:Need)
+WITH a, collect(m) AS needs
+MATCH (a)-[:PART_OF]->*(z:Zone)<-[:AVAILABLE_IN]-(s:Service)
+WHERE s.status = 'ACTIVE' AND EXISTS { MATCH (s)-[:MEETS]->(n) WHERE n IN needs }
+WITH DISTINCT s ORDER BY s.name, s.id LIMIT $first
+RETURN s.id AS id, s.name AS name, s.channel AS channel, s.status AS status, s.freePlaces AS freePlaces,
+  COLLECT { MATCH (s)<-[:PROVIDES]-(p:Actor) RETURN p.name }[0] AS provider,
+  COLLECT { MATCH (s)-[:MEETS]->(n:Need) WITH n ORDER BY n.code RETURN n.code } AS needs,
+  COLLECT { MATCH (s)-[:AVAILABLE_IN]->(y:Zone) WITH y ORDER BY y.name RETURN y {.name, .kind, .istatCode} } AS zones`,
+		params: map[string]any{"zone": "g-mun-42", "need": "g-need-work", "first": 100},
+	},
+	{
+		name: "c-service-by-id",
+		graphql: `query ServiceById($id: ID!) {
+  node(id: $id) {
+    ... on Service {
+      id name channel status capacity freePlaces languages
+      provider {
+        id name kind
+        zones { id name kind istatCode }
+        partnerships(first: 100) { edges { node { role partnership { id title kind } } } }
+      }
+      needs { id code labelIt labelEn broader { id code labelIt labelEn } }
+      zones { id name kind istatCode parents { id name kind istatCode } }
+    }
+  }
+}`,
+		vars: map[string]any{"id": "U2VydmljZTpnLXN2Yy0xMzU3Ng"},
+		cypher: `MATCH (s:Service {id: $id})
+RETURN s.id AS id, s.name AS name, s.channel AS channel, s.status AS status, s.capacity AS capacity,
+  s.freePlaces AS freePlaces, s.languages AS languages,
+  COLLECT { MATCH (s)<-[:PROVIDES]-(a:Actor)
+            RETURN a {.id, .name, .kind,
+              zones: COLLECT { MATCH (a)-[:OPERATES_IN]->(z:Zone) WITH z ORDER BY z.name RETURN z {.id, .name, .kind, .istatCode} },
+              partnerships: COLLECT { MATCH (a)-[r:MEMBER_OF]->(p:Partnership) WITH r, p ORDER BY p.title
+                                      RETURN {role: r.role, id: p.id, title: p.title, kind: p.kind} } } }[0] AS provider,
+  COLLECT { MATCH (s)-[:MEETS]->(n:Need) WITH n ORDER BY n.code
+            RETURN n {.id, .code, .labelIt, .labelEn,
+              broader: COLLECT { MATCH (n)-[:BROADER]->(b:Need) RETURN b {.id, .code, .labelIt, .labelEn} } } } AS needs,
+  COLLECT { MATCH (s)-[:AVAILABLE_IN]->(z:Zone) WITH z ORDER BY z.name
+            RETURN z {.id, .name, .kind, .istatCode,
+              parents: COLLECT { MATCH (z)-[:PART_OF]->(p:Zone) WITH p ORDER BY p.name RETURN p {.id, .name, .kind, .istatCode} } } } AS zones`,
+		params: map[string]any{"id": "g-svc-13576"},
+	},
+}
+
+// BenchmarkRegion times each question through Snodo's handler (snodo) and as bare Cypher
+// (cypher), and reports Snodo's time over the floor's as snodo/cypher.
+func BenchmarkRegion(b *testing.B) {
+	uri := os.Getenv("SNODO_REGION_URI")
+	if uri == "" {
+		b.Skip("SNODO_REGION_URI is not set: load the region with `make region` and name its database")
+	}
+	ctx := context.Background()
+	drv, err := store.Connect(ctx, uri, envOr("NEO4J_USER", "neo4j"), envOr("NEO4J_PASSWORD", "snodo-dev-password"), 10*time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = drv.Close(ctx) }()
+	st := store.New(drv, "")
+	h := server.New(st, server.Options{Verifier: testenv.Verifier(), RatePerSecond: server.Limit(0.0)})
+	for _, q := range regionQuestions {
+		body, _ := json.Marshal(map[string]any{"query": q.graphql, "variables": q.vars})
+		var snodo, floor time.Duration
+		b.Run(q.name+"/snodo", func(b *testing.B) {
+			ask := func() {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+				}
+			}
+			ask() // warm: the query cache, the driver's pool
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				ask()
+			}
+			snodo = time.Since(start) / time.Duration(b.N)
+		})
+		b.Run(q.name+"/cypher", func(b *testing.B) {
+			ask := func() {
+				res, err := neo4j.ExecuteQuery(ctx, drv, q.cypher, q.params, neo4j.EagerResultTransformer,
+					neo4j.ExecuteQueryWithReadersRouting())
+				if err != nil || len(res.Records) == 0 {
+					b.Fatalf("floor: %v, %d records", err, len(res.Records))
+				}
+			}
+			ask()
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				ask()
+			}
+			floor = time.Since(start) / time.Duration(b.N)
+			if snodo > 0 {
+				b.ReportMetric(float64(snodo)/float64(floor), "snodo/cypher")
+			}
+		})
+	}
+}
+
+func envOr(k, d string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return d
+}
