@@ -11,6 +11,8 @@ export default defineConfig({
     sourcemap: false,
     // No inline scripts or data: modules, so the strict Content-Security-Policy holds.
     assetsInlineLimit: 0,
+    // GraphiQL is one large page of its own, loaded only at /graphiql in development mode.
+    chunkSizeWarningLimit: 1000,
     modulePreload: { polyfill: false },
     // Two pages: the app, and GraphiQL (served at /graphiql in development mode only), each with
     // its own scripts, so the app's pages never load GraphiQL's.

@@ -38,8 +38,18 @@ export async function query<D, V extends AnyVariables>(doc: TypedDocumentNode<D,
   return res.data as D;
 }
 
+// mutate sends a write with an Idempotency-Key of its own, so that a write the network cut
+// after the server committed it is not made twice when the browser or a proxy sends it again.
 export async function mutate<D, V extends AnyVariables>(doc: TypedDocumentNode<D, V>, variables: V): Promise<D> {
-  const res = await client.mutation(doc, variables).toPromise();
+  const key = crypto.randomUUID();
+  const res = await client.mutation(doc, variables, {
+    fetchOptions: () => {
+      const token = session.token();
+      const headers: Record<string, string> = { 'Idempotency-Key': key };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      return { headers };
+    },
+  }).toPromise();
   if (res.error) throw toApiError(res.error);
   return res.data as D;
 }

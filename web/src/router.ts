@@ -69,8 +69,14 @@ export function go(path: string, replace = false): void {
 
 export function refresh(): void { void render(); }
 
+// leaving are what the shown page asked to run when it is replaced (a live subscription to
+// close, say); onLeave adds one.
+let leaving: (() => void)[] = [];
+export function onLeave(fn: () => void): void { leaving.push(fn); }
+
 async function render(): Promise<void> {
   const mine = ++seq;
+  for (const fn of leaving.splice(0)) fn();
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
   let found: Route | undefined;

@@ -3,8 +3,9 @@
 import { h, uid } from '../dom';
 import { formatDateTime, label, needLabel, t } from '../i18n';
 import { mutate, query } from '../api';
-import { IncomingReferralsDocument, MoveReferralDocument, type ReferralItemFragment, type ReferralStatus, type RefusalReason } from '../gql/graphql';
-import type { Page, PageContext } from '../router';
+import { CaseChangesDocument, IncomingReferralsDocument, MoveReferralDocument, type ReferralItemFragment, type ReferralStatus, type RefusalReason } from '../gql/graphql';
+import { onLeave, type Page, type PageContext } from '../router';
+import { subscribe } from '../live';
 import { errorBox, field, into, statusBadge, success, userErrorsBox } from '../ui';
 
 const STATUSES: ReferralStatus[] = ['SENT', 'RECEIVED', 'ACCEPTED', 'ON_HOLD', 'IN_PROGRESS', 'COMPLETED', 'REFUSED', 'FAILED', 'CANCELLED'];
@@ -39,6 +40,12 @@ export const page: Page = {
       void load();
     });
     void load();
+    // Live: a referral sent to this actor, or a change of one, reloads the list.
+    let pending: number | undefined;
+    onLeave(subscribe(CaseChangesDocument, { kinds: ['REFERRAL_SENT', 'REFERRAL_CHANGED'] }, () => {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(() => void load(), 300);
+    }));
     return h('div', {},
       h('h1', {}, t('inbox.title')),
       h('p', {}, t('inbox.intro')),
