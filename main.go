@@ -125,6 +125,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		warnDev(cfg)
 		log.Warn("development mode: development tokens accepted, introspection and GraphiQL on", "addr", cfg.Addr)
 	}
+	go st.Watch(ctx, log) // answers SERVICE_UNAVAILABLE at once while Neo4j is down
 	h := server.New(st, server.Options{
 		Verifier:             verifier,
 		StaleAfter:           cfg.StaleAfter,

@@ -99,8 +99,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	// by sending made-up tokens.
 	perMin := orDefault(opt.AuthFailuresPerMin, DefaultAuthFailuresPerMin)
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
-	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
-		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
+	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
+		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt))))))))
 	if !opt.DisableIntrospection {
 		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
 		// path is kept for the web app; until then it leads to GraphiQL.
@@ -115,7 +115,8 @@ func New(s *store.Store, opt Options) http.Handler {
 		defer cancel()
 		migrated, err := s.Migrated(ctx)
 		switch {
-		case err != nil:
+		case err != nil || !s.Available():
+			w.Header().Set("Retry-After", RetryAfterSeconds)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "neo4j": "unreachable"})
 		case !migrated:
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "neo4j": "reachable", "migrations": "pending"})
@@ -156,6 +157,7 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 		introspection: !opt.DisableIntrospection,
 	})
 	h.AroundOperations(timeoutGuard)
+	h.AroundResponses(markUnavailable)
 	h.SetErrorPresenter(presenter(log))
 	h.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in a resolver", "panic", v, "stack", string(debug.Stack()))

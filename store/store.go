@@ -24,6 +24,8 @@ type Store struct {
 	now func() time.Time
 	// recipientAccess is how long a recipient still sees a case after its referral closes.
 	recipientAccess time.Duration
+	// health is the database's availability as Watch sees it (health.go).
+	health health
 }
 
 // New returns a store over the driver's database ("" for the server's default database).
@@ -39,7 +41,9 @@ func Connect(ctx context.Context, uri, user, password string, wait time.Duration
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		err = driver.VerifyConnectivity(ctx)
+		attempt, cancel := context.WithTimeout(ctx, max(time.Until(deadline), time.Second))
+		err = driver.VerifyConnectivity(attempt)
+		cancel()
 		if err == nil {
 			return driver, nil
 		}
@@ -83,9 +87,15 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 		}
 		config = append(config, neo4j.WithTxTimeout(left))
 	}
+	ctx, leave, err := s.health.enter(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	session := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = session.Close(context.Background()) }()
-	return neo4j.ExecuteRead(ctx, session, work, config...)
+	v, err := neo4j.ExecuteRead(ctx, session, work, config...)
+	return v, leave(err)
 }
 
 // write runs work in a managed write transaction: all of it is committed, or none of it. A
@@ -103,6 +113,11 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 		}
 		config = append(config, neo4j.WithTxTimeout(left))
 	}
+	ctx, leave, err := s.health.enter(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	guard := newCommitGuard(ctx)
 	defer guard.stop()
 	session := s.session(ctx, neo4j.AccessModeWrite)
@@ -118,7 +133,7 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 		}
 		return v, err
 	}, config...)
-	return v, outcome(err, guard.committed())
+	return v, leave(outcome(err, guard.committed()))
 }
 
 // commitGuard is the context the driver runs a write transaction with: it ends with the
