@@ -99,8 +99,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	// by sending made-up tokens.
 	perMin := orDefault(opt.AuthFailuresPerMin, DefaultAuthFailuresPerMin)
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
-	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
-		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt))))))))
+	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, idempotencyKeys(limiter.middleware(
+		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))))
 	if !opt.DisableIntrospection {
 		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
 		// path is kept for the web app; until then it leads to GraphiQL.
@@ -130,7 +130,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", IdempotencyHeader, RequestIDHeader},
+		ExposedHeaders: []string{RequestIDHeader, "Retry-After"},
 		MaxAge:         600,
 	}).Handler(mux)
 }
@@ -157,6 +158,7 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 		introspection: !opt.DisableIntrospection,
 	})
 	h.AroundOperations(timeoutGuard)
+	h.AroundOperations(idempotentMutations)
 	h.AroundResponses(markUnavailable)
 	h.SetErrorPresenter(presenter(log))
 	h.SetRecoverFunc(func(ctx context.Context, v any) error {

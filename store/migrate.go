@@ -59,6 +59,9 @@ var migrations = []string{
 	// The disclosure layer: each subject's daily budget of aggregate queries, and the queries.
 	"CREATE CONSTRAINT aggregate_budget_id IF NOT EXISTS FOR (n:AggregateBudget) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX aggregate_query_at IF NOT EXISTS FOR (n:AggregateQuery) ON (n.at)",
+	// Idempotency keys (idempotency.go): one node per caller, key and write; expired ones go.
+	"CREATE CONSTRAINT idempotency_key_id IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX idempotency_key_expires IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.expiresAt)",
 }
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"

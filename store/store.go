@@ -122,11 +122,28 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	defer guard.stop()
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = session.Close(context.Background()) }()
+	idem, _ := ctx.Value(idempotencyKey{}).(*idempotency)
+	var keyID string
+	if idem != nil {
+		keyID = idem.next()
+	}
 	v, err := neo4j.ExecuteWrite(guard, session, func(tx neo4j.ManagedTransaction) (T, error) {
 		guard.working()
+		now := s.now()
+		if idem != nil { // a retry gets the first result and writes nothing (idempotency.go)
+			if v, done, err := claimKey[T](ctx, tx, keyID, idem.hash, now); err != nil || done {
+				if err == nil {
+					err = guard.committing()
+				}
+				return v, err
+			}
+		}
 		v, err := work(tx)
 		if err == nil {
 			err = audit(ctx, tx, model.AuditActionChange, v)
+		}
+		if err == nil && idem != nil {
+			err = keepResult(ctx, tx, idem, keyID, now, v)
 		}
 		if err == nil {
 			err = guard.committing()
@@ -257,7 +274,7 @@ func outcome(err error, commitSent bool) error {
 
 // OutcomeUnknownMessage is what a client is told when its write may or may not have been made.
 const OutcomeUnknownMessage = "the write may have been made: the connection to the database failed after the change was sent " +
-	"and before it was confirmed; read the data again before you retry"
+	"and before it was confirmed; read the data again before you retry, or retry with the same Idempotency-Key"
 
 // run sends one query and collects its records, counting the round-trip for the request.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
