@@ -15,6 +15,7 @@ import (
 	"snodo/auth"
 	"snodo/config"
 	"snodo/disclosure"
+	"snodo/loaders"
 	"snodo/seed"
 	"snodo/server"
 	"snodo/store"
@@ -79,7 +80,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 			return err
 		}
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := slog.New(server.WithRequestID(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	slog.SetDefault(log)
 	driver, err := store.Connect(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword, cfg.Neo4jWait)
 	if err != nil {
@@ -98,7 +99,8 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	case "seed":
 		return loadDemo(ctx, st, log)
 	}
-	pub, err := disclosure.New(cfg.Disclosure, st.Now, st)
+	metrics := server.NewMetrics()
+	pub, err := disclosure.New(cfg.Disclosure, st.Now, metrics.Ledger(st))
 	if err != nil {
 		return err
 	}
@@ -126,6 +128,15 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		log.Warn("development mode: development tokens accepted, introspection and GraphiQL on", "addr", cfg.Addr)
 	}
 	go st.Watch(ctx, log) // answers SERVICE_UNAVAILABLE at once while Neo4j is down
+	store.ObserveQueries(metrics.Query)
+	loaders.ObserveBatch = metrics.Batch
+	if cfg.MetricsAddr != "" {
+		go func() {
+			if err := server.Run(ctx, cfg.MetricsAddr, metrics.Handler(), time.Second, log); err != nil {
+				log.Error("metrics server", "addr", cfg.MetricsAddr, "error", err)
+			}
+		}()
+	}
 	h := server.New(st, server.Options{
 		Verifier:             verifier,
 		StaleAfter:           cfg.StaleAfter,
@@ -140,6 +151,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		TrustForwardedFor:    cfg.TrustForwardedFor,
 		AuthFailuresPerMin:   server.Limit(cfg.AuthFailureLimit),
 		DisableIntrospection: !cfg.Introspection,
+		Metrics:              metrics,
 	})
 	return server.Run(ctx, cfg.Addr, h, 20*time.Second, log)
 }

@@ -53,6 +53,9 @@ func from(ctx context.Context) *Loaders {
 	return l
 }
 
+// ObserveBatch, when set (before serving), is told the size of every batch, for the metrics.
+var ObserveBatch func(size int)
+
 // loader returns the request's loader under key, making it with mk on first use.
 func loader[K comparable, V any](ctx context.Context, key any, mk func(*store.Store) *dataloadgen.Loader[K, V]) *dataloadgen.Loader[K, V] {
 	l := from(ctx)
@@ -69,6 +72,9 @@ func loader[K comparable, V any](ctx context.Context, key any, mk func(*store.St
 // mapped adapts a fetch that may leave keys out, giving the zero value for those.
 func mapped[K comparable, V any](fetch func(ctx context.Context, keys []K) (map[K]V, error)) *dataloadgen.Loader[K, V] {
 	return dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
+		if f := ObserveBatch; f != nil {
+			f(len(keys))
+		}
 		m, err := fetch(ctx, keys)
 		values, errs := make([]V, len(keys)), make([]error, len(keys))
 		for i, k := range keys {

@@ -76,6 +76,8 @@ type Options struct {
 	// TrustForwardedFor names clients by the last address of X-Forwarded-For, for a server
 	// behind a proxy that sets it; otherwise by the peer's address.
 	TrustForwardedFor bool
+	// Metrics records the requests, operations and refusals; nil records none.
+	Metrics *Metrics
 	// DisableIntrospection refuses introspection (__schema, __type), as in production: then
 	// validation errors suggest no names and GraphiQL is not served.
 	DisableIntrospection bool
@@ -92,6 +94,7 @@ func New(s *store.Store, opt Options) http.Handler {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	opt.Logger = slog.New(WithRequestID(opt.Logger.Handler()))
 	mux := http.NewServeMux()
 	opt.RequestTimeout = orDefault(opt.RequestTimeout, DefaultRequestTimeout)
 	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
@@ -125,15 +128,16 @@ func New(s *store.Store, opt Options) http.Handler {
 		}
 	})
 	if len(opt.CORSOrigins) == 0 {
-		return mux // rs/cors reads no origins as any origin; none means same-origin only
+		// rs/cors reads no origins as any origin; none means same-origin only
+		return observe(opt.Logger, opt.Metrics, opt.TrustForwardedFor, mux)
 	}
-	return cors.New(cors.Options{
+	return observe(opt.Logger, opt.Metrics, opt.TrustForwardedFor, cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", IdempotencyHeader, RequestIDHeader},
 		ExposedHeaders: []string{RequestIDHeader, "Retry-After"},
 		MaxAge:         600,
-	}).Handler(mux)
+	}).Handler(mux))
 }
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
@@ -160,6 +164,7 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 	h.AroundOperations(timeoutGuard)
 	h.AroundOperations(idempotentMutations)
 	h.AroundResponses(markUnavailable)
+	h.AroundResponses(noteOperation(opt.Metrics))
 	h.SetErrorPresenter(presenter(log))
 	h.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in a resolver", "panic", v, "stack", string(debug.Stack()))

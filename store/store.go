@@ -281,11 +281,15 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
 		c.Add(1)
 	}
+	start := time.Now()
 	result, err := tx.Run(ctx, cypher, driverParams(params))
 	if err != nil {
+		observeQuery(start, err)
 		return nil, err
 	}
-	return result.Collect(ctx)
+	records, err := result.Collect(ctx)
+	observeQuery(start, err)
+	return records, err
 }
 
 // driverParams is the one place where parameters are put in the form the driver sends safely:
