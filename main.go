@@ -143,6 +143,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		Disclosure:           pub,
 		CORSOrigins:          cfg.CORSOrigins,
 		Logger:               log,
+		AccessLog:            log,
 		MaxDepth:             server.Limit(cfg.MaxDepth),
 		MaxComplexity:        server.Limit(cfg.MaxComplexity),
 		MaxAliases:           server.Limit(cfg.MaxAliases),

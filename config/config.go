@@ -24,8 +24,8 @@ type Config struct {
 	Neo4jPassword string
 	Neo4jDatabase string
 	// Neo4jWait is how long to wait for Neo4j at start before giving up.
-	Neo4jWait   time.Duration
-	Addr        string
+	Neo4jWait time.Duration
+	Addr      string
 	// MetricsAddr is where /metrics is served (Prometheus format), apart from the API; "" for
 	// nowhere.
 	MetricsAddr string

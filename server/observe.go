@@ -63,8 +63,8 @@ func newRequestID() string {
 
 // observe wraps the whole handler: it gives each request an id (the client's X-Request-Id, or
 // a new one), returns it in X-Request-Id, puts it on every log line of the request
-// (withRequestID), and when the request ends writes one access log line (msg "request") and
-// records the request's metrics.
+// (WithRequestID), and when the request ends records the request's metrics and writes one
+// access log line (msg "request") to log, unless it is nil.
 func observe(log *slog.Logger, m *metrics, trustForwarded bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -83,6 +83,9 @@ func observe(log *slog.Logger, m *metrics, trustForwarded bool, next http.Handle
 		op, opType, codes := x.op, x.opType, x.codes
 		x.mu.Unlock()
 		m.request(route, rec.status, took)
+		if log == nil {
+			return
+		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("route", route),

@@ -75,7 +75,8 @@ func gqlRequest(ctx context.Context, v auth.Viewer, query string, vars map[strin
 func TestAccessLogAndRequestIDs(t *testing.T) {
 	e := testenv.Open(t)
 	var logs syncBuffer
-	h := e.HandlerWith(server.Options{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := e.HandlerWith(server.Options{Logger: log, AccessLog: log})
 	const secret = "SECRET-VALUE-4242"
 	q := `query ZonesForLog($q: String) { zones(first: 2, filter: {search: $q}) { totalCount } }`
 	rec := httptest.NewRecorder()

@@ -76,6 +76,8 @@ type Options struct {
 	// TrustForwardedFor names clients by the last address of X-Forwarded-For, for a server
 	// behind a proxy that sets it; otherwise by the peer's address.
 	TrustForwardedFor bool
+	// AccessLog receives one line per request (msg "request"); nil writes none.
+	AccessLog *slog.Logger
 	// Metrics records the requests, operations and refusals; nil records none.
 	Metrics *Metrics
 	// DisableIntrospection refuses introspection (__schema, __type), as in production: then
@@ -95,6 +97,9 @@ func New(s *store.Store, opt Options) http.Handler {
 		opt.Logger = slog.Default()
 	}
 	opt.Logger = slog.New(WithRequestID(opt.Logger.Handler()))
+	if opt.AccessLog != nil {
+		opt.AccessLog = slog.New(WithRequestID(opt.AccessLog.Handler()))
+	}
 	mux := http.NewServeMux()
 	opt.RequestTimeout = orDefault(opt.RequestTimeout, DefaultRequestTimeout)
 	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
@@ -129,9 +134,9 @@ func New(s *store.Store, opt Options) http.Handler {
 	})
 	if len(opt.CORSOrigins) == 0 {
 		// rs/cors reads no origins as any origin; none means same-origin only
-		return observe(opt.Logger, opt.Metrics, opt.TrustForwardedFor, mux)
+		return observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, mux)
 	}
-	return observe(opt.Logger, opt.Metrics, opt.TrustForwardedFor, cors.New(cors.Options{
+	return observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", IdempotencyHeader, RequestIDHeader},
