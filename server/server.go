@@ -42,6 +42,10 @@ type Options struct {
 	CORSOrigins []string
 	// MaxBodyBytes is the largest request body read; larger ones are refused with 413.
 	MaxBodyBytes int64
+	// MaxBodyBytesInFlight bounds the bytes of request bodies held at once by all requests;
+	// past it a request is refused with 503 and Retry-After. 0 means
+	// DefaultMaxBodyBytesInFlight, a negative value no bound.
+	MaxBodyBytesInFlight int64
 	// Logger receives the errors that the API hides from callers.
 	Logger *slog.Logger
 	// Verifier checks bearer tokens; nil accepts none, so every request is anonymous.
@@ -107,7 +111,7 @@ func New(s *store.Store, opt Options) http.Handler {
 	// by sending made-up tokens.
 	perMin := orDefault(opt.AuthFailuresPerMin, DefaultAuthFailuresPerMin)
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
-	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, idempotencyKeys(limiter.middleware(
+	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, newBodyBudget(opt.MaxBodyBytesInFlight, opt.Metrics), authenticate(opt.Verifier, failures, idempotencyKeys(limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))))
 	if !opt.DisableIntrospection {
 		// GraphiQL reads the schema by introspection: it is served only when that is on. The root
@@ -266,17 +270,23 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 // limitBody refuses a body over max bytes with 413, without reading more of it than max, and a
-// batch of operations with 400.
-func limitBody(max int64, next http.Handler) http.Handler {
+// batch of operations with 400; it holds the body within the budget of bodies in flight
+// (bodybudget.go).
+func limitBody(max int64, bodies *bodyBudget, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
 			tooLarge(w, max)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
-		body, err := readAll(r, max)
+		body, release, err := bodies.read(r)
+		defer release()
 		if err != nil {
 			var mbe *http.MaxBytesError
+			if errors.Is(err, errBudgetSpent) {
+				bodyBudgetSpent(w)
+				return
+			}
 			if errors.As(err, &mbe) {
 				tooLarge(w, max)
 				return
