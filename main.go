@@ -32,6 +32,8 @@ commands:
   seed      load the demo network (idempotent) and exit
   token     mint a development token (--demo: one per role on the demo network)
   report    write a zone's quarterly monitoring report: --zone ID --quarter 2026-Q3 --format csv|json
+  dump      write a consistent logical backup of the whole database: --out FILE
+  restore   load a dump into an empty database: snodo restore FILE
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
@@ -51,6 +53,8 @@ func main() {
 		err = runWithStore(ctx, cmd, args)
 	case "token":
 		err = runToken(args, os.Getenv)
+	case "dump", "restore":
+		err = runDump(ctx, cmd, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
