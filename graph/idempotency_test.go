@@ -15,6 +15,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"snodo/auth"
+	"snodo/disclosure"
 	"snodo/internal/testenv"
 	"snodo/server"
 	"snodo/store"
@@ -24,13 +25,48 @@ import (
 // process behind a load balancer would be.
 func replica(t *testing.T, e *testenv.Env) (*store.Store, http.Handler) {
 	t.Helper()
+	return replicaWith(t, e, nil)
+}
+
+// replicaWith is replica with the disclosure parameters given (nil for the defaults).
+func replicaWith(t *testing.T, e *testenv.Env, params *disclosure.Params) (*store.Store, http.Handler) {
+	t.Helper()
 	driver, err := neo4j.NewDriverWithContext(e.Config.Neo4jURI, neo4j.BasicAuth(e.Config.Neo4jUser, e.Config.Neo4jPassword, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = driver.Close(context.Background()) })
 	st := store.New(driver, e.Config.Neo4jDatabase)
-	return st, server.New(st, server.Options{Verifier: testenv.Verifier(), RatePerSecond: 1e6, RateBurst: 1e6})
+	opt := server.Options{Verifier: testenv.Verifier(), RatePerSecond: 1e6, RateBurst: 1e6}
+	if params != nil {
+		pub, err := disclosure.New(*params, st.Now, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Disclosure = pub
+	}
+	return st, server.New(st, opt)
+}
+
+// TestReplicasShareBudgets: a researcher's daily budget of aggregate queries is spent across
+// two replicas, each with its own driver, on one Neo4j: the queries of both count.
+func TestReplicasShareBudgets(t *testing.T) {
+	e := testenv.Open(t)
+	params := disclosure.Defaults
+	params.DailyBudget = 3
+	_, a := replicaWith(t, e, &params)
+	_, b := replicaWith(t, e, &params)
+	zone, _ := zoneOf(postKeyed(t, a, testenv.Admin, "", createZoneQ, map[string]any{"in": map[string]any{"name": "Budgeted", "kind": "REGION"}}))
+	researcher := auth.Viewer{Subject: "res-replicas", Role: auth.Researcher}
+	q := `query($z: ID!) { caseCounts(input: {zoneId: $z, period: "2026-Q1"}) { threshold } }`
+	for i, h := range []http.Handler{a, b, a} {
+		if r := postKeyed(t, h, researcher, "", q, map[string]any{"z": zone}); len(r.Errors) > 0 {
+			t.Fatalf("query %d: %+v", i+1, r.Errors)
+		}
+	}
+	if r := postKeyed(t, b, researcher, "", q, map[string]any{"z": zone}); r.Code() != "BUDGET_EXCEEDED" {
+		t.Errorf("the fourth query, on the other replica: %+v, want BUDGET_EXCEEDED", r.Errors)
+	}
 }
 
 // postKeyed sends a GraphQL request as the viewer with an Idempotency-Key ("" sends none).
