@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"snodo/graph"
 )
@@ -31,7 +32,7 @@ func FuzzLimitsWalker(f *testing.F) {
 		if l.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: doc}) != nil {
 			return
 		}
-		q, errs := gqlparser.LoadQuery(schema, doc)
+		q, errs := gqlparser.LoadQueryWithRules(schema, doc, rules.NewDefaultRules())
 		if len(errs) > 0 || len(q.Operations) == 0 {
 			return
 		}
