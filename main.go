@@ -97,6 +97,11 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		return err
 	}
 	log.Info("migrations applied", "schemaVersion", store.SchemaVersion)
+	stopTracing, err := server.SetupTracing(ctx, "snodo")
+	if err != nil {
+		return fmt.Errorf("tracing (OTEL_EXPORTER_OTLP_ENDPOINT): %w", err)
+	}
+	defer func() { _ = stopTracing(context.Background()) }()
 	switch cmd {
 	case "migrate":
 		return nil

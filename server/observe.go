@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // exchange is what Snodo notes of one request for its access log line and its metrics: never
@@ -70,6 +72,7 @@ func observe(log *slog.Logger, m *metrics, trustForwarded bool, next http.Handle
 		start := time.Now()
 		x := &exchange{id: requestIDFrom(r), client: clientAddress(r, trustForwarded)}
 		w.Header().Set(RequestIDHeader, x.id)
+		trace.SpanFromContext(r.Context()).SetAttributes(attribute.String("snodo.request_id", x.id))
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		ctx := context.WithValue(r.Context(), exchangeKey{}, x)
 		r = r.WithContext(ctx)
@@ -79,6 +82,9 @@ func observe(log *slog.Logger, m *metrics, trustForwarded bool, next http.Handle
 		if route == "" {
 			route = "unmatched"
 		}
+		span := trace.SpanFromContext(ctx)
+		span.SetName(route)
+		span.SetAttributes(attribute.String("http.route", route))
 		x.mu.Lock()
 		op, opType, codes := x.op, x.opType, x.codes
 		x.mu.Unlock()
@@ -203,6 +209,9 @@ type requestIDHandler struct{ slog.Handler }
 func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		r.AddAttrs(slog.String("requestId", id))
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		r.AddAttrs(slog.String("traceId", sc.TraceID().String()))
 	}
 	return h.Handler.Handle(ctx, r)
 }

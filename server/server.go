@@ -138,15 +138,15 @@ func New(s *store.Store, opt Options) http.Handler {
 	})
 	if len(opt.CORSOrigins) == 0 {
 		// rs/cors reads no origins as any origin; none means same-origin only
-		return observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, mux)
+		return traced(observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, mux))
 	}
-	return observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, cors.New(cors.Options{
+	return traced(observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", IdempotencyHeader, RequestIDHeader},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", IdempotencyHeader, RequestIDHeader, "traceparent", "tracestate"},
 		ExposedHeaders: []string{RequestIDHeader, "Retry-After"},
 		MaxAge:         600,
-	}).Handler(mux))
+	}).Handler(mux)))
 }
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
@@ -174,6 +174,7 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 	h.AroundOperations(idempotentMutations)
 	h.AroundResponses(markUnavailable)
 	h.AroundResponses(noteOperation(opt.Metrics))
+	h.Use(operationSpans{})
 	h.SetErrorPresenter(presenter(log))
 	h.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in a resolver", "panic", v, "stack", string(debug.Stack()))

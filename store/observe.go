@@ -1,11 +1,17 @@
 package store
 
 import (
+	"context"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // QueryObserver is told of every Cypher statement the store sends: the name of the store
@@ -24,12 +30,44 @@ func ObserveQueries(f QueryObserver) {
 	queryObserver.Store(&f)
 }
 
-func observeQuery(start time.Time, err error) {
-	f := queryObserver.Load()
-	if f == nil {
-		return
+// queryWatch is what run notes of one statement for the metrics and the trace: its name, when
+// it started and its span (a span per statement, under the request's, when it is traced).
+type queryWatch struct {
+	name  string
+	start time.Time
+	span  trace.Span
+}
+
+var tracer = otel.Tracer("snodo/store")
+
+// watchQuery starts watching the statement run is about to send; it names it only when
+// something will read the name.
+func watchQuery(ctx context.Context) queryWatch {
+	w := queryWatch{start: time.Now()}
+	parent := trace.SpanFromContext(ctx)
+	if queryObserver.Load() == nil && !parent.IsRecording() {
+		return w
 	}
-	(*f)(queryName(), time.Since(start), err)
+	w.name = queryName()
+	if parent.IsRecording() {
+		_, w.span = tracer.Start(ctx, "cypher "+w.name, trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("db.system.name", "neo4j"), attribute.String("db.query.summary", w.name)))
+	}
+	return w
+}
+
+// done records the statement's end: how long it took, how many records it gave, its error.
+func (w queryWatch) done(records int, err error) {
+	if f := queryObserver.Load(); f != nil {
+		(*f)(w.name, time.Since(w.start), err)
+	}
+	if w.span != nil {
+		w.span.SetAttributes(attribute.Int("db.response.returned_rows", records))
+		if err != nil {
+			w.span.SetStatus(codes.Error, "the statement failed") // no message: it may quote values
+		}
+		w.span.End()
+	}
 }
 
 var queryNames sync.Map // program counter → name
@@ -38,7 +76,7 @@ var queryNames sync.Map // program counter → name
 // lies in, a method without its receiver.
 func queryName() string {
 	var pcs [1]uintptr
-	if runtime.Callers(4, pcs[:]) == 0 { // Callers, queryName, observeQuery, run, its caller
+	if runtime.Callers(4, pcs[:]) == 0 { // Callers, queryName, watchQuery, run, its caller
 		return "unknown"
 	}
 	if name, ok := queryNames.Load(pcs[0]); ok {

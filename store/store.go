@@ -281,14 +281,14 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
 		c.Add(1)
 	}
-	start := time.Now()
+	w := watchQuery(ctx)
 	result, err := tx.Run(ctx, cypher, driverParams(params))
 	if err != nil {
-		observeQuery(start, err)
+		w.done(0, err)
 		return nil, err
 	}
 	records, err := result.Collect(ctx)
-	observeQuery(start, err)
+	w.done(len(records), err)
 	return records, err
 }
 
