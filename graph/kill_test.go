@@ -1,11 +1,14 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -179,3 +182,139 @@ func TestNeo4jKilledUnderAWriteLoad(t *testing.T) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// snodoProcess is Snodo run as its own process (the binary built from this tree), on the
+// test's Neo4j, so that the test may kill it.
+type snodoProcess struct {
+	bin, addr string
+	cmd       *exec.Cmd
+}
+
+func (p *snodoProcess) start(t *testing.T, e *testenv.Env) {
+	t.Helper()
+	p.cmd = exec.Command(p.bin, "serve", "--dev", "--addr", p.addr)
+	p.cmd.Env = append(os.Environ(), "NEO4J_URI="+e.Config.Neo4jURI, "SNODO_JWT_SECRET="+testenv.Secret, "SNODO_JWT_ISSUER="+testenv.Issuer,
+		"SNODO_RATE_LIMIT=100000", "SNODO_LOG_LEVEL=error")
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + p.addr + "/readyz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("snodo did not become ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// postHTTP sends a mutation to the process with an Idempotency-Key; err is a failure of the
+// connection (the process died), after which the outcome is unknown to the client.
+func postHTTP(addr, key, query string, vars map[string]any) (testenv.Response, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testenv.Token(testenv.Admin))
+	req.Header.Set(server.IdempotencyHeader, key)
+	resp, err := http.DefaultClient.Do(req)
+	var r testenv.Response
+	if err != nil {
+		return r, err
+	}
+	defer resp.Body.Close()
+	r.Status = resp.StatusCode
+	err = json.NewDecoder(resp.Body).Decode(&r)
+	return r, err
+}
+
+// TestSnodoKilledUnderAWriteLoad kills Snodo's process with SIGKILL during a load of creates,
+// each sent with an Idempotency-Key, and starts it again: every acknowledged create is there,
+// and each create whose answer the kill cut off, retried with its key, is there exactly once.
+// Set SNODO_KILL_TEST=1 to run it (it builds the binary).
+func TestSnodoKilledUnderAWriteLoad(t *testing.T) {
+	if os.Getenv("SNODO_KILL_TEST") == "" {
+		t.Skip("builds and kills a Snodo process: set SNODO_KILL_TEST=1")
+	}
+	e := testenv.Open(t)
+	bin := t.TempDir() + "/snodo"
+	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &snodoProcess{bin: bin, addr: ln.Addr().String()}
+	_ = ln.Close()
+	p.start(t, e)
+	defer func() { _ = p.cmd.Process.Kill(); _ = p.cmd.Wait() }()
+
+	var mu sync.Mutex
+	var acked, cut []string
+	load, endLoad := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; load.Err() == nil; i++ {
+				name := fmt.Sprintf("snodo-kill-%d-%d", w, i)
+				r, err := postHTTP(p.addr, name, createZoneQ, map[string]any{"in": map[string]any{"name": name, "kind": "CUSTOM"}})
+				mu.Lock()
+				switch {
+				case err == nil && len(r.Errors) == 0:
+					acked = append(acked, name)
+				case err != nil:
+					cut = append(cut, name)
+					mu.Unlock()
+					return // the process is gone
+				default:
+					t.Errorf("create %s: %+v", name, r.Errors)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+	killedAt := time.Now()
+	wg.Wait()
+	endLoad()
+	p.start(t, e)
+	back := time.Since(killedAt)
+	for _, name := range cut { // the retries a client makes
+		if r, err := postHTTP(p.addr, name, createZoneQ, map[string]any{"in": map[string]any{"name": name, "kind": "CUSTOM"}}); err != nil || len(r.Errors) > 0 {
+			t.Errorf("the retry of %s: %v %+v", name, err, r.Errors)
+		}
+	}
+	count := map[string]int64{}
+	for _, r := range e.Query(t, "MATCH (z:Zone) WHERE z.name STARTS WITH 'snodo-kill-' RETURN z.name, count(*)", nil) {
+		count[r.Values[0].(string)] = r.Values[1].(int64)
+	}
+	lost, twice := 0, 0
+	for _, name := range append(acked, cut...) {
+		switch count[name] {
+		case 1:
+		case 0:
+			lost++
+			t.Errorf("the create %s is lost", name)
+		default:
+			twice++
+			t.Errorf("the create %s was made %d times", name, count[name])
+		}
+	}
+	t.Logf("Snodo killed: %d creates acknowledged, %d cut off by the kill and retried with their keys; %d lost, %d made twice; serving again %s after the kill",
+		len(acked), len(cut), lost, twice, back.Round(time.Millisecond))
+	if len(cut) == 0 {
+		t.Error("the kill cut off no request")
+	}
+}
