@@ -15,6 +15,7 @@ import (
 	"snodo/auth"
 	"snodo/config"
 	"snodo/disclosure"
+	"snodo/loaders"
 	"snodo/seed"
 	"snodo/server"
 	"snodo/store"
@@ -37,6 +38,8 @@ commands:
             import istat FILE [--dry-run] [--region 09]: ISTAT's list of municipalities;
             import csv FILE [--dry-run]: a sheet of services (--template writes the template)
   export    export csv --list servizi|enti|zone [--out FILE]: a directory list as a sheet
+  dump      write a consistent logical backup of the whole database: --out FILE
+  restore   load a dump into an empty database: snodo restore FILE
 
 Run 'snodo <command> -h' for the flags of a command; each flag defaults to an environment
 variable, e.g. NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, SNODO_ADDR.
@@ -56,6 +59,8 @@ func main() {
 		err = runWithStore(ctx, cmd, args)
 	case "token":
 		err = runToken(args, os.Getenv)
+	case "dump", "restore":
+		err = runDump(ctx, cmd, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
@@ -92,7 +97,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 			return err
 		}
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := slog.New(server.WithRequestID(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	slog.SetDefault(log)
 	driver, err := store.Connect(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword, cfg.Neo4jWait)
 	if err != nil {
@@ -105,6 +110,11 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		return err
 	}
 	log.Info("migrations applied", "schemaVersion", store.SchemaVersion)
+	stopTracing, err := server.SetupTracing(ctx, "snodo")
+	if err != nil {
+		return fmt.Errorf("tracing (OTEL_EXPORTER_OTLP_ENDPOINT): %w", err)
+	}
+	defer func() { _ = stopTracing(context.Background()) }()
 	switch cmd {
 	case "migrate":
 		return nil
@@ -113,7 +123,8 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	case "import", "export":
 		return data.run(ctx, st, fs)
 	}
-	pub, err := disclosure.New(cfg.Disclosure, st.Now, st)
+	metrics := server.NewMetrics()
+	pub, err := disclosure.New(cfg.Disclosure, st.Now, metrics.Ledger(st))
 	if err != nil {
 		return err
 	}
@@ -140,12 +151,23 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		warnDev(cfg)
 		log.Warn("development mode: development tokens accepted, introspection and GraphiQL on", "addr", cfg.Addr)
 	}
+	go st.Watch(ctx, log) // answers SERVICE_UNAVAILABLE at once while Neo4j is down
+	store.ObserveQueries(metrics.Query)
+	loaders.ObserveBatch = metrics.Batch
+	if cfg.MetricsAddr != "" {
+		go func() {
+			if err := server.Run(ctx, cfg.MetricsAddr, metrics.Handler(), time.Second, log); err != nil {
+				log.Error("metrics server", "addr", cfg.MetricsAddr, "error", err)
+			}
+		}()
+	}
 	h := server.New(st, server.Options{
 		Verifier:             verifier,
 		StaleAfter:           cfg.StaleAfter,
 		Disclosure:           pub,
 		CORSOrigins:          cfg.CORSOrigins,
 		Logger:               log,
+		AccessLog:            log,
 		MaxDepth:             server.Limit(cfg.MaxDepth),
 		MaxComplexity:        server.Limit(cfg.MaxComplexity),
 		MaxAliases:           server.Limit(cfg.MaxAliases),
@@ -158,6 +180,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		App:       web.Files(),
 		DevSignIn: devSignIn(cfg),
 		OIDC:      server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
+		Metrics:   metrics,
 	})
 	// Every replica sends the webhook deliveries due; leases in Neo4j send each once.
 	go store.NewDispatcher(st).Run(ctx, 5*time.Second, func(f string, a ...any) { log.Warn(fmt.Sprintf(f, a...)) })

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"snodo/auth"
 	"snodo/config"
@@ -104,4 +105,21 @@ func captureStdout(t *testing.T, f func()) string {
 	_ = w.Close()
 	b, _ := io.ReadAll(r)
 	return string(b)
+}
+
+// TestStartWithNeo4jDownWaitsThenFails: with nothing listening at NEO4J_URI, a command that
+// needs the database waits NEO4J_WAIT for it, then fails with a message that says what is
+// missing (main exits 1 on it).
+func TestStartWithNeo4jDownWaitsThenFails(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("NEO4J_WAIT", "1500ms")
+	start := time.Now()
+	err := runWithStore(context.Background(), "migrate", nil)
+	took := time.Since(start)
+	if err == nil || !strings.Contains(err.Error(), "did not answer within 1.5s") || !strings.Contains(err.Error(), "is Neo4j running?") {
+		t.Fatalf("migrate with Neo4j down: %v, want a clear error", err)
+	}
+	if took < 1500*time.Millisecond {
+		t.Errorf("gave up after %s, before NEO4J_WAIT", took)
+	}
 }

@@ -24,8 +24,11 @@ type Config struct {
 	Neo4jPassword string
 	Neo4jDatabase string
 	// Neo4jWait is how long to wait for Neo4j at start before giving up.
-	Neo4jWait   time.Duration
-	Addr        string
+	Neo4jWait time.Duration
+	Addr      string
+	// MetricsAddr is where /metrics is served (Prometheus format), apart from the API; "" for
+	// nowhere.
+	MetricsAddr string
 	CORSOrigins []string
 	LogLevel    slog.Level
 	// SeedIfEmpty loads the demo network at start when the database holds no zone.
@@ -98,6 +101,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", ""), "Neo4j database; empty for the server's default (env NEO4J_DATABASE)")
 	fs.StringVar(&wait, "neo4j-wait", env("NEO4J_WAIT", "30s"), "how long to wait for Neo4j at start (env NEO4J_WAIT)")
 	fs.StringVar(&c.Addr, "addr", env("SNODO_ADDR", ""), "address to listen on; :8080 (every interface), or 127.0.0.1:8080 with --dev (env SNODO_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("SNODO_METRICS_ADDR", ""), "address to serve /metrics on, apart from the API, e.g. 127.0.0.1:9090; none by default (env SNODO_METRICS_ADDR)")
 	fs.BoolVar(&c.Dev, "dev", false, "development mode: accept development tokens (HS256), turn introspection and GraphiQL on, listen on 127.0.0.1:8080 unless -addr is given")
 	fs.StringVar(&cors, "cors-origins", env("SNODO_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, or * (env SNODO_CORS_ORIGINS)")
 	fs.StringVar(&level, "log-level", env("SNODO_LOG_LEVEL", "info"), "debug, info, warn or error (env SNODO_LOG_LEVEL)")

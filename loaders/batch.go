@@ -95,6 +95,9 @@ func (b *batcher[K, V]) flush(ctx context.Context) {
 		entries[i] = b.cache[k]
 	}
 	b.mu.Unlock()
+	if f := ObserveBatch; f != nil {
+		f(len(keys))
+	}
 	m, err := b.fetch(ctx, keys)
 	for i, k := range keys {
 		entries[i].v, entries[i].err = m[k], err

@@ -46,6 +46,9 @@ func from(ctx context.Context) *Loaders {
 	return l
 }
 
+// ObserveBatch, when set (before serving), is told the size of every batch, for the metrics.
+var ObserveBatch func(size int)
+
 // loader returns the request's loader under key, making it with mk on first use.
 func loader[K comparable, V any](ctx context.Context, key any, mk func(*store.Store) *batcher[K, V]) *batcher[K, V] {
 	l := from(ctx)

@@ -22,6 +22,8 @@ const (
 	// CodeOutcomeUnknown is a write whose commit was sent to the database but never
 	// confirmed: it may have been made. A client reads the data again before it retries.
 	CodeOutcomeUnknown Code = "OUTCOME_UNKNOWN"
+	// CodeIdempotencyKeyReused is an Idempotency-Key sent again with a different request.
+	CodeIdempotencyKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
 	// CodeCanceled is a request its client gave up on (it hung up) before the answer.
 	CodeCanceled Code = "CANCELED"
 	CodeInternal Code = "INTERNAL_SERVER_ERROR"

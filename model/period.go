@@ -91,13 +91,13 @@ func LastQuarterEnded(now time.Time) Period {
 func (p Period) String() string {
 	switch p.Kind {
 	case PeriodYear:
-		return strconv.Itoa(p.Year)
+		return fmt.Sprintf("%04d", p.Year) // as it is read: 0999, not 999
 	case PeriodQuarter:
-		return fmt.Sprintf("%d-Q%d", p.Year, p.N)
+		return fmt.Sprintf("%04d-Q%d", p.Year, p.N)
 	case PeriodHalf:
-		return fmt.Sprintf("%d-H%d", p.Year, p.N)
+		return fmt.Sprintf("%04d-H%d", p.Year, p.N)
 	default:
-		return fmt.Sprintf("%d-%02d", p.Year, p.N)
+		return fmt.Sprintf("%04d-%02d", p.Year, p.N)
 	}
 }
 

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,19 +37,6 @@ func Run(ctx context.Context, addr string, h http.Handler, grace time.Duration, 
 	shutdown, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	return srv.Shutdown(shutdown)
-}
-
-// readAll reads the whole (already limited) body into memory, so that the GraphQL handler reads
-// a body that is known to fit.
-func readAll(r *http.Request, max int64) (io.ReadCloser, error) {
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(min(r.ContentLength, max)))
-	}
-	if _, err := buf.ReadFrom(r.Body); err != nil {
-		return nil, err
-	}
-	return io.NopCloser(&buf), nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

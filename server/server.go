@@ -46,6 +46,10 @@ type Options struct {
 	CORSOrigins []string
 	// MaxBodyBytes is the largest request body read; larger ones are refused with 413.
 	MaxBodyBytes int64
+	// MaxBodyBytesInFlight bounds the bytes of request bodies held at once by all requests;
+	// past it a request is refused with 503 and Retry-After. 0 means
+	// DefaultMaxBodyBytesInFlight, a negative value no bound.
+	MaxBodyBytesInFlight int64
 	// Logger receives the errors that the API hides from callers.
 	Logger *slog.Logger
 	// Verifier checks bearer tokens; nil accepts none, so every request is anonymous.
@@ -80,6 +84,10 @@ type Options struct {
 	// TrustForwardedFor names clients by the last address of X-Forwarded-For, for a server
 	// behind a proxy that sets it; otherwise by the peer's address.
 	TrustForwardedFor bool
+	// AccessLog receives one line per request (msg "request"); nil writes none.
+	AccessLog *slog.Logger
+	// Metrics records the requests, operations and refusals; nil records none.
+	Metrics *Metrics
 	// DisableIntrospection refuses introspection (__schema, __type), as in production: then
 	// validation errors suggest no names and GraphiQL is not served.
 	DisableIntrospection bool
@@ -107,6 +115,10 @@ func New(s *store.Store, opt Options) http.Handler {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	opt.Logger = slog.New(WithRequestID(opt.Logger.Handler()))
+	if opt.AccessLog != nil {
+		opt.AccessLog = slog.New(WithRequestID(opt.AccessLog.Handler()))
+	}
 	mux := http.NewServeMux()
 	opt.RequestTimeout = orDefault(opt.RequestTimeout, DefaultRequestTimeout)
 	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
@@ -114,8 +126,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	// by sending made-up tokens.
 	perMin := orDefault(opt.AuthFailuresPerMin, DefaultAuthFailuresPerMin)
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
-	mux.Handle("/graphql", limitBody(opt.MaxBodyBytes, authenticate(opt.Verifier, failures, limiter.middleware(
-		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))
+	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, newBodyBudget(opt.MaxBodyBytesInFlight, opt.Metrics), authenticate(opt.Verifier, failures, idempotencyKeys(limiter.middleware(
+		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))))
 	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
 	// time like GraphQL.
 	// The web app's imports, for administrators (server/imports.go).
@@ -144,7 +156,8 @@ func New(s *store.Store, opt Options) http.Handler {
 		defer cancel()
 		migrated, err := s.Migrated(ctx)
 		switch {
-		case err != nil:
+		case err != nil || !s.Available():
+			w.Header().Set("Retry-After", RetryAfterSeconds)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "neo4j": "unreachable"})
 		case !migrated:
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "neo4j": "reachable", "migrations": "pending"})
@@ -153,21 +166,23 @@ func New(s *store.Store, opt Options) http.Handler {
 		}
 	})
 	if len(opt.CORSOrigins) == 0 {
-		return mux // rs/cors reads no origins as any origin; none means same-origin only
+		// rs/cors reads no origins as any origin; none means same-origin only
+		return traced(observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, mux))
 	}
 	withCORS := cors.New(cors.Options{
 		AllowedOrigins: opt.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", IdempotencyHeader, RequestIDHeader, "traceparent", "tracestate"},
+		ExposedHeaders: []string{RequestIDHeader, "Retry-After"},
 		MaxAge:         600,
 	}).Handler(mux)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return traced(observe(opt.AccessLog, opt.Metrics, opt.TrustForwardedFor, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, hsds.Prefix+"/") {
 			mux.ServeHTTP(w, r) // any origin, preflight included: the HSDS handler answers it
 			return
 		}
 		withCORS.ServeHTTP(w, r)
-	})
+	})))
 }
 
 // graphQL serves GraphQL over HTTP: POST with a JSON body, and GET for queries.
@@ -197,6 +212,10 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 		introspection: !opt.DisableIntrospection,
 	})
 	h.AroundOperations(timeoutGuard)
+	h.AroundOperations(idempotentMutations)
+	h.AroundResponses(markUnavailable)
+	h.AroundResponses(noteOperation(opt.Metrics))
+	h.Use(operationSpans{})
 	h.SetErrorPresenter(presenter(log))
 	h.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in a resolver", "panic", v, "stack", string(debug.Stack()))
@@ -293,17 +312,23 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 // limitBody refuses a body over max bytes with 413, without reading more of it than max, and a
-// batch of operations with 400.
-func limitBody(max int64, next http.Handler) http.Handler {
+// batch of operations with 400; it holds the body within the budget of bodies in flight
+// (bodybudget.go).
+func limitBody(max int64, bodies *bodyBudget, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
 			tooLarge(w, max)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
-		body, err := readAll(r, max)
+		body, release, err := bodies.read(r)
+		defer release()
 		if err != nil {
 			var mbe *http.MaxBytesError
+			if errors.Is(err, errBudgetSpent) {
+				bodyBudgetSpent(w)
+				return
+			}
 			if errors.As(err, &mbe) {
 				tooLarge(w, max)
 				return

@@ -74,6 +74,9 @@ var migrations = []string{
 	"CREATE CONSTRAINT webhook_delivery_id IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status, n.nextAttemptAt)",
 	"CREATE INDEX webhook_delivery_endpoint IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.endpointId, n.createdAt)",
+	// Idempotency keys (idempotency.go): one node per caller, key and write; expired ones go.
+	"CREATE CONSTRAINT idempotency_key_id IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX idempotency_key_expires IF NOT EXISTS FOR (n:IdempotencyKey) ON (n.expiresAt)",
 }
 
 const folding = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"

@@ -24,6 +24,8 @@ type Store struct {
 	now func() time.Time
 	// recipientAccess is how long a recipient still sees a case after its referral closes.
 	recipientAccess time.Duration
+	// health is the database's availability as Watch sees it (health.go).
+	health health
 }
 
 // New returns a store over the driver's database ("" for the server's default database).
@@ -39,7 +41,9 @@ func Connect(ctx context.Context, uri, user, password string, wait time.Duration
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		err = driver.VerifyConnectivity(ctx)
+		attempt, cancel := context.WithTimeout(ctx, max(time.Until(deadline), time.Second))
+		err = driver.VerifyConnectivity(attempt)
+		cancel()
 		if err == nil {
 			return driver, nil
 		}
@@ -83,9 +87,15 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 		}
 		config = append(config, neo4j.WithTxTimeout(left))
 	}
+	ctx, leave, err := s.health.enter(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	session := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = session.Close(context.Background()) }()
-	return neo4j.ExecuteRead(ctx, session, work, config...)
+	v, err := neo4j.ExecuteRead(ctx, session, work, config...)
+	return v, leave(err)
 }
 
 // readAutoCommit runs one read statement as a transaction of its own (auto-commit): one
@@ -104,18 +114,26 @@ func readAutoCommit(ctx context.Context, s *Store, cypher string, params map[str
 	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
 		c.Add(1)
 	}
+	ctx, leave, err := s.health.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
 	session := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = session.Close(context.Background()) }()
 	if pl, ok := ctx.Value(planKey{}).(*planLog); ok {
 		if err := pl.explainAutoCommit(ctx, session, cypher, params); err != nil {
-			return nil, err
+			return nil, leave(err)
 		}
 	}
+	w := watchQuery(ctx)
 	result, err := session.Run(ctx, cypher, driverParams(params), config...)
 	if err != nil {
-		return nil, err
+		w.done(0, err)
+		return nil, leave(err)
 	}
-	return result.Collect(ctx)
+	records, err := result.Collect(ctx)
+	w.done(len(records), err)
+	return records, leave(err)
 }
 
 // write runs work in a managed write transaction: all of it is committed, or none of it. A
@@ -133,22 +151,44 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 		}
 		config = append(config, neo4j.WithTxTimeout(left))
 	}
+	ctx, leave, err := s.health.enter(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	guard := newCommitGuard(ctx)
 	defer guard.stop()
 	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { _ = session.Close(context.Background()) }()
+	idem, _ := ctx.Value(idempotencyKey{}).(*idempotency)
+	var keyID string
+	if idem != nil {
+		keyID = idem.next()
+	}
 	v, err := neo4j.ExecuteWrite(guard, session, func(tx neo4j.ManagedTransaction) (T, error) {
 		guard.working()
+		now := s.now()
+		if idem != nil { // a retry gets the first result and writes nothing (idempotency.go)
+			if v, done, err := claimKey[T](ctx, tx, keyID, idem.hash, now); err != nil || done {
+				if err == nil {
+					err = guard.committing()
+				}
+				return v, err
+			}
+		}
 		v, err := work(tx)
 		if err == nil {
 			err = audit(ctx, tx, model.AuditActionChange, v)
+		}
+		if err == nil && idem != nil {
+			err = keepResult(ctx, tx, idem, keyID, now, v)
 		}
 		if err == nil {
 			err = guard.committing()
 		}
 		return v, err
 	}, config...)
-	return v, outcome(err, guard.committed())
+	return v, leave(outcome(err, guard.committed()))
 }
 
 // commitGuard is the context the driver runs a write transaction with: it ends with the
@@ -272,13 +312,14 @@ func outcome(err error, commitSent bool) error {
 
 // OutcomeUnknownMessage is what a client is told when its write may or may not have been made.
 const OutcomeUnknownMessage = "the write may have been made: the connection to the database failed after the change was sent " +
-	"and before it was confirmed; read the data again before you retry"
+	"and before it was confirmed; read the data again before you retry, or retry with the same Idempotency-Key"
 
 // run sends one query and collects its records, counting the round-trip for the request.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if c, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
 		c.Add(1)
 	}
+	w := watchQuery(ctx)
 	if pl, ok := ctx.Value(planKey{}).(*planLog); ok {
 		if err := pl.explain(ctx, tx, cypher, params); err != nil {
 			return nil, err
@@ -286,9 +327,12 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	}
 	result, err := tx.Run(ctx, cypher, driverParams(params))
 	if err != nil {
+		w.done(0, err)
 		return nil, err
 	}
-	return result.Collect(ctx)
+	records, err := result.Collect(ctx)
+	w.done(len(records), err)
+	return records, err
 }
 
 // planLog keeps the plan of every statement run under a context that carries it: the plan
