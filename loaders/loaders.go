@@ -46,7 +46,8 @@ func from(ctx context.Context) *Loaders {
 	return l
 }
 
-// ObserveBatch, when set (before serving), is told the size of every batch, for the metrics.
+// ObserveBatch, when set (before serving), is told the size of every batch, for the metrics: the
+// keys a loader fetched at once, or the parts of one read-ahead statement (prefetch.go).
 var ObserveBatch func(size int)
 
 // loader returns the request's loader under key, making it with mk on first use.

@@ -96,6 +96,9 @@ func (w walk) run(ctx context.Context, groups []group) {
 		if err := store.ReadParts(ctx, w.l.store, parts); err != nil {
 			return // the resolvers read what they need through their loaders, and report the error
 		}
+		if f := ObserveBatch; f != nil && len(parts) > 0 {
+			f(len(parts)) // a read ahead is a batch too: the parts of one statement
+		}
 		groups = nil
 		for _, ft := range fetches {
 			// The children go to the next level, where the fields read ahead with them are

@@ -220,6 +220,7 @@ export const en: Record<MessageKey, string> = {
   'error.NETWORK': 'The server does not answer: check the connection.',
   'error.REQUIRED': 'A required value is missing.',
   'error.CONSENT_REQUIRED': 'The person\'s consent to this referral is needed.',
+  'error.IDEMPOTENCY_KEY_REUSED': 'This retry key was already used for another request.',
   'error.BUDGET_EXCEEDED': 'You have used today\'s aggregate queries: try again tomorrow.',
   'error.CANCELED': 'The request was cancelled.',
   'error.OUTCOME_UNKNOWN': 'We do not know whether the change was saved: reload the page and check before trying again.',

@@ -218,6 +218,7 @@ export const it = {
   'error.NETWORK': 'Il server non risponde: controlla la connessione.',
   'error.REQUIRED': 'Manca un dato obbligatorio.',
   'error.CONSENT_REQUIRED': 'Serve il consenso della persona a questo invio.',
+  'error.IDEMPOTENCY_KEY_REUSED': 'Questa chiave di ripetizione è già stata usata per un\'altra richiesta.',
   'error.BUDGET_EXCEEDED': 'Hai esaurito le interrogazioni aggregate di oggi: riprova domani.',
   'error.CANCELED': 'La richiesta è stata annullata.',
   'error.OUTCOME_UNKNOWN': 'Non sappiamo se la modifica è stata salvata: ricarica la pagina e controlla prima di riprovare.',
