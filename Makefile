@@ -16,8 +16,10 @@ run: build neo4j
 
 # Packages that touch Neo4j share its one database, so they run one at a time (-p 1). The tests
 # use NEO4J_URI when it is set (and then refuse a database that holds data they did not create).
+# SNODO_KILL_TEST=1 runs the fault tests too, which start, SIGKILL and restart a Neo4j of their
+# own (a temporary home on a free port) and a Snodo of their own (graph/kill_test.go).
 test: test-neo4j web chromium
-	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -count=1 ./...
+	SNODO_KILL_TEST=$${SNODO_KILL_TEST:-1} NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -count=1 -timeout 30m ./...
 
 # Starts the tests' own Neo4j (idempotent) unless NEO4J_URI names another server.
 test-neo4j:
