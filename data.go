@@ -121,16 +121,12 @@ func (d *dataCommand) run(ctx context.Context, st *store.Store, fs *flag.FlagSet
 		}
 		return d.csvImport.run(ctx, st, args[0], os.Stdout)
 	case "export csv":
-		w := io.Writer(os.Stdout)
-		if d.out != "" {
-			f, err := os.Create(d.out)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
+		w, err := output(d.out)
+		if err != nil {
+			return err
 		}
-		_, err := sheet.Export(ctx, st, w, sheet.ExportOptions{List: d.list, Full: d.full})
+		defer w.Close()
+		_, err = sheet.Export(ctx, st, w, sheet.ExportOptions{List: d.list, Full: d.full})
 		return err
 	}
 	return fmt.Errorf("snodo cannot %s %q", d.cmd, d.kind)
@@ -163,9 +159,7 @@ func (h *hsdsImport) run(ctx context.Context, st *store.Store, path string, out 
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rep); err != nil {
+	if err := printJSON(out, rep); err != nil {
 		return err
 	}
 	if !rep.OK() {
@@ -206,9 +200,7 @@ func (i *istatImport) run(ctx context.Context, st *store.Store, path string, out
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rep); err != nil {
+	if err := printJSON(out, rep); err != nil {
 		return err
 	}
 	if len(rep.RowErrors) > 0 {
@@ -241,9 +233,7 @@ func (c *csvImport) run(ctx context.Context, st *store.Store, path string, out i
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rep); err != nil {
+	if err := printJSON(out, rep); err != nil {
 		return err
 	}
 	if len(rep.Errors) > 0 {

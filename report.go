@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
 	"snodo/auth"
 	"snodo/disclosure"
@@ -82,15 +79,11 @@ func (r *reportFlags) write(ctx context.Context, st *store.Store, pub *disclosur
 			return err
 		}
 	}
-	var w io.Writer = os.Stdout
-	if r.out != "" {
-		f, err := os.Create(r.out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, err := output(r.out)
+	if err != nil {
+		return err
 	}
+	defer w.Close()
 	rows := pub.Indicators(*t).Rows()
 	if r.format == "csv" {
 		cw := csvsafe.NewWriter(w)
@@ -105,7 +98,5 @@ func (r *reportFlags) write(ctx context.Context, st *store.Store, pub *disclosur
 	for _, row := range rows {
 		obj[row[0]] = row[1]
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(obj)
+	return printJSON(w, obj)
 }
