@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"net/url"
 	"testing"
 
 	"snodo/auth"
@@ -42,9 +43,23 @@ func TestInboxUpdatesLive(t *testing.T) {
 	r = testenv.DoOn(t, h, manager, `mutation($in: ReferInput!) { refer(input: $in) { referral { id } userErrors { code message } } }`,
 		map[string]any{"in": map[string]any{"caseId": caseID, "toId": shelter, "needId": need,
 			"consent": map[string]any{"givenAt": "2026-01-01T00:00:00Z", "scope": []string{"NEEDS", "STAGE", "HISTORY"}}}})
-	if testenv.Get(r.Data, "refer", "referral", "id") == nil {
+	refID, _ := testenv.Get(r.Data, "refer", "referral", "id").(string)
+	if refID == "" {
 		t.Fatalf("refer: %+v", r)
 	}
 	a.do(visible(fmt.Sprintf(`article[data-case-code=%q]`, code)))
 	a.check("inbox-live")
+
+	// The case manager's case page updates when the shelter answers the referral.
+	a.signOut()
+	a.signIn("case-manager-sds", url.QueryEscape("/cases/"+url.PathEscape(caseID)))
+	a.do(visible(`#case-referrals [data-status="SENT"]`), waitJS(`document.documentElement.dataset.live === 'on'`))
+	operator := auth.Viewer{Subject: "e2e-operator", Role: auth.ServiceOperator, ActorID: seed.ID("Actor", "sai-follonica")}
+	r = testenv.DoOn(t, h, operator, `mutation($in: MoveReferralInput!) { moveReferral(input: $in) { userErrors { code } } }`,
+		map[string]any{"in": map[string]any{"referralId": refID, "version": 1, "status": "RECEIVED"}})
+	if errs, _ := testenv.Get(r.Data, "moveReferral", "userErrors").([]any); len(errs) > 0 || len(r.Errors) > 0 {
+		t.Fatalf("moveReferral: %+v", r)
+	}
+	a.do(visible(`#case-referrals [data-status="RECEIVED"]`))
+	a.check("case-live")
 }

@@ -4,8 +4,9 @@
 import { h, uid } from '../dom';
 import { formatDate, formatDateTime, label, needLabel, t } from '../i18n';
 import { mutate, query, type UserError } from '../api';
-import { AddInterventionDocument, CasePageDocument, CloseCaseDocument, MoveCaseDocument, MoveInterventionDocument, type CaseOutcome, type CasePageQuery, type InterventionStatus } from '../gql/graphql';
-import { refresh, type Page, type PageContext } from '../router';
+import { AddInterventionDocument, CaseChangesDocument, CasePageDocument, CloseCaseDocument, MoveCaseDocument, MoveInterventionDocument, type CaseOutcome, type CasePageQuery, type InterventionStatus } from '../gql/graphql';
+import { onLeave, refresh, type Page, type PageContext } from '../router';
+import { subscribe } from '../live';
 import { errorBox, field, statusBadge, success, userErrorsBox } from '../ui';
 
 type Trace = CasePageQuery['caseTrace'];
@@ -18,6 +19,9 @@ export const page: Page = {
     const tr = data.caseTrace;
     const c = tr.case;
     lastCode = c.code;
+    // Live: a recipient answering one of the case's referrals shows at once (the page's own
+    // changes refresh it already).
+    onLeave(subscribe(CaseChangesDocument, { kinds: ['REFERRAL_CHANGED'] }, (d) => { if (d.caseChanges.case?.id === c.id) refresh(); }));
     const firstNeed = c.needs[0];
     const finder = new URLSearchParams({ zone: c.zone.id, zn: c.zone.name, case: c.id, code: c.code, ...(firstNeed ? { need: firstNeed.id } : {}) });
     return h('div', { 'data-case': c.id },
