@@ -353,6 +353,20 @@ func (a *api) pathID(w http.ResponseWriter, r *http.Request, what string) (strin
 	}
 }
 
+// found reports whether a lookup by id found its record; when not, it has answered: the
+// lookup's error, or 404 for a record that does not exist.
+func (a *api) found(w http.ResponseWriter, r *http.Request, what, id string, missing bool, err error) bool {
+	switch {
+	case err != nil:
+		a.fail(w, r, err, 0)
+	case missing:
+		a.missing(w, r, what, id)
+	default:
+		return true
+	}
+	return false
+}
+
 func (a *api) missing(w http.ResponseWriter, r *http.Request, what, id string) {
 	a.fail(w, r, model.Errorf(model.CodeNotFound, "no %s has the ID %s", what, model.Quote(id)), http.StatusNotFound)
 }
@@ -363,12 +377,7 @@ func (a *api) service(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := a.store.DirectoryServiceByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err, 0)
-		return
-	}
-	if d == nil {
-		a.missing(w, r, "service", id)
+	if !a.found(w, r, "service", id, d == nil, err) {
 		return
 	}
 	s := ServiceOf(d, true)
@@ -489,12 +498,7 @@ func (a *api) organization(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := a.store.DirectoryActorByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err, 0)
-		return
-	}
-	if d == nil {
-		a.missing(w, r, "organization", id)
+	if !a.found(w, r, "organization", id, d == nil, err) {
 		return
 	}
 	o := OrganizationOf(d)
@@ -567,12 +571,7 @@ func (a *api) taxonomyTerm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows, _, err := a.store.DirectoryTerms(r.Context(), store.TermFilter{ID: id}, store.DirectoryPage{Limit: 1})
-	if err != nil {
-		a.fail(w, r, err, 0)
-		return
-	}
-	if len(rows) == 0 {
-		a.missing(w, r, "taxonomy_term", id)
+	if !a.found(w, r, "taxonomy_term", id, len(rows) == 0, err) {
 		return
 	}
 	writeJSON(w, Term(rows[0]))

@@ -110,8 +110,16 @@ func (s *Store) DirectoryServices(ctx context.Context, f DirectoryFilter, p Dire
 	if err != nil {
 		return nil, 0, err
 	}
+	return directoryPage(ctx, s, q, serviceLinks, p, func(records []*neo4j.Record) []*DirectoryService {
+		return decodeDirectoryServices(ctx, records)
+	})
+}
+
+// directoryPage reads, in one transaction, how many nodes the query matches and one page of
+// them by name, each with the links that follow it, decoded.
+func directoryPage[T any](ctx context.Context, s *Store, q query, links string, p DirectoryPage, decode func([]*neo4j.Record) []T) ([]T, int, error) {
 	type result struct {
-		rows  []*DirectoryService
+		rows  []T
 		total int
 	}
 	r, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
@@ -120,12 +128,12 @@ func (s *Store) DirectoryServices(ctx context.Context, f DirectoryFilter, p Dire
 			return result{}, err
 		}
 		total := int(records[0].Values[0].(int64))
-		records, err = run(ctx, tx, q.text()+" WITH n ORDER BY n.name, n.id SKIP $skip LIMIT $limit"+serviceLinks,
+		records, err = run(ctx, tx, q.text()+" WITH n ORDER BY n.name, n.id SKIP $skip LIMIT $limit"+links,
 			merge(q.params, map[string]any{"skip": p.Skip, "limit": p.Limit}))
 		if err != nil {
 			return result{}, err
 		}
-		return result{rows: decodeDirectoryServices(ctx, records), total: total}, nil
+		return result{rows: decode(records), total: total}, nil
 	})
 	return r.rows, r.total, err
 }
@@ -171,24 +179,7 @@ func (s *Store) DirectoryActors(ctx context.Context, search *string, p Directory
 	if err := filterErr(c); err != nil {
 		return nil, 0, err
 	}
-	type result struct {
-		rows  []*DirectoryActor
-		total int
-	}
-	r, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		records, err := run(ctx, tx, q.text()+" RETURN count(n)", q.params)
-		if err != nil {
-			return result{}, err
-		}
-		total := int(records[0].Values[0].(int64))
-		records, err = run(ctx, tx, q.text()+" WITH n ORDER BY n.name, n.id SKIP $skip LIMIT $limit"+actorLinks,
-			merge(q.params, map[string]any{"skip": p.Skip, "limit": p.Limit}))
-		if err != nil {
-			return result{}, err
-		}
-		return result{rows: decodeDirectoryActors(records), total: total}, nil
-	})
-	return r.rows, r.total, err
+	return directoryPage(ctx, s, q, actorLinks, p, decodeDirectoryActors)
 }
 
 // DirectoryActorByID reads one actor with its links; nil when there is none.
