@@ -127,19 +127,9 @@ func TestReferralOnHoldAndCodedRefusal(t *testing.T) {
 func demandWorld(t *testing.T, e *testenv.Env) (map[string]string, map[string]int64, map[string][]string) {
 	t.Helper()
 	ids := caseWorld(t, e)
-	im := store.Import{Nodes: map[string][]store.ImportNode{}, Links: map[store.LinkType][]store.ImportLink{}}
-	keys := map[string]int64{}
+	hs := newHandSet()
+	im, keys, node, link := hs.im, hs.keys, hs.node, hs.link
 	groups := map[string][]string{}
-	n := 0
-	node := func(label, id string, props map[string]any) {
-		n++
-		props["recordKey"] = keyOf(n)
-		keys[id] = keyOf(n)
-		im.Nodes[label] = append(im.Nodes[label], store.ImportNode{ID: id, Props: props})
-	}
-	link := func(lt store.LinkType, from, to string) {
-		im.Links[lt] = append(im.Links[lt], store.ImportLink{From: from, To: to})
-	}
 	reception := key(t, ids["Reception centre"])
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 9, 0, 0, 0, time.UTC) }
 	type ref struct {

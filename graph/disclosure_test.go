@@ -70,21 +70,11 @@ func handWorld(t *testing.T, e *testenv.Env) (map[string]string, map[string]int6
 	cases = append(cases, handCase{zone: "Grosseto", opened: q1(12), outcome: "TRANSFERRED", closed: q1(27), referTo: "Shelter", referralStatus: "SENT"},
 		handCase{zone: "Provincia di Grosseto", opened: q1(14), outcome: "INCLUDED", closed: q1(28)},
 		handCase{zone: "Provincia di Grosseto", opened: q1(15)})
-	im := store.Import{Nodes: map[string][]store.ImportNode{}, Links: map[store.LinkType][]store.ImportLink{}}
-	keys := map[string]int64{}
-	n := 0
-	node := func(label, id string, props map[string]any) {
-		n++
-		props["recordKey"] = keyOf(n)
-		keys[id] = keyOf(n)
-		im.Nodes[label] = append(im.Nodes[label], store.ImportNode{ID: id, Props: props})
-	}
-	link := func(lt store.LinkType, from, to string) {
-		im.Links[lt] = append(im.Links[lt], store.ImportLink{From: from, To: to})
-	}
+	hs := newHandSet()
+	im, keys, node, link := hs.im, hs.keys, hs.node, hs.link
 	reception := key(t, ids["Reception centre"])
 	refer := func(caseID, to, status string, sent time.Time, acceptAfterDays int) {
-		rid := fmt.Sprintf("ref-%d", n+1)
+		rid := fmt.Sprintf("ref-%d", hs.n+1)
 		props := map[string]any{"caseId": caseID, "fromId": reception, "toId": ids[to], "status": status, "sentAt": sent, "offRoute": true}
 		if status == "ACCEPTED" {
 			props["acceptedAt"] = sent.AddDate(0, 0, acceptAfterDays)
@@ -127,6 +117,31 @@ func handWorld(t *testing.T, e *testenv.Env) (map[string]string, map[string]int6
 		t.Fatal(err)
 	}
 	return ids, keys
+}
+
+// handSet gathers hand-set records into one import: each record gets the record key keyOf of
+// its place in the set, so a test knows every cell key.
+type handSet struct {
+	im   store.Import
+	keys map[string]int64 // record keys by record ID
+	n    int              // records so far
+}
+
+func newHandSet() *handSet {
+	return &handSet{im: store.Import{Nodes: map[string][]store.ImportNode{}, Links: map[store.LinkType][]store.ImportLink{}}, keys: map[string]int64{}}
+}
+
+// node adds a record with its properties and its record key.
+func (h *handSet) node(label, id string, props map[string]any) {
+	h.n++
+	props["recordKey"] = keyOf(h.n)
+	h.keys[id] = keyOf(h.n)
+	h.im.Nodes[label] = append(h.im.Nodes[label], store.ImportNode{ID: id, Props: props})
+}
+
+// link adds a relationship between two records by key.
+func (h *handSet) link(lt store.LinkType, from, to string) {
+	h.im.Links[lt] = append(h.im.Links[lt], store.ImportLink{From: from, To: to})
 }
 
 // cellOfKeys is the cell of the records with these keys.
