@@ -1,15 +1,10 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"snodo/disclosure"
-	"snodo/internal/testenv"
 	"snodo/relay"
 	"snodo/seed"
 )
@@ -17,29 +12,7 @@ import (
 // The figures of the source documents come back from the demo network's data: ConTratTo's
 // first half of 2012 (004) and TEAMS's CoeSo zone context and targets (003).
 func TestReportGivesTheSeedsFigures(t *testing.T) {
-	e := testenv.Open(t)
-	ctx := context.Background()
-	if _, err := seed.Load(ctx, e.Store, seed.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	pub, err := disclosure.New(disclosure.Defaults, e.Store.Now, e.Store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	read := func(r reportFlags) map[string]string {
-		t.Helper()
-		r.out, r.format = filepath.Join(dir, "r.json"), "json"
-		if err := r.write(ctx, e.Store, pub); err != nil {
-			t.Fatal(err)
-		}
-		var obj map[string]string
-		data, _ := os.ReadFile(r.out)
-		if err := json.Unmarshal(data, &obj); err != nil {
-			t.Fatal(err)
-		}
-		return obj
-	}
+	e, pub, read := demoReports(t)
 
 	// ConTratTo, January-June 2012, Tuscany: the data controller's exact report gives the press
 	// release's figures.

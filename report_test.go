@@ -66,29 +66,8 @@ func TestReportWritesCSVAndJSON(t *testing.T) {
 // through the disclosure layer. An exact report needs the data controller's name and is
 // recorded in the audit log.
 func TestReportPublishesWhatTheAPIDoes(t *testing.T) {
-	e := testenv.Open(t)
+	e, pub, read := demoReports(t)
 	ctx := context.Background()
-	if _, err := seed.Load(ctx, e.Store, seed.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	pub, err := disclosure.New(disclosure.Defaults, e.Store.Now, e.Store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	read := func(r reportFlags) map[string]string {
-		t.Helper()
-		r.out, r.format = filepath.Join(dir, "r.json"), "json"
-		if err := r.write(ctx, e.Store, pub); err != nil {
-			t.Fatal(err)
-		}
-		var obj map[string]string
-		data, _ := os.ReadFile(r.out)
-		if err := json.Unmarshal(data, &obj); err != nil {
-			t.Fatal(err)
-		}
-		return obj
-	}
 	report := read(reportFlags{zone: "09", period: "2026-Q2"})
 	d := e.MustDo(t, `{ zones(filter: {istatCode: "09"}) { edges { node { id } } } }`, nil)
 	zone := testenv.Get(d, "zones", "edges", 0, "node", "id")
@@ -118,7 +97,7 @@ func TestReportPublishesWhatTheAPIDoes(t *testing.T) {
 	}
 
 	exact := reportFlags{zone: "09", period: "2026-Q2", exact: true}
-	exact.out, exact.format = filepath.Join(dir, "x.json"), "json"
+	exact.out, exact.format = filepath.Join(t.TempDir(), "x.json"), "json"
 	if err := exact.write(ctx, e.Store, pub); err == nil {
 		t.Error("an exact report without --by is refused")
 	}
@@ -132,5 +111,34 @@ func TestReportPublishesWhatTheAPIDoes(t *testing.T) {
 	audit := e.Query(t, `MATCH (a:AuditEntry {subject: 'dpo-giulia'}) RETURN a.operation, a.targetId`, nil)
 	if len(audit) != 1 || audit[0].Values[0] != "report --exact 2026-Q2" || audit[0].Values[1] != zone {
 		t.Errorf("the exact report in the audit log: %v", audit)
+	}
+}
+
+// demoReports loads the demo network and returns the publisher the server would use and a
+// function that writes a report as JSON and reads it back.
+func demoReports(t *testing.T) (*testenv.Env, *disclosure.Publisher, func(reportFlags) map[string]string) {
+	t.Helper()
+	e := testenv.Open(t)
+	ctx := context.Background()
+	if _, err := seed.Load(ctx, e.Store, seed.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := disclosure.New(disclosure.Defaults, e.Store.Now, e.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	return e, pub, func(r reportFlags) map[string]string {
+		t.Helper()
+		r.out, r.format = filepath.Join(dir, "r.json"), "json"
+		if err := r.write(ctx, e.Store, pub); err != nil {
+			t.Fatal(err)
+		}
+		var obj map[string]string
+		data, _ := os.ReadFile(r.out)
+		if err := json.Unmarshal(data, &obj); err != nil {
+			t.Fatal(err)
+		}
+		return obj
 	}
 }
