@@ -85,6 +85,15 @@ func positional(fs *flag.FlagSet, args []string) ([]string, error) {
 	return paths, nil
 }
 
+// offline does what needs no database (the sheet's template) and tells whether it did.
+func (d *dataCommand) offline(w io.Writer) (bool, error) {
+	if d.cmd+" "+d.kind == "import csv" && d.csvImport.template {
+		_, err := w.Write(sheet.Template())
+		return true, err
+	}
+	return false, nil
+}
+
 // run does the import or export; args are the arguments left after the flags.
 func (d *dataCommand) run(ctx context.Context, st *store.Store, fs *flag.FlagSet) error {
 	args, err := positional(fs, fs.Args())
@@ -112,10 +121,6 @@ func (d *dataCommand) run(ctx context.Context, st *store.Store, fs *flag.FlagSet
 		}
 		return d.istatImport.run(ctx, st, args[0], os.Stdout)
 	case "import csv":
-		if d.csvImport.template {
-			_, err := os.Stdout.Write(sheet.Template())
-			return err
-		}
 		if len(args) != 1 {
 			return fmt.Errorf("give one FILE: a sheet of services by the template\n%s", dataUsage)
 		}

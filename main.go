@@ -91,6 +91,9 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 	if err != nil {
 		return err
 	}
+	if done, err := data.offline(os.Stdout); done || err != nil {
+		return err
+	}
 	if cmd == "serve" {
 		// Before anything connects: a server that must not run does not touch the database.
 		if err := cfg.CheckServe(); err != nil {

@@ -83,6 +83,18 @@ func str(s *string) string {
 	return *s
 }
 
+// degrees is a coordinate as a spreadsheet in Italian writes it: a decimal comma.
+func degrees(p *model.GeoPoint, latitude bool) string {
+	if p == nil {
+		return ""
+	}
+	v := p.Longitude
+	if latitude {
+		v = p.Latitude
+	}
+	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", ",", 1)
+}
+
 func zoneRef(z *model.Zone) string {
 	if z.IstatCode != nil {
 		return *z.IstatCode
@@ -149,7 +161,7 @@ func exportServices(ctx context.Context, st *store.Store, w *csvsafe.Writer) (in
 			}
 			if err := w.Write([]string{s.ID, s.Name, providers[d.ProviderID], category, strings.Join(needs, ", "), strings.Join(zones, ", "),
 				string(s.Channel), string(s.Status), str(s.Description), str(s.AccessConditions), str(s.Address),
-				strings.Join(s.RequiredDocuments, " | "), strings.Join(s.Languages, ", "), itoa(s.MinAge), itoa(s.MaxAge),
+				degrees(s.Location, true), degrees(s.Location, false), strings.Join(s.RequiredDocuments, " | "), strings.Join(s.Languages, ", "), itoa(s.MinAge), itoa(s.MaxAge),
 				strings.Join(legal, ", "), itoa(s.Capacity), itoa(s.FreePlaces), strings.Join(hours, ", "), confidential, verified}); err != nil {
 				return 0, 0, err
 			}

@@ -3,6 +3,7 @@ package sheet
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -153,6 +154,9 @@ func (r *resolver) service(ctx context.Context, line int, get func(string) strin
 	description := text(ColDescription, model.MaxTextLength, true)
 	conditions := text(ColConditions, model.MaxTextLength, true)
 	address := text(ColAddress, 300, false)
+	location := coordinates(get, bad)
+	c.Location(location)
+	check(ColLatitude + " / " + ColLongitude)
 	docs := list(get(ColDocuments), "|")
 	c.Texts(docs, ColDocuments)
 	check(ColDocuments)
@@ -246,12 +250,12 @@ func (r *resolver) service(ctx context.Context, line int, get func(string) strin
 	mod := modified
 	return &store.DirectoryRecord{
 		Label: "Service", ID: id, Ref: fmt.Sprintf("riga %d", line), ModifiedAt: &mod, PlacesUpdatedAt: &mod,
-		Props: map[string]any{
+		Props: withLocation(location, map[string]any{
 			"name": name, "description": description, "status": string(status), "channel": string(channel),
 			"accessConditions": conditions, "confidential": confidential, "address": address,
 			"requiredDocuments": docs, "languages": langs, "legalStatuses": legal, "minAge": intOrNil(minAge), "maxAge": intOrNil(maxAge),
 			"capacity": intOrNil(capacity), "freePlaces": intOrNil(free), "openingHours": hours, "lastVerifiedAt": verified,
-		},
+		}),
 		Links: map[string][]string{"provider": {provider}, "category": category, "needs": needs, "zones": zones},
 	}, nil
 }
@@ -261,4 +265,37 @@ func intOrNil(n *int) any {
 		return nil
 	}
 	return *n
+}
+
+// coordinates reads the latitude and longitude cells: decimal degrees with a comma (as a
+// spreadsheet in Italian writes them) or a point, both or neither. Their ranges are the
+// model's check.
+func coordinates(get func(string) string, bad func(col, msg string)) *model.GeoPointInput {
+	lat, lon := get(ColLatitude), get(ColLongitude)
+	if lat == "" && lon == "" {
+		return nil
+	}
+	if lat == "" || lon == "" {
+		bad(ColLatitude+" / "+ColLongitude, "give both the latitude and the longitude, or neither")
+		return nil
+	}
+	p := &model.GeoPointInput{}
+	for _, x := range []struct {
+		col, cell string
+		to        *float64
+	}{{ColLatitude, lat, &p.Latitude}, {ColLongitude, lon, &p.Longitude}} {
+		v, err := strconv.ParseFloat(strings.Replace(x.cell, ",", ".", 1), 64)
+		if err != nil {
+			bad(x.col, fmt.Sprintf("%s is not a number of degrees like 43,7167", model.Quote(x.cell)))
+			return nil
+		}
+		*x.to = v
+	}
+	return p
+}
+
+// withLocation adds a place's properties, stored as the store stores them, to a record's.
+func withLocation(p *model.GeoPointInput, props map[string]any) map[string]any {
+	maps.Copy(props, store.LocationProps(p))
+	return props
 }

@@ -36,6 +36,8 @@ const (
 	ColDescription  = "Descrizione"
 	ColConditions   = "Condizioni di accesso"
 	ColAddress      = "Indirizzo"
+	ColLatitude     = "Latitudine"
+	ColLongitude    = "Longitudine"
 	ColDocuments    = "Documenti richiesti"
 	ColLanguages    = "Lingue"
 	ColMinAge       = "Età minima"
@@ -50,7 +52,7 @@ const (
 
 // Columns are the template's columns; the required ones are marked in docs/spreadsheets.md.
 var Columns = []string{ColID, ColName, ColProvider, ColCategory, ColNeeds, ColZones, ColChannel, ColStatus,
-	ColDescription, ColConditions, ColAddress, ColDocuments, ColLanguages, ColMinAge, ColMaxAge, ColLegal,
+	ColDescription, ColConditions, ColAddress, ColLatitude, ColLongitude, ColDocuments, ColLanguages, ColMinAge, ColMaxAge, ColLegal,
 	ColCapacity, ColFree, ColHours, ColConfidential, ColVerified}
 
 var required = []string{ColName, ColProvider, ColCategory, ColZones}
@@ -68,7 +70,7 @@ func Template() []byte {
 	_ = w.Write(Columns)
 	_ = w.Write([]string{"", "Sportello lavoro per persone migranti", "Centro per l'Impiego di Grosseto", "training_work.orientation",
 		"work.orientation, work.job_search", "053011", "SPORTELLO", "attivo", "Orientamento e iscrizione ai servizi per il lavoro.",
-		"Maggiorenni in cerca di lavoro", "Via Roma 1, 58100 Grosseto (GR)", "Documento d'identità | Codice fiscale",
+		"Maggiorenni in cerca di lavoro", "Via Roma 1, 58100 Grosseto (GR)", "42,7603", "11,1136", "Documento d'identità | Codice fiscale",
 		"it, en, fr", "18", "", "RESIDENCE_PERMIT, INTERNATIONAL_PROTECTION", "", "", "LUN 09:00-13:00, GIO 14:30-17:30", "no", "2026-11-02"})
 	w.Flush()
 	return b.Bytes()

@@ -73,13 +73,15 @@ func TestTemplateImportsIdempotently(t *testing.T) {
 		t.Fatalf("%v %+v", err, rep)
 	}
 	got := e.Query(t, `MATCH (a:Actor)-[:PROVIDES]->(s:Service {name: 'Sportello lavoro per persone migranti'})-[:IN_CATEGORY]->(c)
-		RETURN a.name, c.code, s.channel, s.minAge, s.openingHours, s.languages, COUNT { (s)-[:MEETS]->() }, [(s)-[:AVAILABLE_IN]->(z) | z.istatCode]`, nil)
+		RETURN a.name, c.code, s.channel, s.minAge, s.openingHours, s.languages, COUNT { (s)-[:MEETS]->() }, [(s)-[:AVAILABLE_IN]->(z) | z.istatCode],
+		s.latitude, s.longitude`, nil)
 	if len(got) != 1 {
 		t.Fatal("the service is not there")
 	}
 	v := got[0].Values
 	if v[0] != "Centro per l'Impiego di Grosseto" || v[1] != "training_work.orientation" || v[2] != "DESK" || v[3] != int64(18) ||
-		len(v[4].([]any)) != 2 || v[4].([]any)[0] != "MON 09:00-13:00" || len(v[5].([]any)) != 3 || v[6] != int64(2) || v[7].([]any)[0] != "053011" {
+		len(v[4].([]any)) != 2 || v[4].([]any)[0] != "MON 09:00-13:00" || len(v[5].([]any)) != 3 || v[6] != int64(2) || v[7].([]any)[0] != "053011" ||
+		v[8] != 42.7603 || v[9] != 11.1136 {
 		t.Errorf("imported as %v", v)
 	}
 	again, err := sheet.ImportServices(admin, e.Store, bytes.NewReader(tpl), sheet.Options{ModifiedAt: saved})
@@ -96,15 +98,23 @@ func TestBadRowsWriteNothing(t *testing.T) {
 	bad1 := map[string]string{sheet.ColName: "Senza ente", sheet.ColCategory: "nessuna", sheet.ColZones: "999999",
 		sheet.ColMinAge: "30", sheet.ColMaxAge: "20", sheet.ColLanguages: "italiano", sheet.ColHours: "LUNEDÌ tutto il giorno"}
 	bad2 := map[string]string{sheet.ColName: "=HYPERLINK(\"x\")", sheet.ColProvider: "Nessuno", sheet.ColCategory: "training_work.courses",
-		sheet.ColZones: "050026", sheet.ColStatus: "forse", sheet.ColConfidential: "boh", sheet.ColVerified: "ieri", sheet.ColFree: "3", sheet.ColCapacity: "2"}
-	data := sheetOf(row(good), row(bad1), row(bad2))
+		sheet.ColZones: "050026", sheet.ColStatus: "forse", sheet.ColConfidential: "boh", sheet.ColVerified: "ieri", sheet.ColFree: "3", sheet.ColCapacity: "2",
+		sheet.ColLatitude: "93,5", sheet.ColLongitude: "10,4"}
+	bad3 := map[string]string{sheet.ColName: "Solo latitudine", sheet.ColProvider: "Centro per l'Impiego di Pisa", sheet.ColCategory: "training_work.courses",
+		sheet.ColZones: "050026", sheet.ColLatitude: "43,7", sheet.ColLongitude: ""}
+	bad4 := map[string]string{sheet.ColName: "Gradi a parole", sheet.ColProvider: "Centro per l'Impiego di Pisa", sheet.ColCategory: "training_work.courses",
+		sheet.ColZones: "050026", sheet.ColLatitude: "43°42'N", sheet.ColLongitude: "10.4"}
+	data := sheetOf(row(good), row(bad1), row(bad2), row(bad3), row(bad4))
 	rep, err := sheet.ImportServices(admin, e.Store, bytes.NewReader(data), sheet.Options{ModifiedAt: saved})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[int][]string{
 		3: {sheet.ColProvider, sheet.ColCategory, sheet.ColZones, sheet.ColMinAge + " / " + sheet.ColMaxAge, sheet.ColLanguages, sheet.ColHours},
-		4: {sheet.ColProvider, sheet.ColStatus, sheet.ColConfidential, sheet.ColVerified, sheet.ColCapacity + " / " + sheet.ColFree},
+		4: {sheet.ColProvider, sheet.ColStatus, sheet.ColConfidential, sheet.ColVerified, sheet.ColCapacity + " / " + sheet.ColFree,
+			sheet.ColLatitude + " / " + sheet.ColLongitude},
+		5: {sheet.ColLatitude + " / " + sheet.ColLongitude},
+		6: {sheet.ColLatitude},
 	}
 	got := map[int]map[string]bool{}
 	for _, e := range rep.Errors {
