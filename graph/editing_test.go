@@ -29,7 +29,7 @@ func TestViewerCanEditAgreesWithTheWrites(t *testing.T) {
 	coordinator := auth.Viewer{Subject: "coord-colline", Role: auth.Coordinator, ZoneIDs: []string{key(t, ids["Colline Metallifere"])}}
 	type record struct {
 		name, id, mutation, inputType, field string
-		coordinator                       bool
+		coordinator                          bool
 	}
 	records := []record{
 		{"a zone inside", ids["Follonica"], "updateZone", "UpdateZoneInput", "name", true},
