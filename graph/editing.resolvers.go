@@ -20,6 +20,14 @@ func (r *partnershipResolver) ViewerCanEdit(ctx context.Context, obj *model.Part
 	return loaders.MayChange(ctx, "Partnership", obj.ID)
 }
 
+func (r *partnershipResolver) Ending(ctx context.Context, obj *model.Partnership, withinDays int) (bool, error) {
+	deadline, err := r.Store.AgreementDeadline(withinDays)
+	if err != nil {
+		return false, err
+	}
+	return store.AgreementEnding(obj.EndDate, deadline), nil
+}
+
 func (r *pathwayModelResolver) ViewerCanEdit(ctx context.Context, obj *model.PathwayModel) (bool, error) {
 	return loaders.MayChange(ctx, "PathwayModel", obj.ID)
 }

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"snodo/auth"
 	"snodo/internal/testenv"
@@ -121,5 +122,35 @@ func TestRoutesListedByPartnershipAndActor(t *testing.T) {
 	r := e.Do(t, `{ routes(filter: {actor: "bm90LWFuLWlk"}) { totalCount } }`, nil)
 	if c := r.Code(); c != "INVALID_ID" {
 		t.Errorf("a malformed actor ID answers %q, want INVALID_ID", c)
+	}
+}
+
+// Partnership.ending flags, by the store's clock, a partnership that ends within the days given
+// or has ended; an open-ended one never.
+func TestPartnershipEndingByTheStoresClock(t *testing.T) {
+	e := testenv.Open(t)
+	ids := network(t, e)
+	e.Store.SetClock(func() time.Time { return time.Date(2026, 6, 1, 15, 0, 0, 0, time.UTC) })
+	defer e.Store.SetClock(nil)
+	cases := []struct {
+		end        any
+		in60, in10 bool
+	}{{"2026-07-15", true, false}, {"2026-05-01", true, true}, {"2026-12-31", false, false}, {nil, false, false}}
+	for _, c := range cases {
+		in := map[string]any{"title": fmt.Sprintf("Accordo %v", c.end), "kind": "CONVENTION", "zoneIds": []string{ids["Toscana"]}}
+		if c.end != nil {
+			in["endDate"] = c.end
+		}
+		id := testenv.Get(mutate(t, e, "createPartnership", "CreatePartnershipInput", in, "partnership { id }"), "partnership", "id").(string)
+		d := e.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Partnership { soon: ending in10: ending(withinDays: 10) } } }`, map[string]any{"id": id})
+		if got := testenv.Get(d, "node", "soon"); got != c.in60 {
+			t.Errorf("ending %v: within 60 days %v, want %v", c.end, got, c.in60)
+		}
+		if got := testenv.Get(d, "node", "in10"); got != c.in10 {
+			t.Errorf("ending %v: within 10 days %v, want %v", c.end, got, c.in10)
+		}
+	}
+	if c := e.Do(t, `{ partnerships(first: 1) { edges { node { ending(withinDays: -1) } } } }`, nil).Code(); c != "BAD_USER_INPUT" {
+		t.Errorf("withinDays -1 answers %q, want BAD_USER_INPUT", c)
 	}
 }

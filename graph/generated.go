@@ -458,6 +458,7 @@ type ComplexityRoot struct {
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		EndDate         func(childComplexity int) int
+		Ending          func(childComplexity int, withinDays int) int
 		GlobalID        func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		Members         func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -1043,6 +1044,7 @@ type PartnershipResolver interface {
 
 	Targets(ctx context.Context, obj *model.Partnership) ([]*model.ProjectTarget, error)
 	ViewerCanEdit(ctx context.Context, obj *model.Partnership) (bool, error)
+	Ending(ctx context.Context, obj *model.Partnership, withinDays int) (bool, error)
 }
 type PathwayModelResolver interface {
 	Stages(ctx context.Context, obj *model.PathwayModel) ([]*model.Stage, error)
@@ -2959,6 +2961,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.EndDate(childComplexity), true
+	case "Partnership.ending":
+		if e.ComplexityRoot.Partnership.Ending == nil {
+			break
+		}
+
+		args, err := ec.field_Partnership_ending_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Partnership.Ending(childComplexity, args["withinDays"].(int)), true
 	case "Partnership.id":
 		if e.ComplexityRoot.Partnership.GlobalID == nil {
 			break
@@ -6580,6 +6593,11 @@ extend type Partnership {
   viewerCanEdit: Boolean!
 }
 
+extend type Partnership {
+  "Whether the partnership ends within the days given (or ended already), by the store's clock: the rule of Route.agreementEnding. False when it is open-ended."
+  ending("How many days ahead to look, 0 to 3650." withinDays: Int! = 60): Boolean!
+}
+
 extend type Route {
   "Whether the viewer may change this route (deleteRoute), by the rule every write applies: admins any route, a coordinator a route whose two ends lie wholly in its zones."
   viewerCanEdit: Boolean!
@@ -9182,6 +9200,8 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 		return ec.fieldContext_Partnership_targets(ctx, field)
 	case "viewerCanEdit":
 		return ec.fieldContext_Partnership_viewerCanEdit(ctx, field)
+	case "ending":
+		return ec.fieldContext_Partnership_ending(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partnership", field.Name)
 }
@@ -10773,6 +10793,20 @@ func (ec *executionContext) field_NetworkAnalysis_centrality_args(ctx context.Co
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Partnership_ending_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "withinDays",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinDays"] = arg0
 	return args, nil
 }
 
@@ -20251,6 +20285,50 @@ func (ec *executionContext) _Partnership_viewerCanEdit(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Partnership_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Partnership_ending(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_ending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Partnership().Ending(ctx, obj, fc.Args["withinDays"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_ending(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Partnership_ending_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PartnershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Partnership]) (ret graphql.Marshaler) {
@@ -37853,6 +37931,44 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 					}
 				}()
 				res = ec._Partnership_viewerCanEdit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ending":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Partnership_ending(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
