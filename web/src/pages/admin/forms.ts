@@ -206,13 +206,17 @@ export function setFlash(text: string): void { flash = text; }
 export function takeFlash(): HTMLElement | null {
   const f = flash;
   flash = null;
-  return f ? success(f) : null;
+  if (!f) return null;
+  const el = success(f);
+  el.dataset.flash = 'true';
+  return el;
 }
 
 // submit runs a write, shows its userErrors at their fields or its refusal, and on success
 // calls done. A refusal of the whole operation (FORBIDDEN, say) is shown as an error box.
 export async function submit(f: Form, write: () => Promise<readonly UserError[]>, done: () => void): Promise<void> {
   f.clear();
+  document.querySelectorAll('[data-flash]').forEach((e) => e.remove());
   const button = f.el.querySelector<HTMLButtonElement>('button[type=submit]');
   if (button) button.disabled = true;
   try {

@@ -68,8 +68,8 @@ function list(ctx: PageContext): HTMLElement {
       return { total: d.partnerships.totalCount, items: d.partnerships.edges.map((e) => e.node), next: d.partnerships.pageInfo.hasNextPage ? d.partnerships.pageInfo.endCursor ?? null : null };
     }, (p) => {
       const soon = p.ending && p.status !== 'ENDED';
-      return h('tr', { 'data-partnership': p.id, class: soon ? 'table-warning' : null },
-        h('td', {}, h('a', { href: `${HERE}/${encodeURIComponent(p.id)}` }, p.title)),
+      return h('tr', { 'data-partnership': p.id, 'data-ending': soon ? 'true' : null },
+        h('td', { class: soon ? 'border-start border-4 border-warning' : null }, h('a', { href: `${HERE}/${encodeURIComponent(p.id)}` }, p.title)),
         h('td', {}, label('partnershipKind', p.kind)),
         h('td', {}, p.zones.map((z) => z.name).join(', ')),
         h('td', {}, p.endDate ? formatDate(p.endDate) : t('admin.openEnded'), soon ? [' ', expiring()] : null),

@@ -62,8 +62,8 @@ function row(r: AdminRouteFieldsFragment): HTMLElement {
       refresh();
     } catch (err) { status.append(errorBox(err)); }
   };
-  return h('tr', { 'data-route': r.id, class: r.agreementEnding ? 'table-warning' : null },
-    h('td', {}, endName(r.from)),
+  return h('tr', { 'data-route': r.id, 'data-ending': r.agreementEnding ? 'true' : null },
+    h('td', { class: r.agreementEnding ? 'border-start border-4 border-warning' : null }, endName(r.from)),
     h('td', {}, endName(r.to)),
     h('td', {}, r.needs.length ? r.needs.map(needLabel).join(', ') : t('admin.anyNeed')),
     h('td', {}, r.stage ? `${r.stage.code} ${r.stage.name}` : ''),
