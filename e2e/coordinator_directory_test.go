@@ -1,14 +1,20 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
 	"snodo/auth"
 	"snodo/internal/testenv"
+	"snodo/relay"
 	"snodo/seed"
 )
 
@@ -23,6 +29,19 @@ func (a *app) visit(path, content string) time.Duration {
 	took := time.Since(start)
 	a.t.Logf("load %-32s %4d ms", path, took.Milliseconds())
 	return took
+}
+
+// press presses a key on the focused element as a keyboard does, down and up: the page's
+// keydown handler sees it (no character is typed, so a form is not submitted behind it).
+func press(key string, code int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, input.DispatchKeyEventParams{Type: typ, Key: key, Code: key, WindowsVirtualKeyCode: code}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // The coordinators' directory, as the coordinator of Zona Pisana: every section browsed and
@@ -173,6 +192,35 @@ func TestCoordinatorDirectory(t *testing.T) {
 	a.visit(first, "#members")
 	a.check("partnership")
 
+	// Members and roles of a partnership of Zona Pisana: a role changed, a member added with
+	// the keyboard only (the combobox's arrows and Enter), both read back from the API.
+	a.visit("/admin/partnerships?q=Protocollo+operativo+CPI+Pisa", "#admin-results tbody tr")
+	a.mark("#admin-results tr", "Protocollo operativo CPI di Pisa", "protocol")
+	protocol := eval[string](a, `document.getElementById('protocol').dataset.partnership`)
+	a.visit("/admin/partnerships/"+protocol, "#members")
+	cpi := relay.GlobalID("Actor", seed.ID("Actor", "cpi-pisa"))
+	a.do(chromedp.SetValue(css(fmt.Sprintf(`#members tr[data-member=%q] select`, cpi)), "ADHERENT"),
+		click(fmt.Sprintf(`#members tr[data-member=%q] button[data-action="change-role"]`, cpi)), hasText("main", "Modifiche salvate"),
+		waitJS(fmt.Sprintf(`document.querySelector('#members tr[data-member=%q] select')?.value === 'ADHERENT'`, cpi)))
+	caritas := relay.GlobalID("Actor", seed.ID("Actor", "caritas-pisa"))
+	a.typeInto(`#member-form input[role=combobox]`, "Caritas diocesana di Pisa")
+	a.do(visible(`#member-form [role=listbox]:not([hidden]) li[data-id]`),
+		press("ArrowDown", 40), press("Enter", 13))
+	if got := eval[string](a, `document.querySelector('#member-form input[role=combobox]').value`); got != "Caritas diocesana di Pisa (Associazione o ETS)" {
+		t.Errorf("the member combobox reads %q after ArrowDown and Enter", got)
+	}
+	a.do(chromedp.SetValue(css(`#member-form select[name="role"]`), "OBSERVER"), click(`#member-form button[data-action="save"]`),
+		visible(fmt.Sprintf(`#members tr[data-member=%q]`, caritas)))
+	a.check("partnership-members")
+	roles := map[string]string{}
+	d = api(admin, `query($id: ID!) { node(id: $id) { ... on Partnership { members(first: 20) { edges { node { role actor { id name } } } } } } }`, map[string]any{"id": protocol})
+	for _, e := range testenv.Get(d, "node", "members", "edges").([]any) {
+		roles[testenv.Get(e, "node", "actor", "id").(string)] = testenv.Get(e, "node", "role").(string)
+	}
+	if roles[cpi] != "ADHERENT" || roles[caritas] != "OBSERVER" {
+		t.Errorf("the protocol's members read %v: want the CPI ADHERENT and Caritas OBSERVER", roles)
+	}
+
 	a.visit("/admin/routes", "#admin-results")
 	a.check("routes")
 	a.visit("/admin/models", "[data-model]")
@@ -180,4 +228,14 @@ func TestCoordinatorDirectory(t *testing.T) {
 		t.Error("the pathway models offer a coordinator an edit form: only admins change them")
 	}
 	a.check("models")
+
+	// In English.
+	a.do(chromedp.SetValue(css("#lang-select"), "en"))
+	eval[bool](a, `document.getElementById('lang-select').dispatchEvent(new Event('change')); true`)
+	a.do(hasText("main h1", "Pathway models"))
+	a.visit("/admin/partnerships?order=END_DATE&status=ACTIVE", "#admin-results [data-expiring]")
+	if txt := a.text("#admin-results [data-expiring]"); txt != "Ends within 60 days" {
+		t.Errorf("the expiring mark reads %q in English", txt)
+	}
+	a.check("partnerships-en")
 }

@@ -296,7 +296,7 @@ export const en: Record<MessageKey, string> = {
   'admin.actions': 'Actions',
   'admin.roleOf': 'Role of {name}',
   'admin.changeRole': 'Change role',
-  'admin.changeRoleOf': 'Change the role of {name}',
+  'admin.changeRoleOf': 'Change role of {name}',
   'admin.removeMember': 'Remove {name} from the partnership',
   'admin.addMember': 'Add a member',
   'admin.noMembers': 'No members.',

@@ -294,7 +294,7 @@ export const it = {
   'admin.actions': 'Azioni',
   'admin.roleOf': 'Ruolo di {name}',
   'admin.changeRole': 'Cambia ruolo',
-  'admin.changeRoleOf': 'Cambia il ruolo di {name}',
+  'admin.changeRoleOf': 'Cambia ruolo di {name}',
   'admin.removeMember': 'Togli {name} dall\'accordo',
   'admin.addMember': 'Aggiungi un membro',
   'admin.noMembers': 'Nessun membro.',
