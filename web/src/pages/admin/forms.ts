@@ -94,8 +94,9 @@ function typed(c: Control, forEdit: boolean): unknown {
     case 'number': return v.trim() === '' ? undefined : Number(v);
     case 'date': return v === '' ? undefined : v;
     case 'list': return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    case 'select': return v === '' ? undefined : v;
-    default: return v === '' && !forEdit ? undefined : v; // an empty text removes it in an edit
+    // A required field left empty goes as '', so that the API says so at the field.
+    case 'select': return v === '' && !c.spec.required ? undefined : v;
+    default: return v === '' && !forEdit && !c.spec.required ? undefined : v; // an empty text removes it in an edit
   }
 }
 

@@ -149,7 +149,7 @@ function members(p: Partnership): HTMLElement {
     h('tbody', {}, rows)));
   let add: HTMLElement | null = null;
   if (p.viewerCanEdit) {
-    const actor = pickerWidget('actorId', t('admin.member'), findActors);
+    const actor = pickerWidget('actorId', t('admin.member'), findActors, true);
     const f = form('member-form', [
       { name: 'role', label: 'admin.role', kind: 'select', options: options('memberRole', ROLES, label), value: 'PARTNER' },
       { name: 'since', label: 'admin.since', kind: 'date' },

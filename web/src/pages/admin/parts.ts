@@ -102,10 +102,12 @@ export async function findActors(text: string): Promise<Picked[]> {
   return d.actors.edges.map((e) => ({ id: e.node.id, name: `${e.node.name} (${label('actorKind', e.node.kind)})` }));
 }
 
-// pickerWidget is a search combobox as a form widget: its value is the picked record's ID.
-export function pickerWidget(name: string, labelText: string, find: (text: string) => Promise<Picked[]>): Widget {
+// pickerWidget is a search combobox as a form widget: its value is the picked record's ID; a
+// required one with nothing picked gives '', so that the API says so at the field.
+export function pickerWidget(name: string, labelText: string, find: (text: string) => Promise<Picked[]>, required = false): Widget {
   const p = searchPicker(labelText, find);
-  return { name, el: p.el, control: p.input, value: () => p.value()?.id, changed: () => p.value() !== null };
+  if (required) p.input.setAttribute('aria-required', 'true');
+  return { name, el: p.el, control: p.input, value: () => p.value()?.id ?? (required ? '' : undefined), changed: () => p.value() !== null };
 }
 
 // zoneSet is the zones of a record as a widget: each chosen zone with a button that removes

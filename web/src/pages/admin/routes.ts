@@ -87,8 +87,8 @@ async function findPartnerships(text: string): Promise<Picked[]> {
 }
 
 function createForm(): HTMLElement {
-  const from = pickerWidget('fromId', t('admin.from'), findEnds);
-  const to = pickerWidget('toId', t('admin.to'), findEnds);
+  const from = pickerWidget('fromId', t('admin.from'), findEnds, true);
+  const to = pickerWidget('toId', t('admin.to'), findEnds, true);
   const partnership = pickerWidget('partnershipId', t('admin.agreement'), findPartnerships);
   const f = form('route-form', [{ name: 'instrument', label: 'admin.instrument', help: 'admin.instrumentHelp' }], [from, to, partnership], t('admin.create'), (f) => void submit(f, async () => {
     const r = await mutate(AdminCreateRouteDocument, { input: f.all() as unknown as CreateRouteInput });

@@ -101,7 +101,7 @@ function specs(cats: { value: string; text: string }[], s?: Svc): FieldSpec[] {
 async function create(): Promise<HTMLElement> {
   title = t('admin.newService');
   const cats = await categoryOptions();
-  const provider = pickerWidget('providerId', t('admin.provider'), findActors);
+  const provider = pickerWidget('providerId', t('admin.provider'), findActors, true);
   const zones = zoneSet('zoneIds', t('admin.zonesCol'), []);
   const needs = await needPicker('svc-needs', [], true, t('admin.needs'));
   const needsWidget: Widget = { name: 'needIds', el: needs.el, control: needs.el, value: () => needs.values(), changed: () => true };
