@@ -62,7 +62,7 @@ func TestCoordinatorDirectory(t *testing.T) {
 		return r.Data
 	}
 	a.signIn("coordinator-pisana", "/admin")
-	a.do(visible("#expiring h2"))
+	a.visit("/admin", "#expiring h2")
 	a.check("home")
 
 	// Services: the search lists both centres; only Pisa's is editable.
