@@ -96,22 +96,23 @@ type ComplexityRoot struct {
 	}
 
 	Actor struct {
-		Children     func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Contacts     func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		Description  func(childComplexity int) int
-		GlobalID     func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Location     func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		Partnerships func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Services     func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Status       func(childComplexity int) int
-		TaxCode      func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Version      func(childComplexity int) int
-		Zones        func(childComplexity int) int
+		Children      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Contacts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Location      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Parent        func(childComplexity int) int
+		Partnerships  func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Services      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Status        func(childComplexity int) int
+		TaxCode       func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
+		ViewerCanEdit func(childComplexity int) int
+		Zones         func(childComplexity int) int
 	}
 
 	ActorCentrality struct {
@@ -463,6 +464,7 @@ type ComplexityRoot struct {
 		CreatedAt       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		EndDate         func(childComplexity int) int
+		Ending          func(childComplexity int, withinDays int) int
 		GlobalID        func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		Members         func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -474,6 +476,7 @@ type ComplexityRoot struct {
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
+		ViewerCanEdit   func(childComplexity int) int
 		Zones           func(childComplexity int) int
 	}
 
@@ -507,6 +510,7 @@ type ComplexityRoot struct {
 		Stages          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
+		ViewerCanEdit   func(childComplexity int) int
 	}
 
 	PathwayModelPayload struct {
@@ -572,6 +576,7 @@ type ComplexityRoot struct {
 		PathwaysTaken         func(childComplexity int, input model.PathwaysInput) int
 		ReferralFlows         func(childComplexity int, input model.FlowsInput) int
 		ReferralRoutes        func(childComplexity int, fromID string, toID string, needID *string, maxHops *int) int
+		Routes                func(childComplexity int, filter *model.RouteFilter, first *int, after *string, last *int, before *string) int
 		RoutesLosingAgreement func(childComplexity int, withinDays int, first *int, after *string) int
 		ServiceCategories     func(childComplexity int) int
 		Services              func(childComplexity int, filter *model.ServiceFilter, orderBy *model.ServiceOrder, first *int, after *string, last *int, before *string) int
@@ -659,6 +664,7 @@ type ComplexityRoot struct {
 		Stage           func(childComplexity int) int
 		To              func(childComplexity int) int
 		Version         func(childComplexity int) int
+		ViewerCanEdit   func(childComplexity int) int
 	}
 
 	RouteConnection struct {
@@ -708,6 +714,7 @@ type ComplexityRoot struct {
 		Status            func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 		Version           func(childComplexity int) int
+		ViewerCanEdit     func(childComplexity int) int
 		Zones             func(childComplexity int) int
 	}
 
@@ -874,19 +881,20 @@ type ComplexityRoot struct {
 	}
 
 	Zone struct {
-		Actors    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Children  func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Context   func(childComplexity int, year *int) int
-		CreatedAt func(childComplexity int) int
-		GlobalID  func(childComplexity int) int
-		IstatCode func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Parents   func(childComplexity int) int
-		Services  func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Status    func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		Version   func(childComplexity int) int
+		Actors        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Children      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Context       func(childComplexity int, year *int) int
+		CreatedAt     func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
+		IstatCode     func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Parents       func(childComplexity int) int
+		Services      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Status        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
+		ViewerCanEdit func(childComplexity int) int
 	}
 
 	ZoneConnection struct {
@@ -934,6 +942,8 @@ type ActorResolver interface {
 	Children(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Actor], error)
 	Services(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
 	Partnerships(ctx context.Context, obj *model.Actor, first *int, after *string, last *int, before *string) (*model.Connection[*model.Membership], error)
+
+	ViewerCanEdit(ctx context.Context, obj *model.Actor) (bool, error)
 }
 type CaseResolver interface {
 	Zone(ctx context.Context, obj *model.Case) (*model.Zone, error)
@@ -1040,9 +1050,13 @@ type PartnershipResolver interface {
 	Members(ctx context.Context, obj *model.Partnership, first *int, after *string, last *int, before *string) (*model.Connection[*model.Membership], error)
 
 	Targets(ctx context.Context, obj *model.Partnership) ([]*model.ProjectTarget, error)
+	ViewerCanEdit(ctx context.Context, obj *model.Partnership) (bool, error)
+	Ending(ctx context.Context, obj *model.Partnership, withinDays int) (bool, error)
 }
 type PathwayModelResolver interface {
 	Stages(ctx context.Context, obj *model.PathwayModel) ([]*model.Stage, error)
+
+	ViewerCanEdit(ctx context.Context, obj *model.PathwayModel) (bool, error)
 }
 type PlanResolver interface {
 	Interventions(ctx context.Context, obj *model.Plan) ([]*model.Intervention, error)
@@ -1063,6 +1077,7 @@ type QueryResolver interface {
 	CaseTrace(ctx context.Context, id string) (*model.CaseTrace, error)
 	IncomingReferrals(ctx context.Context, statuses []model.ReferralStatus, first *int, after *string) (*model.Connection[*model.Referral], error)
 	Demand(ctx context.Context, input model.DemandInput) (*model.Demand, error)
+	Routes(ctx context.Context, filter *model.RouteFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Route], error)
 	FindServices(ctx context.Context, input model.FindServicesInput, first *int, after *string) (*model.Connection[*model.ServiceMatch], error)
 	Coverage(ctx context.Context, input model.CoverageInput) (*model.Coverage, error)
 	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
@@ -1101,6 +1116,7 @@ type RouteResolver interface {
 
 	AgreementEndsOn(ctx context.Context, obj *model.Route) (*model.Date, error)
 	AgreementEnding(ctx context.Context, obj *model.Route, withinDays int) (bool, error)
+	ViewerCanEdit(ctx context.Context, obj *model.Route) (bool, error)
 }
 type ServiceResolver interface {
 	Provider(ctx context.Context, obj *model.Service) (*model.Actor, error)
@@ -1114,6 +1130,8 @@ type ServiceResolver interface {
 	OpeningHours(ctx context.Context, obj *model.Service) ([]*model.OpeningHours, error)
 	Needs(ctx context.Context, obj *model.Service) ([]*model.Need, error)
 	Zones(ctx context.Context, obj *model.Service) ([]*model.Zone, error)
+
+	ViewerCanEdit(ctx context.Context, obj *model.Service) (bool, error)
 }
 type ServiceCategoryResolver interface {
 	Broader(ctx context.Context, obj *model.ServiceCategory) (*model.ServiceCategory, error)
@@ -1149,6 +1167,7 @@ type ZoneResolver interface {
 	Services(ctx context.Context, obj *model.Zone, first *int, after *string, last *int, before *string) (*model.Connection[*model.Service], error)
 
 	Context(ctx context.Context, obj *model.Zone, year *int) ([]*model.ZoneContextValue, error)
+	ViewerCanEdit(ctx context.Context, obj *model.Zone) (bool, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1385,6 +1404,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Version(childComplexity), true
+	case "Actor.viewerCanEdit":
+		if e.ComplexityRoot.Actor.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.ViewerCanEdit(childComplexity), true
 	case "Actor.zones":
 		if e.ComplexityRoot.Actor.Zones == nil {
 			break
@@ -2963,6 +2988,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.EndDate(childComplexity), true
+	case "Partnership.ending":
+		if e.ComplexityRoot.Partnership.Ending == nil {
+			break
+		}
+
+		args, err := ec.field_Partnership_ending_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Partnership.Ending(childComplexity, args["withinDays"].(int)), true
 	case "Partnership.id":
 		if e.ComplexityRoot.Partnership.GlobalID == nil {
 			break
@@ -3034,6 +3070,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.Version(childComplexity), true
+	case "Partnership.viewerCanEdit":
+		if e.ComplexityRoot.Partnership.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.ViewerCanEdit(childComplexity), true
 	case "Partnership.zones":
 		if e.ComplexityRoot.Partnership.Zones == nil {
 			break
@@ -3147,6 +3189,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathwayModel.Version(childComplexity), true
+	case "PathwayModel.viewerCanEdit":
+		if e.ComplexityRoot.PathwayModel.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathwayModel.ViewerCanEdit(childComplexity), true
 
 	case "PathwayModelPayload.model":
 		if e.ComplexityRoot.PathwayModelPayload.Model == nil {
@@ -3519,6 +3567,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ReferralRoutes(childComplexity, args["fromId"].(string), args["toId"].(string), args["needId"].(*string), args["maxHops"].(*int)), true
+	case "Query.routes":
+		if e.ComplexityRoot.Query.Routes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_routes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Routes(childComplexity, args["filter"].(*model.RouteFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.routesLosingAgreement":
 		if e.ComplexityRoot.Query.RoutesLosingAgreement == nil {
 			break
@@ -3935,6 +3994,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Route.Version(childComplexity), true
+	case "Route.viewerCanEdit":
+		if e.ComplexityRoot.Route.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Route.ViewerCanEdit(childComplexity), true
 
 	case "RouteConnection.edges":
 		if e.ComplexityRoot.RouteConnection.Edges == nil {
@@ -4144,6 +4209,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Version(childComplexity), true
+	case "Service.viewerCanEdit":
+		if e.ComplexityRoot.Service.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.ViewerCanEdit(childComplexity), true
 	case "Service.zones":
 		if e.ComplexityRoot.Service.Zones == nil {
 			break
@@ -4840,6 +4911,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Zone.Version(childComplexity), true
+	case "Zone.viewerCanEdit":
+		if e.ComplexityRoot.Zone.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Zone.ViewerCanEdit(childComplexity), true
 
 	case "ZoneConnection.edges":
 		if e.ComplexityRoot.ZoneConnection.Edges == nil {
@@ -4989,6 +5066,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRegisterWebhookInput,
 		ec.unmarshalInputRemoveMemberInput,
 		ec.unmarshalInputReplayWebhookDeliveryInput,
+		ec.unmarshalInputRouteFilter,
 		ec.unmarshalInputServiceFilter,
 		ec.unmarshalInputServiceOrder,
 		ec.unmarshalInputSetZoneContextInput,
@@ -6552,6 +6630,65 @@ type Demand {
 extend type Query {
   "Demand beside supply: open cases, referrals, refusals for lack of places, waiting lists and waits per need area, beside the services that cover it; the gaps ranked by unmet demand."
   demand("What to measure." input: DemandInput!): Demand! @aggregate @hasRole(roles: [ADMIN, COORDINATOR, RESEARCHER])
+}
+`, BuiltIn: false},
+	{Name: "../schema/editing.graphqls", Input: `extend type Zone {
+  "Whether the viewer may change this zone (updateZone), by the rule every write applies: admins any zone, a coordinator the zones inside its own."
+  viewerCanEdit: Boolean!
+}
+
+extend type Actor {
+  "Whether the viewer may change this actor (updateActor), by the rule every write applies: admins any actor, a coordinator an actor that operates wholly in its zones."
+  viewerCanEdit: Boolean!
+}
+
+extend type Service {
+  "Whether the viewer may change this service, by the rule every write applies: admins any service, a coordinator a service available wholly in its zones (updateService, linkService), a service operator its own actor's services (their places only)."
+  viewerCanEdit: Boolean!
+}
+
+extend type Partnership {
+  "Whether the viewer may change this partnership and its members (updatePartnership, add/update/removePartnershipMember), by the rule every write applies: admins any partnership, a coordinator one that covers only zones in its own."
+  viewerCanEdit: Boolean!
+}
+
+extend type Partnership {
+  "Whether the partnership ends within the days given (or ended already), by the store's clock: the rule of Route.agreementEnding. False when it is open-ended."
+  ending("How many days ahead to look, 0 to 3650." withinDays: Int! = 60): Boolean!
+}
+
+extend type Route {
+  "Whether the viewer may change this route (deleteRoute), by the rule every write applies: admins any route, a coordinator a route whose two ends lie wholly in its zones."
+  viewerCanEdit: Boolean!
+}
+
+extend type PathwayModel {
+  "Whether the viewer may change this model (updatePathwayModel): admins only, since the cases of every zone follow a model."
+  viewerCanEdit: Boolean!
+}
+
+"Which designed routes to list. Every given criterion must hold."
+input RouteFilter {
+  "Only routes governed by this partnership."
+  partnership: ID
+  "Only routes from or to this actor, or from or to one of its services."
+  actor: ID
+}
+
+extend type Query {
+  "Lists the designed routes, in a stable order (by ID), for browsing the directory."
+  routes(
+    "Which routes to list."
+    filter: RouteFilter
+    "How many routes to return from the start (at most 100)."
+    first: Int
+    "Return routes after this cursor."
+    after: String
+    "How many routes to return from the end (at most 100)."
+    last: Int
+    "Return routes before this cursor."
+    before: String
+  ): RouteConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/finder.graphqls", Input: `"""
@@ -8484,6 +8621,8 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 		return ec.fieldContext_Actor_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Actor_version(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Actor_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
 }
@@ -9136,6 +9275,10 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 		return ec.fieldContext_Partnership_version(ctx, field)
 	case "targets":
 		return ec.fieldContext_Partnership_targets(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Partnership_viewerCanEdit(ctx, field)
+	case "ending":
+		return ec.fieldContext_Partnership_ending(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partnership", field.Name)
 }
@@ -9200,6 +9343,8 @@ func (ec *executionContext) childFields_PathwayModel(ctx context.Context, field 
 		return ec.fieldContext_PathwayModel_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_PathwayModel_version(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_PathwayModel_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathwayModel", field.Name)
 }
@@ -9440,6 +9585,8 @@ func (ec *executionContext) childFields_Route(ctx context.Context, field graphql
 		return ec.fieldContext_Route_agreementEndsOn(ctx, field)
 	case "agreementEnding":
 		return ec.fieldContext_Route_agreementEnding(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Route_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Route", field.Name)
 }
@@ -9540,6 +9687,8 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_updatedAt(ctx, field)
 	case "version":
 		return ec.fieldContext_Service_version(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Service_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Service", field.Name)
 }
@@ -9888,6 +10037,8 @@ func (ec *executionContext) childFields_Zone(ctx context.Context, field graphql.
 		return ec.fieldContext_Zone_version(ctx, field)
 	case "context":
 		return ec.fieldContext_Zone_context(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Zone_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Zone", field.Name)
 }
@@ -10724,6 +10875,20 @@ func (ec *executionContext) field_NetworkAnalysis_centrality_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Partnership_ending_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "withinDays",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinDays"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Partnership_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11299,6 +11464,52 @@ func (ec *executionContext) field_Query_routesLosingAgreement_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_routes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RouteFilter, error) {
+			return ec.unmarshalORouteFilter2ᚖsnodoᚋmodelᚐRouteFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -12634,6 +12845,29 @@ func (ec *executionContext) _Actor_version(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Actor_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Actor_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Actor().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ActorCentrality_actor(ctx context.Context, field graphql.CollectedField, obj *model.ActorCentrality) (ret graphql.Marshaler) {
@@ -20187,6 +20421,73 @@ func (ec *executionContext) fieldContext_Partnership_targets(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Partnership_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partnership", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Partnership_ending(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_ending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Partnership().Ending(ctx, obj, fc.Args["withinDays"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_ending(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Partnership_ending_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PartnershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Partnership]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20630,6 +20931,29 @@ func (ec *executionContext) _PathwayModel_version(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PathwayModel_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwayModel", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PathwayModel_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathwayModel_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PathwayModel().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathwayModel_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathwayModel", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PathwayModelPayload_model(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModelPayload) (ret graphql.Marshaler) {
@@ -21765,6 +22089,50 @@ func (ec *executionContext) fieldContext_Query_demand(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_demand_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_routes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_routes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Routes(ctx, fc.Args["filter"].(*model.RouteFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Route]) graphql.Marshaler {
+			return ec.marshalNRouteConnection2ᚖsnodoᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_routes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RouteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_routes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24297,6 +24665,29 @@ func (ec *executionContext) fieldContext_Route_agreementEnding(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Route_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Route_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Route().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Route_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Route", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _RouteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Route]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25208,6 +25599,29 @@ func (ec *executionContext) _Service_version(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Service_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Service_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ServiceCategory_id(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCategory) (ret graphql.Marshaler) {
@@ -28114,6 +28528,29 @@ func (ec *executionContext) fieldContext_Zone_context(ctx context.Context, field
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Zone_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Zone_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Zone().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Zone_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Zone", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ZoneConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Zone]) (ret graphql.Marshaler) {
@@ -32083,6 +32520,43 @@ func (ec *executionContext) unmarshalInputReplayWebhookDeliveryInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRouteFilter(ctx context.Context, obj any) (model.RouteFilter, error) {
+	var it model.RouteFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"partnership", "actor"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "partnership":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnership"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Partnership = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputServiceFilter(ctx context.Context, obj any) (model.ServiceFilter, error) {
 	var it model.ServiceFilter
 	if obj == nil {
@@ -33678,6 +34152,44 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "viewerCanEdit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Actor_viewerCanEdit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37711,6 +38223,82 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCanEdit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Partnership_viewerCanEdit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ending":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Partnership_ending(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38027,6 +38615,44 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "viewerCanEdit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PathwayModel_viewerCanEdit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38683,6 +39309,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_demand(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "routes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_routes(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -40100,6 +40748,44 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCanEdit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Route_viewerCanEdit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40803,6 +41489,44 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "viewerCanEdit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_viewerCanEdit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42805,6 +43529,44 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Zone_context(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCanEdit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Zone_viewerCanEdit(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -47148,6 +47910,14 @@ func (ec *executionContext) marshalORoute2ᚖsnodoᚋmodelᚐRoute(ctx context.C
 		return graphql.Null
 	}
 	return ec._Route(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORouteFilter2ᚖsnodoᚋmodelᚐRouteFilter(ctx context.Context, v any) (*model.RouteFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRouteFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOService2ᚖsnodoᚋmodelᚐService(ctx context.Context, sel ast.SelectionSet, v *model.Service) graphql.Marshaler {

@@ -785,6 +785,14 @@ type ReplayWebhookDeliveryInput struct {
 	DeliveryID string `json:"deliveryId"`
 }
 
+// Which designed routes to list. Every given criterion must hold.
+type RouteFilter struct {
+	// Only routes governed by this partnership.
+	Partnership *string `json:"partnership,omitempty"`
+	// Only routes from or to this actor, or from or to one of its services.
+	Actor *string `json:"actor,omitempty"`
+}
+
 // The result of creating a route.
 type RoutePayload struct {
 	// The route as written, or null when the input was refused.

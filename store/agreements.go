@@ -43,7 +43,7 @@ func (s *Store) RoutesLosingAgreement(ctx context.Context, days int, p Page) (*m
 	q := query{start: "MATCH (agreement:Partnership) WHERE agreement.endDate <= $deadline MATCH (n:Route)-[:GOVERNED_BY]->(agreement)",
 		params: map[string]any{"deadline": deadline}}
 	if v := auth.From(ctx); v.Role != auth.Admin {
-		q.where("EXISTS { MATCH (a)<-[:FROM]-(n)-[:TO]->(b) WHERE "+whollyInScope("a")+" AND "+whollyInScope("b")+" }", "scope", orEmpty(v.ZoneIDs))
+		q.where(routeInScope("n"), "scope", orEmpty(v.ZoneIDs))
 	}
 	return list(ctx, s, q, p, order{expr: "toString(agreement.endDate)"}, decodeRoute)
 }

@@ -132,6 +132,7 @@ var indexedOrders = map[string]map[string]bool{
 	"Zone":        {"n.name": true},
 	"Partnership": {"n.title": true},
 	"Need":        {"n.code": true},
+	"Route":       {"n.id": true},
 }
 
 // pageCypher is the statement of a page of the list, and its parameters.

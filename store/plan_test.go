@@ -47,6 +47,9 @@ func planGraph(t testing.TB, e *testenv.Env) {
 	if _, err := e.Store.Import(context.Background(), im); err != nil {
 		t.Fatal(err)
 	}
+	// Designed routes between the actors, listed by ID.
+	e.Query(t, "UNWIND range(0, 1999) AS i MATCH (a:Actor {id: 'a' + i}), (b:Actor {id: 'a' + ((i + 1) % 2000)}) "+
+		"CREATE (a)<-[:FROM]-(:Route {id: 'r' + i, fromId: a.id, toId: b.id, needIds: [], version: 1})-[:TO]->(b)", nil)
 	e.Query(t, "CALL db.resampleOutdatedIndexes()", nil)
 }
 
@@ -131,6 +134,10 @@ func TestListsAndLookupsReadTheirIndexes(t *testing.T) {
 		},
 		"needs by code": func(ctx context.Context, p store.Page) error {
 			_, err := e.Store.Needs(ctx, nil, p)
+			return err
+		},
+		"routes by ID": func(ctx context.Context, p store.Page) error {
+			_, err := e.Store.Routes(ctx, nil, p)
 			return err
 		},
 	}

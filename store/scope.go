@@ -31,45 +31,57 @@ func whollyInScope(x string) string {
 		" ELSE EXISTS { (" + x + ")-[:" + placedRels + "]->(:Zone) } AND NOT EXISTS { MATCH (" + x + ")-[:" + placedRels + "]->(z:Zone) WHERE NOT " + zoneInScope("z") + " } END"
 }
 
-// scopeOf are the queries, by label, that answer whether the node $id lies wholly in $scope.
+// scopeOf are the predicates, by label, that the node n lies wholly in $scope.
 var scopeOf = map[string]string{
-	"Zone":        "MATCH (n:Zone {id: $id}) RETURN " + whollyInScope("n"),
-	"Actor":       "MATCH (n:Actor {id: $id}) RETURN " + whollyInScope("n"),
-	"Service":     "MATCH (n:Service {id: $id}) RETURN " + whollyInScope("n"),
-	"Partnership": "MATCH (n:Partnership {id: $id}) RETURN " + whollyInScope("n"),
+	"Zone":        whollyInScope("n"),
+	"Actor":       whollyInScope("n"),
+	"Service":     whollyInScope("n"),
+	"Partnership": whollyInScope("n"),
 	// A route lies in scope when both its ends do.
-	"Route": "MATCH (a)<-[:FROM]-(n:Route {id: $id})-[:TO]->(b) RETURN " + whollyInScope("a") + " AND " + whollyInScope("b"),
+	"Route": routeInScope("n"),
+}
+
+// routeInScope is the predicate that both ends of the route r lie wholly in $scope.
+func routeInScope(r string) string {
+	return "EXISTS { MATCH (a)<-[:FROM]-(" + r + ")-[:TO]->(b) WHERE " + whollyInScope("a") + " AND " + whollyInScope("b") + " }"
+}
+
+// changeRule is the one rule of who may change a node as it stands: a Cypher predicate over
+// the node n of the label and its parameters. Admins may change anything (allowAll);
+// coordinators what lies wholly in their zones; case managers the cases their actor manages;
+// either end of a referral the referral; service operators the services of their own actor.
+// Pathway models are changed by admins only: every case of every zone that follows a model
+// moves with it, so no coordinator's zones contain one. ok is false when the viewer may change
+// no node of the label.
+func changeRule(v auth.Viewer, label string) (pred string, params map[string]any, allowAll, ok bool) {
+	switch {
+	case v.Role == auth.Admin:
+		return "true", nil, true, true
+	case v.Role == auth.Coordinator && scopeOf[label] != "":
+		return scopeOf[label], map[string]any{"scope": orEmpty(v.ZoneIDs)}, false, true
+	case v.Role == auth.CaseManager && label == "Case":
+		return "n.managingActorId = $actor", map[string]any{"actor": v.ActorID}, false, true
+	case v.Is(auth.CaseManager, auth.ServiceOperator) && label == "Referral":
+		// Either end may move a referral; authorizeReferral says which end may make which move.
+		return "n.fromId = $actor OR " + recipientIs, map[string]any{"actor": v.ActorID}, false, true
+	case v.Role == auth.ServiceOperator && label == "Service":
+		return "EXISTS { MATCH (n)<-[:PROVIDES]-(:Actor {id: $actor}) }", map[string]any{"actor": v.ActorID}, false, true
+	}
+	return "", nil, false, false
 }
 
 // authorize is the data-layer half of access control (the schema's @hasRole is the other): it
-// checks that the viewer may change the node as it stands. Admins may change anything;
-// coordinators what lies wholly in their zones; service operators the services of their own
-// actor. Pathway models are changed by admins only: every case of every zone that follows a
-// model moves with it, so no coordinator's zones contain one.
+// checks, by changeRule, that the viewer may change the node as it stands.
 func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key string) error {
 	v := auth.From(ctx)
-	var cypher string
-	params := map[string]any{"id": key}
-	switch {
-	case v.Role == auth.Admin:
-		return nil
-	case v.Role == auth.Coordinator && scopeOf[label] != "":
-		cypher = scopeOf[label]
-		params["scope"] = orEmpty(v.ZoneIDs)
-	case v.Role == auth.CaseManager && label == "Case":
-		cypher = "MATCH (n:Case {id: $id}) RETURN n.managingActorId = $actor"
-		params["actor"] = v.ActorID
-	case v.Is(auth.CaseManager, auth.ServiceOperator) && label == "Referral":
-		// Either end may move a referral; authorizeReferral says which end may make which move.
-		cypher = "MATCH (n:Referral {id: $id}) RETURN n.fromId = $actor OR " + recipientIs
-		params["actor"] = v.ActorID
-	case v.Role == auth.ServiceOperator && label == "Service":
-		cypher = "MATCH (n:Service {id: $id}) RETURN EXISTS { MATCH (n)<-[:PROVIDES]-(:Actor {id: $actor}) }"
-		params["actor"] = v.ActorID
-	default:
+	pred, params, allowAll, ok := changeRule(v, label)
+	if !ok {
 		return forbidden(v)
 	}
-	records, err := run(ctx, tx, cypher, params)
+	if allowAll {
+		return nil
+	}
+	records, err := run(ctx, tx, "MATCH (n:"+label+" {id: $id}) RETURN "+pred, merge(params, map[string]any{"id": key}))
 	if err != nil {
 		return err
 	}
@@ -77,6 +89,33 @@ func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key stri
 		return forbidden(v)
 	}
 	return nil
+}
+
+// MayChange answers, for each key of the label, whether the viewer may change the node as it
+// stands, by the rule authorize applies before every write (changeRule), in one statement for
+// all the keys: the API's viewerCanEdit. Keys with no node are false.
+func (s *Store) MayChange(ctx context.Context, label string, keys []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(keys))
+	pred, params, allowAll, ok := changeRule(auth.From(ctx), label)
+	if !ok {
+		for _, k := range keys {
+			out[k] = false
+		}
+		return out, nil
+	}
+	records, err := readAutoCommit(ctx, s, "UNWIND $keys AS k MATCH (n:"+label+" {id: k}) RETURN k, "+pred,
+		merge(params, map[string]any{"keys": keys}))
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		out[k] = false
+	}
+	for _, r := range records {
+		k, _ := r.Values[0].(string)
+		out[k] = allowAll || r.Values[1] == true
+	}
+	return out, nil
 }
 
 // authorizeAll checks that a coordinator keeps every node of the keys wholly (zones, actors or

@@ -4,6 +4,7 @@ import { nav, route } from './router';
 const CASE_MANAGERS = ['ADMIN', 'CASE_MANAGER'];
 const RECIPIENTS = ['ADMIN', 'CASE_MANAGER', 'SERVICE_OPERATOR'];
 const OPERATORS = ['ADMIN', 'COORDINATOR', 'SERVICE_OPERATOR'];
+const COORDINATORS = ['ADMIN', 'COORDINATOR'];
 
 export function registerRoutes(): void {
   route('/', () => import('./pages/home'));
@@ -17,10 +18,18 @@ export function registerRoutes(): void {
   route('/places', () => import('./pages/places'), { roles: OPERATORS });
   route('/services', () => import('./pages/directory'));
   route('/services/:id', () => import('./pages/service'));
+  route('/admin', () => import('./pages/admin/index'), { roles: COORDINATORS });
+  for (const section of ['zones', 'actors', 'services', 'partnerships']) {
+    route(`/admin/${section}`, () => import(`./pages/admin/${section}.ts`), { roles: COORDINATORS });
+    route(`/admin/${section}/:id`, () => import(`./pages/admin/${section}.ts`), { roles: COORDINATORS });
+  }
+  route('/admin/routes', () => import('./pages/admin/routes'), { roles: COORDINATORS });
+  route('/admin/models', () => import('./pages/admin/models'), { roles: COORDINATORS });
 
   nav('/finder', 'nav.finder');
   nav('/cases', 'nav.cases');
   nav('/inbox', 'nav.inbox');
   nav('/places', 'nav.places');
   nav('/services', 'nav.directory');
+  nav('/admin', 'nav.admin');
 }
