@@ -246,16 +246,17 @@ func parse(r *http.Request) (params, error) {
 	if err != nil {
 		return p, err
 	}
-	switch f := q.Get("format"); f {
-	case "json":
-	case "":
-		if q.Has("format") {
-			return p, model.Errorf(model.CodeBadUserInput, "format is json or ndjson, not empty")
+	if given("format", "json or ndjson") {
+		switch f := q.Get("format"); f {
+		case "json":
+		case "ndjson":
+			p.ndjson = true
+		default:
+			return p, model.Errorf(model.CodeBadUserInput, "format is json or ndjson, not %s", model.Quote(trim(f)))
 		}
-	case "ndjson":
-		p.ndjson = true
-	default:
-		return p, model.Errorf(model.CodeBadUserInput, "format is json or ndjson, not %s", model.Quote(trim(f)))
+	}
+	if err != nil {
+		return p, err
 	}
 	if q.Has("search") {
 		s := q.Get("search")
@@ -266,7 +267,7 @@ func parse(r *http.Request) (params, error) {
 		}
 		p.search = &s
 	}
-	if q.Has("modified_after") {
+	if given("modified_after", "a date-time (RFC 3339) or a date") {
 		v := q.Get("modified_after")
 		t, e := time.Parse(time.RFC3339Nano, v)
 		if e != nil {
@@ -277,6 +278,9 @@ func parse(r *http.Request) (params, error) {
 			t = d
 		}
 		p.modifiedAfter = &t
+	}
+	if err != nil {
+		return p, err
 	}
 	if p.taxonomy != "" && p.taxonomy != NeedTaxonomy.ID && p.taxonomy != CatalogueTaxonomy.ID {
 		p.unknownTaxonomy = true
