@@ -7,6 +7,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"snodo/model"
 )
 
 // upstreamSchemas is where HSDS's OpenAPI reference points its responses: the schemas as Open
@@ -79,6 +81,9 @@ func bundleOpenAPI() (map[string]any, error) {
 		}
 		schemas[entity] = s
 	}
+	if err := bound(components); err != nil {
+		return nil, err
+	}
 	var missing []string
 	rewriteRefs(doc, func(ref string) string {
 		entity, ok := entityOfRef(ref)
@@ -94,6 +99,40 @@ func bundleOpenAPI() (map[string]any, error) {
 		return nil, fmt.Errorf("openapi.json: references to schemas Snodo does not keep: %v", missing)
 	}
 	return doc, nil
+}
+
+// bound writes the bounds the API holds its parameters to into their schemas, from the
+// constants that hold them (parse, model.Check.Search), so that the OpenAPI says what the API
+// refuses.
+func bound(components map[string]any) error {
+	params, _ := components["parameters"].(map[string]any)
+	schema := func(name string) (map[string]any, error) {
+		p, _ := params[name].(map[string]any)
+		s, _ := p["schema"].(map[string]any)
+		if s == nil {
+			return nil, fmt.Errorf("openapi.json: no parameter %s", name)
+		}
+		return s, nil
+	}
+	page, err := schema("page")
+	if err != nil {
+		return err
+	}
+	page["minimum"], page["maximum"], page["default"] = 1, MaxPage, 1
+	perPage, err := schema("per_page")
+	if err != nil {
+		return err
+	}
+	perPage["minimum"], perPage["maximum"], perPage["default"] = 1, MaxPerPage, DefaultPerPage
+	search, err := schema("search")
+	if err != nil {
+		return err
+	}
+	search["maxLength"] = model.MaxSearchLength
+	p := params["search"].(map[string]any)
+	p["description"] = fmt.Sprintf("%s At most %d characters and %d words (runs of letters and digits).",
+		p["description"], model.MaxSearchLength, model.MaxSearchWords)
+	return nil
 }
 
 // entityOfRef names the entity a schema reference points at: a sibling file of an entity's

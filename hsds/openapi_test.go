@@ -12,7 +12,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"snodo/hsds"
 	"snodo/internal/testenv"
+	"snodo/model"
 )
 
 // openapiDoc reads the OpenAPI the server answers.
@@ -86,6 +88,15 @@ func TestOpenAPIIsSelfContained(t *testing.T) {
 	// the profile's fields are in the schemas the answers are checked against
 	if _, ok := pointer(doc, "#/components/schemas/service_area/properties/istat_code"); !ok {
 		t.Errorf("the bundled service_area is not the profile's")
+	}
+	// the bounds the API holds the parameters to, from the constants that hold them
+	for name, want := range map[string]float64{"page": hsds.MaxPage, "per_page": hsds.MaxPerPage} {
+		if got := testenv.Get(doc, "components", "parameters", name, "schema", "maximum"); got != want {
+			t.Errorf("%s: maximum %v, want %v", name, got, want)
+		}
+	}
+	if got := testenv.Get(doc, "components", "parameters", "search", "schema", "maxLength"); got != float64(model.MaxSearchLength) {
+		t.Errorf("search: maxLength %v", got)
 	}
 	if servers, _ := doc["servers"].([]any); len(servers) != 1 || !strings.HasPrefix(testenv.Get(servers[0].(map[string]any), "url").(string), "http://") {
 		t.Errorf("servers %v", doc["servers"])
