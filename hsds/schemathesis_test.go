@@ -78,6 +78,9 @@ func TestSchemathesis(t *testing.T) {
 	err = cmd.Run()
 	took := time.Since(start)
 	var exit *exec.ExitError
+	if ctx.Err() != nil {
+		t.Fatalf("schemathesis did not finish within 5 minutes:\n%s", out.Bytes())
+	}
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("schemathesis did not run: %v\n%s", err, out.Bytes())
 	}
