@@ -445,12 +445,13 @@ func (a *api) serviceAtLocations(w http.ResponseWriter, r *http.Request) {
 }
 
 // unsupportedPlaceFilter refuses HSDS's postcode and proximity filters of the services at
-// locations: Snodo keeps neither coordinates nor postcode areas, so it cannot apply them, and a
-// list that ignored them would answer a client as if it had (docs/hsds.md).
+// locations: both are answered from a postcode's area or centroid, which Snodo does not keep
+// (it has no postcode gazetteer), so it cannot apply them, and a list that ignored them would
+// answer a client as if it had (docs/hsds.md).
 func unsupportedPlaceFilter(r *http.Request) error {
 	for _, name := range []string{"postcode", "proximity"} {
 		if r.URL.Query().Has(name) {
-			return model.Errorf(model.CodeBadUserInput, "%s is not supported: Snodo keeps no coordinates or postcode areas; filter by taxonomy_term_id, organization_id or search", name)
+			return model.Errorf(model.CodeBadUserInput, "%s is not supported: Snodo keeps no postcode areas or centroids; filter by taxonomy_term_id, organization_id or search", name)
 		}
 	}
 	return nil

@@ -381,7 +381,7 @@ func TestSearchIsCheckedOnEveryList(t *testing.T) {
 	}
 }
 
-// HSDS's postcode and proximity filters need coordinates or postcode areas, which Snodo does not
+// HSDS's postcode and proximity filters need a postcode's area or centroid, which Snodo does not
 // keep: they are refused rather than ignored, and the served OpenAPI does not offer them.
 func TestPostcodeAndProximityAreRefused(t *testing.T) {
 	h := demo(t)
