@@ -2,7 +2,7 @@
 # NEO4J_URI points at one already: `make run` the development one (.data/neo4j on 7687), `make
 # test` the tests' own (.data/neo4j-test on 7688), so that the tests, which delete every node,
 # never touch the development network.
-.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop web chromium lint bench bench-research bench-region region check
+.PHONY: run test build generate neo4j neo4j-stop neo4j-status test-neo4j test-neo4j-stop web chromium schemathesis lint bench bench-research bench-region region check
 
 GO ?= go
 BIN := bin/snodo
@@ -18,8 +18,10 @@ run: build neo4j
 # use NEO4J_URI when it is set (and then refuse a database that holds data they did not create).
 # SNODO_KILL_TEST=1 runs the fault tests too, which start, SIGKILL and restart a Neo4j of their
 # own (a temporary home on a free port) and a Snodo of their own (graph/kill_test.go).
-test: test-neo4j web chromium
-	SNODO_KILL_TEST=$${SNODO_KILL_TEST:-1} NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} $(GO) test -p 1 -count=1 -timeout 30m ./...
+test: test-neo4j web chromium schemathesis
+	SNODO_KILL_TEST=$${SNODO_KILL_TEST:-1} NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_NEO4J_PORT)} \
+	SNODO_SCHEMATHESIS=$${SNODO_SCHEMATHESIS:-$(SCHEMATHESIS_VENV)/bin/schemathesis} \
+	$(GO) test -p 1 -count=1 -timeout 30m ./...
 
 # Starts the tests' own Neo4j (idempotent) unless NEO4J_URI names another server.
 test-neo4j:
@@ -39,6 +41,21 @@ web:
 # The browser tests (e2e/) drive Debian's Chromium; installed when missing.
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The property-based run of the HSDS API (hsds/schemathesis_test.go) uses schemathesis from
+# PyPI, pinned, in a venv of its own under .cache/ (the system Python is left alone); installed
+# when missing or another version. SNODO_SCHEMATHESIS names another one, or =off leaves it out
+# (and the test skips).
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_VENV ?= $(CURDIR)/.cache/schemathesis
+schemathesis:
+	@if [ "$$SNODO_SCHEMATHESIS" = off ]; then echo "schemathesis: SNODO_SCHEMATHESIS=off, not installed"; \
+	elif [ -n "$$SNODO_SCHEMATHESIS" ]; then echo "schemathesis: tests use $$SNODO_SCHEMATHESIS"; \
+	elif [ "$$($(SCHEMATHESIS_VENV)/bin/schemathesis --version 2>/dev/null)" != "schemathesis, version $(SCHEMATHESIS_VERSION)" ]; then \
+		echo "schemathesis: installing $(SCHEMATHESIS_VERSION) into $(SCHEMATHESIS_VENV)" && \
+		python3 -m venv --clear $(SCHEMATHESIS_VENV) && \
+		$(SCHEMATHESIS_VENV)/bin/pip install -q --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); \
+	fi
 
 # Regenerates graph/generated.go, model/models_gen.go and the resolver stubs from the schema.
 generate:

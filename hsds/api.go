@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -129,17 +130,11 @@ func (a *api) root(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) openapi(w http.ResponseWriter, r *http.Request) {
-	b, err := Profiled("openapi.json")
+	doc, err := OpenAPI(base(r))
 	if err != nil {
 		a.fail(w, r, err, 0)
 		return
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		a.fail(w, r, err, 0)
-		return
-	}
-	doc["servers"] = []map[string]string{{"url": base(r), "description": "This Snodo"}}
 	writeJSON(w, doc)
 }
 
@@ -190,11 +185,24 @@ func parse(r *http.Request) (params, error) {
 	q := r.URL.Query()
 	p := params{page: 1, perPage: DefaultPerPage}
 	var err error
+	// given reports whether a parameter came with the request; an empty value is not a
+	// value of any of the typed parameters, and is refused rather than read as absent, so that a
+	// filter a client meant to apply is never dropped.
+	given := func(name, what string) bool {
+		if !q.Has(name) || err != nil {
+			return false
+		}
+		if q.Get(name) == "" {
+			err = model.Errorf(model.CodeBadUserInput, "%s is %s, not empty", name, what)
+			return false
+		}
+		return true
+	}
 	num := func(name string, lo, hi int, into *int) {
-		v := q.Get(name)
-		if v == "" || err != nil {
+		if !given(name, fmt.Sprintf("a whole number from %d to %d", lo, hi)) {
 			return
 		}
+		v := q.Get(name)
 		n, e := strconv.Atoi(v)
 		if e != nil || n < lo || n > hi {
 			err = model.Errorf(model.CodeBadUserInput, "%s is a whole number from %d to %d, not %s", name, lo, hi, model.Quote(trim(v)))
@@ -203,22 +211,22 @@ func parse(r *http.Request) (params, error) {
 		*into = n
 	}
 	flag := func(name string, into *bool) {
-		v := q.Get(name)
-		if v == "" || err != nil {
+		if !given(name, "true or false") {
 			return
 		}
-		b, e := strconv.ParseBool(v)
-		if e != nil {
+		// Exactly true or false, as JSON and the OpenAPI's booleans are written.
+		switch v := q.Get(name); v {
+		case "true", "false":
+			*into = v == "true"
+		default:
 			err = model.Errorf(model.CodeBadUserInput, "%s is true or false, not %s", name, model.Quote(trim(v)))
-			return
 		}
-		*into = b
 	}
 	id := func(name string, into *string) {
-		v := q.Get(name)
-		if v == "" || err != nil {
+		if !given(name, "a UUID") {
 			return
 		}
+		v := q.Get(name)
 		if _, e := uuid.Parse(v); e != nil || len(v) != 36 {
 			err = model.Errorf(model.CodeBadUserInput, "%s is a UUID, not %s", name, model.Quote(trim(v)))
 			return
@@ -238,18 +246,29 @@ func parse(r *http.Request) (params, error) {
 	if err != nil {
 		return p, err
 	}
-	switch f := q.Get("format"); f {
-	case "", "json":
-	case "ndjson":
-		p.ndjson = true
-	default:
-		return p, model.Errorf(model.CodeBadUserInput, "format is json or ndjson, not %s", model.Quote(trim(f)))
+	if given("format", "json or ndjson") {
+		switch f := q.Get("format"); f {
+		case "json":
+		case "ndjson":
+			p.ndjson = true
+		default:
+			return p, model.Errorf(model.CodeBadUserInput, "format is json or ndjson, not %s", model.Quote(trim(f)))
+		}
+	}
+	if err != nil {
+		return p, err
 	}
 	if q.Has("search") {
 		s := q.Get("search")
+		// The rule of every search (model.Check.Search), before any query, on every list.
+		var c model.Check
+		if c.Search(&s, "search"); len(c.InputErrors) > 0 {
+			return p, model.Errorf(model.CodeBadUserInput, "search: %s", c.InputErrors[0].Message)
+		}
 		p.search = &s
 	}
-	if v := q.Get("modified_after"); v != "" {
+	if given("modified_after", "a date-time (RFC 3339) or a date") {
+		v := q.Get("modified_after")
 		t, e := time.Parse(time.RFC3339Nano, v)
 		if e != nil {
 			d, e2 := time.ParseInLocation(time.DateOnly, v, model.Rome())
@@ -259,6 +278,9 @@ func parse(r *http.Request) (params, error) {
 			t = d
 		}
 		p.modifiedAfter = &t
+	}
+	if err != nil {
+		return p, err
 	}
 	if p.taxonomy != "" && p.taxonomy != NeedTaxonomy.ID && p.taxonomy != CatalogueTaxonomy.ID {
 		p.unknownTaxonomy = true
@@ -393,6 +415,9 @@ func (a *api) service(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) serviceAtLocations(w http.ResponseWriter, r *http.Request) {
 	p, err := parse(r)
+	if err == nil {
+		err = unsupportedPlaceFilter(r)
+	}
 	if err != nil {
 		a.fail(w, r, err, 0)
 		return
@@ -417,6 +442,19 @@ func (a *api) serviceAtLocations(w http.ResponseWriter, r *http.Request) {
 		}
 		return out, total, err
 	})
+}
+
+// unsupportedPlaceFilter refuses HSDS's postcode and proximity filters of the services at
+// locations: both are answered from a postcode's area or centroid, which Snodo does not keep
+// (it has no postcode gazetteer), so it cannot apply them, and a list that ignored them would
+// answer a client as if it had (docs/hsds.md).
+func unsupportedPlaceFilter(r *http.Request) error {
+	for _, name := range []string{"postcode", "proximity"} {
+		if r.URL.Query().Has(name) {
+			return model.Errorf(model.CodeBadUserInput, "%s is not supported: Snodo keeps no postcode areas or centroids; filter by taxonomy_term_id, organization_id or search", name)
+		}
+	}
+	return nil
 }
 
 func (a *api) serviceAtLocation(w http.ResponseWriter, r *http.Request) {
