@@ -4,6 +4,8 @@ import { nav, route } from './router';
 const CASE_MANAGERS = ['ADMIN', 'CASE_MANAGER'];
 const RECIPIENTS = ['ADMIN', 'CASE_MANAGER', 'SERVICE_OPERATOR'];
 const OPERATORS = ['ADMIN', 'COORDINATOR', 'SERVICE_OPERATOR'];
+// Those who read the aggregates (the API's @hasRole on indicators, referralFlows, pathwaysTaken).
+const RESEARCH = ['ADMIN', 'COORDINATOR', 'RESEARCHER'];
 
 export function registerRoutes(): void {
   route('/', () => import('./pages/home'));
@@ -17,10 +19,16 @@ export function registerRoutes(): void {
   route('/places', () => import('./pages/places'), { roles: OPERATORS });
   route('/services', () => import('./pages/directory'));
   route('/services/:id', () => import('./pages/service'));
+  route('/research', () => import('./pages/indicators'), { roles: RESEARCH });
+  route('/research/indicators', () => import('./pages/indicators'), { roles: RESEARCH });
+  route('/research/flows', () => import('./pages/flows'), { roles: RESEARCH });
+  route('/research/pathways', () => import('./pages/pathways'), { roles: RESEARCH });
+  route('/research/reports', () => import('./pages/reports'), { roles: RESEARCH });
 
   nav('/finder', 'nav.finder');
   nav('/cases', 'nav.cases');
   nav('/inbox', 'nav.inbox');
   nav('/places', 'nav.places');
   nav('/services', 'nav.directory');
+  nav('/research', 'nav.research');
 }
