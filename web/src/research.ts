@@ -106,7 +106,7 @@ export function withheldMark(reason: string): HTMLElement {
 
 // legend explains the marks, once per page.
 export function legend(): HTMLElement {
-  return h('div', { class: 'callout note mb-4', role: 'note' },
+  return h('div', { class: 'alert alert-info mb-4', role: 'note' },
     h('p', { class: 'mb-1' }, h('span', { class: 'withheld-mark', 'aria-hidden': 'true' }, '⊘'), ' ', t('research.legendCount')),
     h('p', { class: 'mb-1' }, t('research.legendFigure')),
     h('p', { class: 'mb-0 small' }, t('research.legendBudget')));
@@ -114,11 +114,12 @@ export function legend(): HTMLElement {
 
 // table is a data table with a caption: the text alternative of a chart and the figures
 // themselves.
-export function table(caption: string, head: string[], rows: (Node | string)[][], attrs: Record<string, string> = {}): HTMLElement {
+// keys, when given, name the rows (data-key), for the browser tests.
+export function table(caption: string, head: string[], rows: (Node | string)[][], attrs: Record<string, string> = {}, keys: string[] = []): HTMLElement {
   return h('div', { class: 'table-responsive' }, h('table', { class: 'table table-sm', ...attrs },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, head.map((x, i) => h('th', { scope: 'col', class: i > 0 ? 'text-end' : null }, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: 'text-end' }, c)))))));
+    h('tbody', {}, rows.map((r, j) => h('tr', { 'data-key': keys[j] }, r.map((c, i) => i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: 'text-end' }, c)))))));
 }
 
 // The colours of Bootstrap Italia's palette, with contrast on white.

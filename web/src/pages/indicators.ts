@@ -5,7 +5,7 @@
 import { h } from '../dom';
 import { formatDate, formatNumber, label, lang, needLabel, t } from '../i18n';
 import { query } from '../api';
-import { IndicatorsViewDocument, type IndicatorFiguresFragment, type IndicatorsViewQuery } from '../gql/graphql';
+import { IndicatorsViewDocument, type CaseOutcome, type IndicatorFiguresFragment, type IndicatorsViewQuery, type ReferralStatus } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { into } from '../ui';
 import { zonePicker } from '../widgets';
@@ -51,6 +51,16 @@ export const page: Page = {
 
 type Current = IndicatorsViewQuery['current'];
 
+// The breakdowns list only the values published above zero; the page shows every outcome and
+// status, those the API left out marked as below the threshold (none, or too few).
+const OUTCOMES: CaseOutcome[] = ['INCLUDED', 'TRANSFERRED', 'DROPPED_OUT', 'OTHER'];
+const STATUSES: ReferralStatus[] = ['SENT', 'RECEIVED', 'ACCEPTED', 'ON_HOLD', 'REFUSED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'];
+
+function every(keys: readonly string[], items: readonly { key: string; count: number }[]): { key: string; count: number }[] {
+  const by = new Map(items.map((b) => [b.key, b.count]));
+  return [...keys.map((key) => ({ key, count: by.get(key) ?? 0 })), ...items.filter((b) => !keys.includes(b.key))];
+}
+
 function view(data: IndicatorsViewQuery): Node[] {
   const c = data.current;
   const categories = new Map<string, string>();
@@ -63,8 +73,8 @@ function view(data: IndicatorsViewQuery): Node[] {
     h('h2', { class: 'h3', id: 'indicators-heading' }, t('indicators.of', { zone: c.zone.name, period: c.period })),
     headline(c),
     h('div', { class: 'row' },
-      h('div', { class: 'col-12 col-lg-6' }, breakdownChart('outcomes', t('indicators.outcomes'), c.outcomes, (k) => label('outcome', k))),
-      h('div', { class: 'col-12 col-lg-6' }, breakdownChart('referrals', t('indicators.referrals'), c.referrals, (k) => label('referral', k)))),
+      h('div', { class: 'col-12 col-lg-6' }, breakdownChart('outcomes', t('indicators.outcomes'), every(OUTCOMES, c.outcomes), (k) => label('outcome', k))),
+      h('div', { class: 'col-12 col-lg-6' }, breakdownChart('referrals', t('indicators.referrals'), every(STATUSES, c.referrals), (k) => label('referral', k)))),
     breakdownChart('interventions', t('indicators.interventions'), c.interventionsByCategory, (k) => categories.get(k) ?? k),
     shelterChart(c),
     needsWithout(c),
@@ -92,7 +102,7 @@ function headline(c: Current): HTMLElement {
 // and its label carries the mark.
 function breakdownChart(name: string, title: string, items: readonly { key: string; count: number }[], labelOf: (k: string) => string): HTMLElement {
   if (items.length === 0) return h('figure', { class: 'mb-4', 'data-chart': name }, h('figcaption', { class: 'h5' }, title), h('p', {}, t('research.nothing')));
-  const data = table(title, [t('research.item'), t('research.count')], items.map((b) => [labelOf(b.key), count(b.count)]), { 'data-table': name });
+  const data = table(title, [t('research.item'), t('research.count')], items.map((b) => [labelOf(b.key), count(b.count)]), { 'data-table': name }, items.map((b) => b.key));
   return chartFigure(name, title, data, async (canvas) => {
     const { Chart } = await chartJs();
     return new Chart(canvas, {
@@ -148,7 +158,7 @@ function seriesChart(series: readonly IndicatorFiguresFragment[]): HTMLElement {
   ];
   const title = t('indicators.seriesTitle');
   const data = table(title, [t('research.period'), ...lines.map((l) => l.text), t('indicators.acceptance')],
-    series.map((f) => [f.period, ...lines.map((l) => count(l.value(f))), figure(f.acceptanceRate, 'rate')]), { 'data-table': 'series' });
+    series.map((f) => [f.period, ...lines.map((l) => count(l.value(f))), figure(f.acceptanceRate, 'rate')]), { 'data-table': 'series' }, series.map((f) => f.period));
   return chartFigure('series', title, data, async (canvas) => {
     const { Chart } = await chartJs();
     return new Chart(canvas, {

@@ -59,7 +59,7 @@ function view(taken: Taken, modelName: string): Node[] {
   const stageNames = new Map(stages.map((s) => [s.stage.code, name(s.stage)]));
   const title = t('pathways.funnel');
   const data = table(title, [t('pathways.stage'), t('pathways.reached'), t('pathways.dwell'), t('pathways.dropOuts')],
-    stages.map((s) => [name(s.stage), count(s.reached), figure(s.medianDwellDays, 'days'), count(s.dropOuts)]), { 'data-table': 'funnel' });
+    stages.map((s) => [name(s.stage), count(s.reached), figure(s.medianDwellDays, 'days'), count(s.dropOuts)]), { 'data-table': 'funnel' }, stages.map((s) => s.stage.code));
   return [
     h('h2', { class: 'h3' }, t('pathways.of', { model: modelName })),
     h('p', { class: 'fs-5', id: 'pathways-cases' }, t('pathways.cases'), ' ', count(taken.cases)),
@@ -77,15 +77,17 @@ function view(taken: Taken, modelName: string): Node[] {
         options: { indexAxis: 'y', animation: false, maintainAspectRatio: false, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
       });
     }),
-    sequences('stage-sequences', t('pathways.stageSequences'), taken.stageSequences, (s) => stageNames.get(s) ?? s),
-    sequences('kind-sequences', t('pathways.kindSequences'), taken.actorKindSequences, (s) => label('actorKind', s)),
+    sequences('stage-sequences', t('pathways.stageSequences'), taken.stageSequences, (s) => s, (steps) => steps.map((s) => stageNames.get(s) ?? s).join(' → ')),
+    sequences('kind-sequences', t('pathways.kindSequences'), taken.actorKindSequences, (s) => label('actorKind', s), () => ''),
   ];
 }
 
-function sequences(id: string, title: string, items: Taken['stageSequences'], step: (s: string) => string): HTMLElement {
+// sequences lists the most frequent sequences, each step by its short name (a stage's code), the
+// whole sequence spelt out in its title.
+function sequences(id: string, title: string, items: Taken['stageSequences'], step: (s: string) => string, spelt: (steps: readonly string[]) => string): HTMLElement {
   return h('section', { class: 'mb-4', id },
     h('h3', { class: 'h5' }, title),
     items.length === 0
       ? h('p', {}, t('pathways.noSequences'))
-      : table(title, [t('pathways.sequence'), t('pathways.casesTook')], items.map((s) => [s.steps.map(step).join(' → '), count(s.cases)])));
+      : table(title, [t('pathways.sequence'), t('pathways.casesTook')], items.map((s) => [h('span', { title: spelt(s.steps) || null }, s.steps.map(step).join(' → ')), count(s.cases)])));
 }
