@@ -12,9 +12,6 @@ import { needTree, zonePicker } from '../widgets';
 import { COLOURS, chartFigure, chartJs, count, figure, legend, periodSelect, pickedZone, show, subnav, table, withheldMark } from '../research';
 
 const PATH = '/research/flows';
-// MIN_GROUP is the disclosure layer's default fewest records of a derived figure: the
-// off-route share, derived here from published counts, is shown over as many referrals only.
-const MIN_GROUP = 10;
 
 type Flow = FlowsViewQuery['referralFlows'][number];
 
@@ -69,7 +66,9 @@ function view(flows: readonly Flow[], byKind: boolean): Node[] {
   const name = (s: string): string => (byKind ? label('actorKind', s) : s);
   const sent = flows.reduce((s, f) => s + f.sent, 0);
   const off = flows.reduce((s, f) => s + f.offRoute, 0);
-  const share = sent >= MIN_GROUP
+  // The share is computed from the published counts of the flows listed, as the API computes
+  // its rates: nothing finer than what is published.
+  const share = sent > 0
     ? h('span', { 'data-figure': String(off / sent) }, new Intl.NumberFormat(lang() === 'en' ? 'en-GB' : 'it-IT', { style: 'percent', maximumFractionDigits: 0 }).format(off / sent))
     : withheldMark('TOO_FEW');
   const title = t('flows.chart');
