@@ -48,8 +48,16 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	a.check("indicators-form")
 	a.pickZone(`#indicators-form input[role=combobox]`, "Provincia di Grosseto")
 	a.selectValue(`#indicators-form select[name=period]`, quarter)
+	requests, spent := a.graphqlRequests(), a.aggregateQueries(researcher.Subject)
 	took := a.timed(chromedp.Steps(click(`#indicators-form button[type=submit]`), visible("#indicators-headline"), chartsDrawn("#indicators")))
 	t.Logf("load time, indicators of %s (4 quarters, 5 charts): %d ms", quarter, took.Milliseconds())
+	// One view, one request: the quarter and the three before it, four aggregate queries.
+	if n := a.graphqlRequests() - requests; n != 1 {
+		t.Errorf("the indicators' view sent %d GraphQL requests, want 1", n)
+	}
+	if n := a.aggregateQueries(researcher.Subject) - spent; n != 4 {
+		t.Errorf("the indicators' view spent %d aggregate queries, want 4", n)
+	}
 	in := api(`query($z: ID!, $p: String!) { indicators(zoneId: $z, period: $p) { casesOpened casesInCharge casesClosed overdueCases
 		outcomes { key count } referrals { key count } acceptanceRate { value withheld } medianDaysToTakingCharge { value withheld } } }`,
 		map[string]any{"z": zone, "p": quarter})["indicators"].(map[string]any)
@@ -103,8 +111,12 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	a.do(click(`a[href="/research/flows"]`), visible("#flows-form"))
 	a.selectValue(`#flows-form select[name=period]`, "2025")
 	eval[bool](a, `document.querySelector('#flows-form input[type=checkbox]').checked = true; true`)
+	requests, spent = a.graphqlRequests(), a.aggregateQueries(researcher.Subject)
 	took = a.timed(chromedp.Steps(click(`#flows-form button[type=submit]`), visible(`table[data-table=flows]`), chartsDrawn("#flows")))
 	t.Logf("load time, flows of 2025 by actor kind (Sankey): %d ms", took.Milliseconds())
+	if r, q := a.graphqlRequests()-requests, a.aggregateQueries(researcher.Subject)-spent; r != 1 || q != 1 {
+		t.Errorf("the flows' view sent %d requests and spent %d aggregate queries, want 1 and 1", r, q)
+	}
 	flows := api(`{ referralFlows(input: {period: "2025", byActorKind: true, first: 50}) { from to sent offRoute } }`, nil)["referralFlows"].([]any)
 	sent, off := 0.0, 0.0
 	for _, f := range flows {
@@ -133,8 +145,12 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	a.do(click(`a[href="/research/pathways"]`), visible("#pathways-form"))
 	a.selectValue(`#pathways-form select[required]`, commit)
 	a.selectValue(`#pathways-form select[name=period]`, "2025")
+	requests, spent = a.graphqlRequests(), a.aggregateQueries(researcher.Subject)
 	took = a.timed(chromedp.Steps(click(`#pathways-form button[type=submit]`), visible(`table[data-table=funnel]`), chartsDrawn("#pathways")))
 	t.Logf("load time, pathways taken through COMMIT in 2025 (funnel): %d ms", took.Milliseconds())
+	if r, q := a.graphqlRequests()-requests, a.aggregateQueries(researcher.Subject)-spent; r != 1 || q != 1 {
+		t.Errorf("the pathways' view sent %d requests and spent %d aggregate queries, want 1 and 1", r, q)
+	}
 	taken := api(`query($m: ID!) { pathwaysTaken(input: {modelId: $m, period: "2025"}) { cases stages { stage { code } reached dropOuts } stageSequences { steps } } }`, map[string]any{"m": commit})["pathwaysTaken"]
 	for _, s := range testenv.Get(taken, "stages").([]any) {
 		code := testenv.Get(s, "stage", "code").(string)
@@ -156,7 +172,11 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	a.check("reports-form")
 	a.pickZone(`#report-form input[role=combobox]`, "Provincia di Grosseto")
 	a.selectValue(`#report-form select[name=period]`, quarter)
+	spent = a.aggregateQueries(researcher.Subject)
 	took = a.timed(chromedp.Steps(click(`#report-form button[data-format=csv]`), visible(`#report-status[data-file]`)))
+	if n := a.aggregateQueries(researcher.Subject) - spent; n != 1 {
+		t.Errorf("the report's download spent %d aggregate queries, want 1", n)
+	}
 	csvFile := a.downloaded(dir, eval[string](a, `document.getElementById('report-status').dataset.file`))
 	t.Logf("load time, the report of %s fetched and saved as CSV: %d ms", quarter, took.Milliseconds())
 	rows, err := csv.NewReader(strings.NewReader(string(csvFile))).ReadAll()
@@ -231,6 +251,18 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("the report for a case manager: %d", res.StatusCode)
 	}
+}
+
+// graphqlRequests counts the GraphQL requests the page has sent since it loaded.
+func (a *app) graphqlRequests() int {
+	a.t.Helper()
+	return eval[int](a, `performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/graphql').length`)
+}
+
+// aggregateQueries counts the aggregate queries recorded for a subject.
+func (a *app) aggregateQueries(subject string) int64 {
+	a.t.Helper()
+	return a.env.Query(a.t, `MATCH (q:AggregateQuery {subject: $s}) RETURN count(q)`, map[string]any{"s": subject})[0].Values[0].(int64)
 }
 
 // viewerOf is the demo identity's viewer.

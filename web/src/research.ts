@@ -6,6 +6,8 @@ import { h, uid } from './dom';
 import { formatNumber, lang, t } from './i18n';
 import type { MessageKey } from './i18n/it';
 import { go } from './router';
+import { query } from './api';
+import { PathwayModelsDocument, type PathwayModelsQuery } from './gql/graphql';
 import { field } from './ui';
 import type { Picked } from './widgets';
 
@@ -21,6 +23,14 @@ export function subnav(current: string): HTMLElement {
   return h('nav', { class: 'mb-3', 'aria-label': t('research.subnav') },
     h('ul', { class: 'nav nav-tabs' }, PAGES.map((p) => h('li', { class: 'nav-item' },
       h('a', { class: `nav-link${p.path === current ? ' active' : ''}`, href: p.path, 'aria-current': p.path === current ? 'page' : null }, t(p.key))))));
+}
+
+// pathwayModels are read once per page load: a view change sends the aggregate's query only.
+let modelsCache: Promise<PathwayModelsQuery> | null = null;
+export function pathwayModels(): Promise<PathwayModelsQuery> {
+  modelsCache ??= query(PathwayModelsDocument, {});
+  modelsCache.catch(() => { modelsCache = null; });
+  return modelsCache;
 }
 
 // quarter names a quarter: 2026-Q3.

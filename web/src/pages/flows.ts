@@ -5,11 +5,11 @@
 import { h, uid } from '../dom';
 import { formatNumber, label, lang, needLabel, t } from '../i18n';
 import { query } from '../api';
-import { FlowsViewDocument, PathwayModelsDocument, type FlowsInput, type FlowsViewQuery } from '../gql/graphql';
+import { FlowsViewDocument, type FlowsInput, type FlowsViewQuery } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { field, into } from '../ui';
 import { needTree, zonePicker } from '../widgets';
-import { COLOURS, chartFigure, chartJs, count, figure, legend, periodSelect, pickedZone, show, subnav, table, withheldMark } from '../research';
+import { COLOURS, chartFigure, chartJs, count, figure, legend, pathwayModels, periodSelect, pickedZone, show, subnav, table, withheldMark } from '../research';
 
 const PATH = '/research/flows';
 
@@ -19,7 +19,7 @@ export const page: Page = {
   title: () => t('flows.title'),
   async render(ctx: PageContext) {
     const q = ctx.query;
-    const [models, tree] = await Promise.all([query(PathwayModelsDocument, {}), needTree()]);
+    const [models, tree] = await Promise.all([pathwayModels(), needTree()]);
     const zone = zonePicker(pickedZone(q), () => {}, t('research.zoneOptional'));
     const period = periodSelect(q.get('period'), true);
     const needId = uid('fneed');

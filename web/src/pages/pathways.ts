@@ -5,11 +5,11 @@
 import { h, uid } from '../dom';
 import { label, t } from '../i18n';
 import { query } from '../api';
-import { PathwayModelsDocument, PathwaysViewDocument, type PathwaysInput, type PathwaysViewQuery } from '../gql/graphql';
+import { PathwaysViewDocument, type PathwaysInput, type PathwaysViewQuery } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { field, into } from '../ui';
 import { zonePicker } from '../widgets';
-import { COLOURS, barValue, chartFigure, chartJs, count, figure, legend, periodSelect, pickedZone, show, subnav, table, tick } from '../research';
+import { COLOURS, barValue, chartFigure, chartJs, count, figure, legend, pathwayModels, periodSelect, pickedZone, show, subnav, table, tick } from '../research';
 
 const PATH = '/research/pathways';
 
@@ -19,7 +19,7 @@ export const page: Page = {
   title: () => t('pathways.title'),
   async render(ctx: PageContext) {
     const q = ctx.query;
-    const models = await query(PathwayModelsDocument, {});
+    const models = await pathwayModels();
     const zone = zonePicker(pickedZone(q), () => {}, t('research.zoneOptional'));
     const period = periodSelect(q.get('period'), true);
     const modelId = uid('pmodel');
