@@ -224,6 +224,9 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	a.check("reports")
 	a.selectValue("#lang-select", "en")
 	a.do(hasText("main", "Download CSV"), hasText("main", "Below the threshold"), hasText("header", "Monitoring"))
+	if z := eval[string](a, `document.querySelector('#report-form input[role=combobox]').value`); z != "Provincia di Grosseto" {
+		t.Errorf("after the change of language the report's zone is %q", z)
+	}
 	a.check("reports-en")
 	a.selectValue("#lang-select", "it")
 	a.do(hasText("main", "Scarica CSV"))

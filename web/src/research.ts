@@ -118,7 +118,7 @@ export function withheldMark(reason: string): HTMLElement {
 export function legend(): HTMLElement {
   return h('div', { class: 'alert alert-info mb-4', role: 'note' },
     h('p', { class: 'mb-1' }, h('span', { class: 'withheld-mark', 'aria-hidden': 'true' }, '⊘'), ' ', t('research.legendCount')),
-    h('p', { class: 'mb-1' }, t('research.legendFigure')),
+    h('p', { class: 'mb-1' }, h('span', { class: 'withheld-mark', 'aria-hidden': 'true' }, '⊘'), ' ', t('research.legendFigure')),
     h('p', { class: 'mb-0 small' }, t('research.legendBudget')));
 }
 

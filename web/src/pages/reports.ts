@@ -21,6 +21,8 @@ export const page: Page = {
     const download = async (format: 'csv' | 'json', button: HTMLButtonElement): Promise<void> => {
       const z = zone.value();
       if (!z) { status.replaceChildren(h('p', { class: 'text-danger', role: 'alert' }, t('research.zonePick'))); return; }
+      // The view's address keeps the zone and period, so a reload or a change of language keeps them.
+      history.replaceState(null, '', `${PATH}?${new URLSearchParams({ zone: z.id, zn: z.name, period: period.value() })}`);
       button.disabled = true;
       status.replaceChildren(h('p', { role: 'status' }, t('reports.preparing')));
       try {
