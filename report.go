@@ -7,9 +7,7 @@ import (
 
 	"snodo/auth"
 	"snodo/disclosure"
-	"snodo/internal/csvsafe"
-	"snodo/model"
-	"snodo/relay"
+	"snodo/report"
 	"snodo/store"
 )
 
@@ -32,9 +30,8 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.by, "by", "", "who produces the report (the data controller), for the audit log")
 }
 
-// write computes the zone's indicators for the period and writes them, through the disclosure
-// layer as the API publishes them (or exact, for the data controller), as CSV (indicator,value
-// rows a spreadsheet opens) or JSON.
+// write builds the zone's report for the period (package report, which GET /reports/ also
+// uses) and writes it as CSV (indicator,value rows a spreadsheet opens) or JSON.
 func (r *reportFlags) write(ctx context.Context, st *store.Store, pub *disclosure.Publisher) error {
 	if r.zone == "" || r.period == "" {
 		return fmt.Errorf("give --zone and --period")
@@ -42,61 +39,24 @@ func (r *reportFlags) write(ctx context.Context, st *store.Store, pub *disclosur
 	if r.format != "csv" && r.format != "json" {
 		return fmt.Errorf("format %q: use csv or json", r.format)
 	}
-	// A report is published as researchers read the API (confidential shelters' places left
-	// out); an exact one is the data controller's.
-	viewer := auth.Viewer{Subject: "snodo report", Role: auth.Researcher}
+	req := report.Request{Zone: r.zone, Period: r.period}
 	if r.exact {
 		if r.by == "" {
 			return fmt.Errorf("an exact report names who produces it: --by <the data controller>")
 		}
-		viewer, pub = auth.Viewer{Subject: r.by, Role: auth.Admin}, pub.Exact()
+		req.ExactBy = r.by
 	}
-	ctx = auth.WithViewer(ctx, viewer)
-	period, err := pub.Period(r.period)
+	// A report is published as researchers read the API (confidential shelters' places left
+	// out); an exact one is the data controller's.
+	ctx = auth.WithViewer(ctx, auth.Viewer{Subject: "snodo report", Role: auth.Researcher})
+	rep, err := report.Build(ctx, st, pub, req)
 	if err != nil {
 		return err
-	}
-	zone := r.zone
-	if _, _, err := relay.ParseGlobalID(zone); err != nil {
-		page, err := st.Zones(ctx, &model.ZoneFilter{IstatCode: &r.zone}, nil, store.Page{Size: 1})
-		if err != nil {
-			return err
-		}
-		if len(page.Edges) == 0 {
-			return fmt.Errorf("no zone has the ISTAT code %q", r.zone)
-		}
-		zone = page.Edges[0].Node.GlobalID()
-	}
-	t, err := st.Indicators(ctx, zone, period)
-	if err != nil {
-		return err
-	}
-	if err := pub.Spend(ctx, "report"); err != nil {
-		return err
-	}
-	if r.exact {
-		if err := st.RecordExactReport(ctx, r.by, zone, period.String()); err != nil {
-			return err
-		}
 	}
 	w, err := output(r.out)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	rows := pub.Indicators(*t).Rows()
-	if r.format == "csv" {
-		cw := csvsafe.NewWriter(w)
-		_ = cw.Write([]string{"indicator", "value"})
-		for _, row := range rows {
-			_ = cw.Write(row[:])
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	obj := map[string]string{}
-	for _, row := range rows {
-		obj[row[0]] = row[1]
-	}
-	return printJSON(w, obj)
+	return rep.Write(w, r.format)
 }

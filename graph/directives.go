@@ -14,17 +14,46 @@ import (
 // hasRole enforces @hasRole: the one place where the API checks roles. A mutation that passes
 // is audited: the store records it in the same transaction as its writes.
 func hasRole(ctx context.Context, _ any, next graphql.Resolver, roles []model.Role) (any, error) {
-	v := auth.From(ctx)
-	if !slices.Contains(roles, model.Role(v.Role)) {
-		if v.Role == auth.Anonymous {
-			return nil, model.Errorf(model.CodeUnauthenticated, "sign in: this needs a token with one of the roles %v", roles)
-		}
-		return nil, model.Errorf(model.CodeForbidden, "a %s may not do this", v.Role)
+	if err := CheckRole(ctx, roles); err != nil {
+		return nil, err
 	}
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Object == "Mutation" {
 		ctx = auth.WithOperation(ctx, auth.Operation{Field: fc.Field.Name, Target: argumentTarget(fc.Args)})
 	}
 	return next(ctx)
+}
+
+// CheckRole refuses the viewer of ctx unless its role is one of roles: UNAUTHENTICATED for an
+// anonymous visitor, FORBIDDEN for another role. @hasRole calls it, and so do the HTTP
+// endpoints that serve what a field serves (FieldRoles).
+func CheckRole(ctx context.Context, roles []model.Role) error {
+	v := auth.From(ctx)
+	if slices.Contains(roles, model.Role(v.Role)) {
+		return nil
+	}
+	if v.Role == auth.Anonymous {
+		return model.Errorf(model.CodeUnauthenticated, "sign in: this needs a token with one of the roles %v", roles)
+	}
+	return model.Errorf(model.CodeForbidden, "a %s may not do this", v.Role)
+}
+
+// FieldRoles are the roles the schema's @hasRole lets read a field (e.g. Query.indicators),
+// so that an HTTP endpoint serving the same figures is held to the same rule, written once in
+// the schema. A field without @hasRole gives nil, which CheckRole refuses to everyone.
+func FieldRoles(object, field string) []model.Role {
+	def := NewExecutableSchema(Config{}).Schema().Types[object]
+	if def == nil || def.Fields.ForName(field) == nil {
+		return nil
+	}
+	d := def.Fields.ForName(field).Directives.ForName("hasRole")
+	if d == nil || d.Arguments.ForName("roles") == nil {
+		return nil
+	}
+	var roles []model.Role
+	for _, c := range d.Arguments.ForName("roles").Value.Children {
+		roles = append(roles, model.Role(c.Value.Raw))
+	}
+	return roles
 }
 
 // argumentTarget finds the object a mutation's input names: its id, or the ID of the service,

@@ -119,6 +119,13 @@ func New(s *store.Store, opt Options) http.Handler {
 	if opt.AccessLog != nil {
 		opt.AccessLog = slog.New(WithRequestID(opt.AccessLog.Handler()))
 	}
+	if opt.Disclosure == nil {
+		pub, err := disclosure.New(disclosure.Defaults, s.Now, s)
+		if err != nil {
+			panic(err) // the defaults are valid: a test holds them to it
+		}
+		opt.Disclosure = pub
+	}
 	mux := http.NewServeMux()
 	opt.RequestTimeout = orDefault(opt.RequestTimeout, DefaultRequestTimeout)
 	limiter := newRateLimiter(orDefault(opt.RatePerSecond, DefaultRatePerSecond), opt.RateBurst, opt.TrustForwardedFor)
@@ -132,6 +139,8 @@ func New(s *store.Store, opt Options) http.Handler {
 	// time like GraphQL.
 	// The web app's imports, for administrators (server/imports.go).
 	mux.Handle("/import/", authenticate(opt.Verifier, failures, limiter.middleware(withTimeout(importTimeout, imports(s, opt.MaxBodyBytes)))))
+	// A zone's report as a file, for the roles that read the indicators (server/reports.go).
+	mux.Handle("GET /reports/", outage(s, authenticate(opt.Verifier, failures, limiter.middleware(withTimeout(opt.RequestTimeout, reports(s, opt.Disclosure, opt.Logger))))))
 	mux.Handle(hsds.Prefix+"/", hsds.Handler(s, opt.Logger, func(h http.Handler) http.Handler {
 		return limiter.middleware(withTimeout(opt.RequestTimeout, h))
 	}))

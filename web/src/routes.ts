@@ -5,6 +5,8 @@ const CASE_MANAGERS = ['ADMIN', 'CASE_MANAGER'];
 const RECIPIENTS = ['ADMIN', 'CASE_MANAGER', 'SERVICE_OPERATOR'];
 const OPERATORS = ['ADMIN', 'COORDINATOR', 'SERVICE_OPERATOR'];
 const COORDINATORS = ['ADMIN', 'COORDINATOR'];
+// Those who read the aggregates (the API's @hasRole on indicators, referralFlows, pathwaysTaken).
+const RESEARCH = ['ADMIN', 'COORDINATOR', 'RESEARCHER'];
 
 export function registerRoutes(): void {
   route('/', () => import('./pages/home'));
@@ -25,6 +27,11 @@ export function registerRoutes(): void {
   }
   route('/admin/routes', () => import('./pages/admin/routes'), { roles: COORDINATORS });
   route('/admin/models', () => import('./pages/admin/models'), { roles: COORDINATORS });
+  route('/research', () => import('./pages/indicators'), { roles: RESEARCH });
+  route('/research/indicators', () => import('./pages/indicators'), { roles: RESEARCH });
+  route('/research/flows', () => import('./pages/flows'), { roles: RESEARCH });
+  route('/research/pathways', () => import('./pages/pathways'), { roles: RESEARCH });
+  route('/research/reports', () => import('./pages/reports'), { roles: RESEARCH });
 
   nav('/finder', 'nav.finder');
   nav('/cases', 'nav.cases');
@@ -32,4 +39,5 @@ export function registerRoutes(): void {
   nav('/places', 'nav.places');
   nav('/services', 'nav.directory');
   nav('/admin', 'nav.admin');
+  nav('/research', 'nav.research');
 }
