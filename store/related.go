@@ -81,64 +81,40 @@ func decodeMembership(actorID, partnershipID string, r *neo4j.Relationship) *mod
 
 // Related reads a relationship field of many parents at once: every related node of each.
 func Related[T any](ctx context.Context, s *Store, rel Rel[T], ids []string) (map[string][]T, error) {
-	pages, err := relatedPages(ctx, s, rel, ids, nil)
-	if err != nil {
+	part := &RelatedPart[T]{Rel: &rel, From: Keys(ids)}
+	if err := readPartsTx(ctx, s, part); err != nil {
 		return nil, err
 	}
-	out := make(map[string][]T, len(pages))
-	for pid, rows := range pages {
-		for _, r := range rows {
-			out[pid] = append(out[pid], rel.decode(pid, r.node, r.rel))
-		}
+	if part.Out == nil {
+		return map[string][]T{}, nil
 	}
-	return out, nil
+	return part.Out, nil
 }
 
 // RelatedPages reads the same page of a relationship field for many parents at once. The pages
 // have no Count: the caller counts through RelatedCounts, batched too.
 func RelatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string, p Page) (map[string]*model.Connection[T], error) {
-	pages, err := relatedPages(ctx, s, rel, ids, &p)
-	if err != nil {
+	part := &PagePart[T]{Rel: &rel, From: Keys(ids), Page: p}
+	if err := readPartsTx(ctx, s, part); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*model.Connection[T], len(ids))
 	for _, pid := range ids {
-		out[pid] = connection(p, pages[pid], func(r row) T { return rel.decode(pid, r.node, r.rel) })
+		out[pid] = part.Of(pid)
 	}
 	return out, nil
 }
 
 // RelatedCounts counts the related nodes of many parents at once.
 func RelatedCounts[T any](ctx context.Context, s *Store, rel Rel[T], ids []string) (map[string]int, error) {
-	guard, gparams := rel.guardOf(ctx, s)
-	cypher := "UNWIND $ids AS pid OPTIONAL MATCH " + rel.pattern + " WHERE " + guard + " RETURN pid, count(DISTINCT n)"
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]int, error) {
-		records, err := run(ctx, tx, cypher, merge(gparams, map[string]any{"ids": ids}))
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]int, len(records))
-		for _, r := range records {
-			out[r.Values[0].(string)] = int(r.Values[1].(int64))
-		}
-		return out, nil
-	})
-}
-
-// relatedPages reads related rows per parent: all of them, or one page of each when p is set.
-func relatedPages[T any](ctx context.Context, s *Store, rel Rel[T], ids []string, p *Page) (map[string][]row, error) {
-	cypher, params := relatedCypher(ctx, s, rel, Keys(ids), p, 0)
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]row, error) {
-		records, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string][]row, len(records))
-		for _, rec := range records {
-			out[rec.Values[1].(string)] = rowsOf(rec.Values[2].([]any), rel.withRel)
-		}
-		return out, nil
-	})
+	part := &CountPart[T]{Rel: &rel, From: Keys(ids)}
+	if err := readPartsTx(ctx, s, part); err != nil {
+		return nil, err
+	}
+	if part.Out == nil {
+		return map[string]int{}, nil
+	}
+	return part.Out, nil
 }
 
 func relVar(withRel bool) string {

@@ -102,6 +102,12 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 // round-trip, where a managed transaction costs a commit more. It is for the statements of one
 // request's levels (ReadParts), which a failure does not retry: their loaders read again. The
 // shared bookmark manager keeps it causally consistent with the writes before it, as read.
+// A request's statements stay one auto-commit transaction each rather than sharing one read
+// transaction: a shared one costs a BEGIN and a COMMIT that auto-commit does not, and measured
+// no faster (the region's page of 100 services and its level of fields: 6.3 ms p50 as two
+// auto-commits, 6.6 ms in one explicit transaction, 6.4 ms in one managed transaction, with a
+// little more client CPU for either transaction), while the bookmarks already give a request
+// the causal consistency a shared transaction would.
 func readAutoCommit(ctx context.Context, s *Store, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	var config []func(*neo4j.TransactionConfig)
 	if deadline, ok := ctx.Deadline(); ok {
