@@ -128,6 +128,12 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, newBodyBudget(opt.MaxBodyBytesInFlight, opt.Metrics), authenticate(opt.Verifier, failures, idempotencyKeys(limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))))
+	// The coverage matrix as a CSV file, for the web app (server/coverageexport.go): the
+	// `coverage` field's store call, viewer and roles.
+	exportRes := &graph.Resolver{Store: s, StaleAfter: opt.StaleAfter, Disclosure: opt.Disclosure}
+	exportSchema := graph.NewSchema(exportRes).Schema()
+	mux.Handle(CoverageExportPath, outage(s, authenticate(opt.Verifier, failures, limiter.middleware(
+		withTimeout(opt.RequestTimeout, coverageExport(s, exportSchema, exportRes.StaleAfter, opt.Logger))))))
 	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
 	// time like GraphQL.
 	// The web app's imports, for administrators (server/imports.go).
