@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	NeedDemand() NeedDemandResolver
 	NetworkAnalysis() NetworkAnalysisResolver
 	NetworkComponent() NetworkComponentResolver
+	NetworkLink() NetworkLinkResolver
 	Partnership() PartnershipResolver
 	PathwayModel() PathwayModelResolver
 	Plan() PlanResolver
@@ -431,6 +432,7 @@ type ComplexityRoot struct {
 		Components           func(childComplexity int) int
 		ExpiringPartnerships func(childComplexity int) int
 		Isolated             func(childComplexity int) int
+		Links                func(childComplexity int) int
 		Period               func(childComplexity int) int
 		Ties                 func(childComplexity int) int
 	}
@@ -438,6 +440,12 @@ type ComplexityRoot struct {
 	NetworkComponent struct {
 		Actors func(childComplexity int) int
 		Size   func(childComplexity int) int
+	}
+
+	NetworkLink struct {
+		Layers func(childComplexity int) int
+		Source func(childComplexity int) int
+		Target func(childComplexity int) int
 	}
 
 	OpeningHours struct {
@@ -1020,11 +1028,16 @@ type NeedDemandResolver interface {
 }
 type NetworkAnalysisResolver interface {
 	Centrality(ctx context.Context, obj *model.NetworkAnalysis, first *int) ([]*model.ActorCentrality, error)
+
 	Components(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.NetworkComponent, error)
 	Isolated(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.Actor, error)
 }
 type NetworkComponentResolver interface {
 	Actors(ctx context.Context, obj *model.NetworkComponent) ([]*model.Actor, error)
+}
+type NetworkLinkResolver interface {
+	Source(ctx context.Context, obj *model.NetworkLink) (*model.Actor, error)
+	Target(ctx context.Context, obj *model.NetworkLink) (*model.Actor, error)
 }
 type PartnershipResolver interface {
 	Zones(ctx context.Context, obj *model.Partnership) ([]*model.Zone, error)
@@ -2848,6 +2861,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkAnalysis.Isolated(childComplexity), true
+	case "NetworkAnalysis.links":
+		if e.ComplexityRoot.NetworkAnalysis.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Links(childComplexity), true
 	case "NetworkAnalysis.period":
 		if e.ComplexityRoot.NetworkAnalysis.Period == nil {
 			break
@@ -2873,6 +2892,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkComponent.Size(childComplexity), true
+
+	case "NetworkLink.layers":
+		if e.ComplexityRoot.NetworkLink.Layers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkLink.Layers(childComplexity), true
+	case "NetworkLink.source":
+		if e.ComplexityRoot.NetworkLink.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkLink.Source(childComplexity), true
+	case "NetworkLink.target":
+		if e.ComplexityRoot.NetworkLink.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkLink.Target(childComplexity), true
 
 	case "OpeningHours.closes":
 		if e.ComplexityRoot.OpeningHours.Closes == nil {
@@ -6941,6 +6979,16 @@ type NetworkComponent {
   actors: [Actor!]!
 }
 
+"A tie between two actors of the network, with the layers that tie them."
+type NetworkLink {
+  "One end (the two are in no particular order: the network is undirected)."
+  source: Actor!
+  "The other end."
+  target: Actor!
+  "The layers in which the two are tied, by name: members of one active partnership, ends of a designed route, and senders and recipients of at least the privacy threshold of actual referrals in the period."
+  layers: [NetworkLayer!]!
+}
+
 "Who works with whom: the network of actors measured."
 type NetworkAnalysis {
   "How many actors the network holds."
@@ -6958,6 +7006,8 @@ type NetworkAnalysis {
     "How many to return (at most 100)."
     first: Int = 20
   ): [ActorCentrality!]!
+  "Every tie between two actors of the network, with its layers: the edges the measures were taken on. A tie of the referral layer is there only when at least the privacy threshold of referrals went between the two in the period."
+  links: [NetworkLink!]!
   "The connected groups, largest first."
   components: [NetworkComponent!]!
   "The actors tied to no other."
@@ -8981,6 +9031,8 @@ func (ec *executionContext) childFields_NetworkAnalysis(ctx context.Context, fie
 		return ec.fieldContext_NetworkAnalysis_betweennessSources(ctx, field)
 	case "centrality":
 		return ec.fieldContext_NetworkAnalysis_centrality(ctx, field)
+	case "links":
+		return ec.fieldContext_NetworkAnalysis_links(ctx, field)
 	case "components":
 		return ec.fieldContext_NetworkAnalysis_components(ctx, field)
 	case "isolated":
@@ -8999,6 +9051,18 @@ func (ec *executionContext) childFields_NetworkComponent(ctx context.Context, fi
 		return ec.fieldContext_NetworkComponent_actors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkComponent", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_NetworkLink_source(ctx, field)
+	case "target":
+		return ec.fieldContext_NetworkLink_target(ctx, field)
+	case "layers":
+		return ec.fieldContext_NetworkLink_layers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkLink", field.Name)
 }
 
 func (ec *executionContext) childFields_OpeningHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19316,6 +19380,38 @@ func (ec *executionContext) fieldContext_NetworkAnalysis_centrality(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkAnalysis_links(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkLink) graphql.Marshaler {
+			return ec.marshalNNetworkLink2ᚕᚖsnodoᚋmodelᚐNetworkLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkAnalysis_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19465,6 +19561,93 @@ func (ec *executionContext) fieldContext_NetworkComponent_actors(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NetworkLink_source(ctx context.Context, field graphql.CollectedField, obj *model.NetworkLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkLink_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkLink().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkLink_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkLink_target(ctx context.Context, field graphql.CollectedField, obj *model.NetworkLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkLink_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkLink().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkLink_layers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkLink_layers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkLayer) graphql.Marshaler {
+			return ec.marshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkLink_layers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkLink", field, false, false, errors.New("field of type NetworkLayer does not have child fields"))
 }
 
 func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
@@ -36878,6 +37061,11 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "links":
+			out.Values[i] = ec._NetworkAnalysis_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "components":
 			field := field
 
@@ -37035,6 +37223,120 @@ func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.Selec
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var networkLinkImplementors = []string{"NetworkLink"}
+
+func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkLink")
+		case "source":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkLink_source(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "target":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkLink_target(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "layers":
+			out.Values[i] = ec._NetworkLink_layers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44362,6 +44664,62 @@ func (ec *executionContext) unmarshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(
 
 func (ec *executionContext) marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx context.Context, sel ast.SelectionSet, v model.NetworkLayer) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, v any) ([]model.NetworkLayer, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkLayer, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkLayer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkLink2ᚕᚖsnodoᚋmodelᚐNetworkLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkLink2ᚖsnodoᚋmodelᚐNetworkLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkLink2ᚖsnodoᚋmodelᚐNetworkLink(ctx context.Context, sel ast.SelectionSet, v *model.NetworkLink) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NetworkLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕsnodoᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
