@@ -100,6 +100,8 @@ type Options struct {
 	DevSignIn *DevSignIn
 	// OIDC is the identity provider the app signs in with in production.
 	OIDC OIDC
+	// MapTiles is the URL template of the map's tiles (config.CheckMapTiles); "" for no map.
+	MapTiles string
 	// SubscriptionPoll is how often the outbox is read for subscribers (DefaultSubscriptionPoll).
 	SubscriptionPoll time.Duration
 }
