@@ -4,6 +4,8 @@ import { nav, route } from './router';
 const CASE_MANAGERS = ['ADMIN', 'CASE_MANAGER'];
 const RECIPIENTS = ['ADMIN', 'CASE_MANAGER', 'SERVICE_OPERATOR'];
 const OPERATORS = ['ADMIN', 'COORDINATOR', 'SERVICE_OPERATOR'];
+// The network's pages read protected aggregates (networkAnalysis, referralFlows): their roles.
+const NETWORK_READERS = ['ADMIN', 'COORDINATOR', 'RESEARCHER'];
 
 export function registerRoutes(): void {
   route('/', () => import('./pages/home'));
@@ -17,10 +19,14 @@ export function registerRoutes(): void {
   route('/places', () => import('./pages/places'), { roles: OPERATORS });
   route('/services', () => import('./pages/directory'));
   route('/services/:id', () => import('./pages/service'));
+  route('/coverage', () => import('./pages/coverage'));
+  route('/network', () => import('./pages/network'), { roles: NETWORK_READERS });
 
   nav('/finder', 'nav.finder');
   nav('/cases', 'nav.cases');
   nav('/inbox', 'nav.inbox');
   nav('/places', 'nav.places');
   nav('/services', 'nav.directory');
+  nav('/coverage', 'nav.coverage');
+  nav('/network', 'nav.network');
 }

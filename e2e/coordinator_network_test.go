@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
+
+	"snodo/auth"
+	"snodo/internal/testenv"
+	"snodo/relay"
+	"snodo/seed"
+)
+
+// coordinator is the demo network's coordinator (of Zona Pisana), as the dev sign-in mints it.
+var coordinator = auth.Viewer{Subject: "demo-coordinator-pisana", Role: auth.Coordinator, ZoneIDs: []string{seed.ID("Zone", "sd-pisana")}}
+
+// api asks the API what the page should show, as the coordinator.
+func (a *app) api(q string, vars map[string]any) map[string]any {
+	a.t.Helper()
+	res := testenv.DoOn(a.t, a.env.Handler(), coordinator, q, vars)
+	if len(res.Errors) > 0 {
+		a.t.Fatalf("the API: %v", res.Errors)
+	}
+	return res.Data
+}
+
+// shown waits for the selector after the action and logs how long the page took to show it.
+func (a *app) shown(page, sel string, action chromedp.Action[chromedp.Void]) time.Duration {
+	a.t.Helper()
+	began := time.Now()
+	a.do(action, visible(sel))
+	took := time.Since(began).Round(time.Millisecond)
+	a.t.Logf("load time of %s: %v (from the navigation to %s shown)", page, took, sel)
+	return took
+}
+
+// downloads sends the browser's downloads to a directory of the test's.
+func (a *app) downloads() string {
+	a.t.Helper()
+	dir := a.t.TempDir()
+	a.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	}))
+	return dir
+}
+
+// downloaded waits for a finished file of the name in dir and returns its content.
+func (a *app) downloaded(dir, name string) []byte {
+	a.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil && len(b) > 0 {
+			return b
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(dir)
+	a.t.Fatalf("no download %s in %s (%v)", name, dir, entries)
+	return nil
+}
+
+// A coordinator opens the coverage of the Province of Grosseto by municipality: the heat map
+// holds the API's cells (state in symbol and words as well as colour), the gaps by kind are
+// the API's; the CSV download is a file that parses into the API's cells. By social district
+// (a municipality contains no zone, so by municipality no cell can be partial) it opens a
+// partial cell and finds the API's services behind it.
+func TestCoordinatorCoverage(t *testing.T) {
+	a := start(t)
+	dir := a.downloads()
+	a.signIn("coordinator-pisana", "/coverage")
+	a.check("coverage-empty")
+	province := relay.GlobalID("Zone", seed.ID("Zone", "prov-grosseto"))
+	a.pickZone(`#coverage-form input[role=combobox]`, "Provincia di Grosseto")
+	a.choose(`#coverage-form select[name=level]`, "MUNICIPALITY")
+	a.shown("the coverage by municipality", "#coverage-matrix", click("#coverage-submit"))
+
+	in := map[string]any{"zoneId": province, "level": "MUNICIPALITY"}
+	data := a.api(`query($in: CoverageInput!) {
+		coverage(input: $in) { cells { zone { id name } need { id code } full partial withFreePlaces stale } } }`, map[string]any{"in": in})
+	gapData := a.api(`query($in: CoverageInput!) { coverageGaps(input: $in) { zone { id } need { id } kind } }`, map[string]any{"in": in})
+	cells := testenv.Get(data, "coverage", "cells").([]any)
+	shownCells := eval[[]map[string]string](a, `[...document.querySelectorAll('#coverage-matrix button[data-state]')].map(b => ({...b.dataset, text: b.innerText}))`)
+	if len(shownCells) != len(cells) {
+		t.Fatalf("the heat map has %d cells, the API %d", len(shownCells), len(cells))
+	}
+	for i, c := range cells {
+		s := shownCells[i]
+		full, partial := testenv.Get(c, "full").(float64), testenv.Get(c, "partial").(float64)
+		state := map[bool]string{true: "full", false: map[bool]string{true: "partial", false: "none"}[partial > 0]}[full > 0]
+		if s["zone"] != testenv.Get(c, "zone", "id") || s["need"] != testenv.Get(c, "need", "id") || s["state"] != state ||
+			s["full"] != fmt.Sprint(full) || s["partial"] != fmt.Sprint(partial) ||
+			s["free"] != fmt.Sprint(testenv.Get(c, "withFreePlaces")) || s["stale"] != fmt.Sprint(testenv.Get(c, "stale")) {
+			t.Fatalf("cell %d shows %v, the API has %v", i, s, c)
+		}
+		// The state is in words too, not in colour alone.
+		if want := map[string]string{"full": "Copertura completa", "partial": "Solo copertura parziale", "none": "Nessun servizio"}[state]; !strings.Contains(s["text"], want) {
+			t.Fatalf("cell %d says %q, not %q", i, s["text"], want)
+		}
+	}
+	// A gap of each kind the API gives is listed under its kind.
+	gaps := testenv.Get(gapData, "coverageGaps").([]any)
+	if len(gaps) == 0 {
+		t.Fatal("the API finds no gap in the Province of Grosseto by municipality")
+	}
+	listed := eval[[]string](a, `[...document.querySelectorAll('#coverage-gaps li[data-kind]')].map(li => li.dataset.kind + '|' + li.dataset.zone + '|' + li.dataset.need)`)
+	var want []string
+	for _, g := range gaps {
+		want = append(want, fmt.Sprintf("%s|%s|%s", testenv.Get(g, "kind"), testenv.Get(g, "zone", "id"), testenv.Get(g, "need", "id")))
+	}
+	slices.Sort(listed)
+	slices.Sort(want)
+	if !slices.Equal(listed, want) {
+		t.Errorf("the page lists the gaps %v, the API %v", listed, want)
+	}
+	first := strings.Split(want[0], "|")
+	if txt := a.text(fmt.Sprintf(`#coverage-gaps h3[data-kind=%q]`, first[0])); txt == "" {
+		t.Errorf("no heading for the gaps of kind %s", first[0])
+	}
+	a.check("coverage-municipalities")
+
+	// The CSV is a file, downloaded with the session's token, and it parses into the API's cells.
+	a.do(click("#coverage-download"), visible("#coverage-download-status[data-file]"))
+	name := eval[string](a, `document.getElementById('coverage-download-status').dataset.file`)
+	rows, err := csv.NewReader(strings.NewReader(string(a.downloaded(dir, name)))).ReadAll()
+	if err != nil {
+		t.Fatalf("the downloaded %s does not parse: %v", name, err)
+	}
+	if len(rows) != len(cells)+1 || strings.Join(rows[0], ",") != "zone,istat_code,need_code,need_label,full,partial,with_free_places,stale" {
+		t.Fatalf("the file has %d rows (header %v), the API %d cells", len(rows), rows[0], len(cells))
+	}
+	for i, c := range cells {
+		r := rows[i+1]
+		if r[0] != testenv.Get(c, "zone", "name") || r[2] != testenv.Get(c, "need", "code") || r[4] != fmt.Sprint(testenv.Get(c, "full")) ||
+			r[5] != fmt.Sprint(testenv.Get(c, "partial")) || r[6] != fmt.Sprint(testenv.Get(c, "withFreePlaces")) || r[7] != fmt.Sprint(testenv.Get(c, "stale")) {
+			t.Fatalf("row %d of the file is %v, the API's cell %v", i+1, r, c)
+		}
+	}
+
+	// By social district, a partial cell opens the services behind it: the API's.
+	a.choose(`#coverage-form select[name=level]`, "SOCIAL_DISTRICT")
+	a.shown("the coverage by district", `#coverage-matrix button[data-state="partial"]`, click("#coverage-submit"))
+	cell := eval[map[string]string](a, `(() => { const b = document.querySelector('#coverage-matrix button[data-state="partial"]'); b.click(); return {...b.dataset}; })()`)
+	a.do(visible("#coverage-cell-services li"))
+	services := a.api(`query($in: FindServicesInput!) { findServices(input: $in, first: 50) { edges { node { coverage service { id } } } } }`,
+		map[string]any{"in": map[string]any{"zoneId": cell["zone"], "needId": cell["need"]}})
+	var apiIDs []string
+	partials := 0
+	for _, e := range testenv.Get(services, "findServices", "edges").([]any) {
+		apiIDs = append(apiIDs, testenv.Get(e, "node", "service", "id").(string))
+		if testenv.Get(e, "node", "coverage") == "PARTIAL" {
+			partials++
+		}
+	}
+	pageIDs := eval[[]string](a, `[...document.querySelectorAll('#coverage-cell-services li[data-service]')].map(li => li.dataset.service)`)
+	if !slices.Equal(pageIDs, apiIDs) {
+		t.Errorf("the partial cell lists %v, the API %v", pageIDs, apiIDs)
+	}
+	if n, _ := strconv.Atoi(cell["partial"]); partials != n || n == 0 {
+		t.Errorf("the cell counts %s partial services, the API lists %d", cell["partial"], partials)
+	}
+	a.check("coverage-partial-cell")
+}
+
+// A coordinator opens the network of Tuscany over 2025: the page's strongest bridge is the
+// API's actor of the highest betweenness, the graph holds every actor and tie of the API,
+// the layers switch the ties on and off (in the graph and the table), and an actor opens its
+// services, partnerships and routes.
+func TestCoordinatorNetwork(t *testing.T) {
+	a := start(t)
+	a.signIn("coordinator-pisana", "/network")
+	a.check("network-empty")
+	a.pickZone(`#network-form input[role=combobox]`, "Toscana")
+	a.choose(`#network-form select[name=period]`, "2025")
+	a.shown("the network of Tuscany", `#network-graph[data-ready]`, click("#network-submit"))
+
+	region := relay.GlobalID("Zone", seed.ID("Zone", "reg-toscana"))
+	data := a.api(`query($in: NetworkInput!) { networkAnalysis(input: $in) { actorCount
+		centrality(first: 3) { actor { id name } betweenness } links { layers } } }`,
+		map[string]any{"in": map[string]any{"zoneId": region, "period": "2025"}})
+	top := testenv.Get(data, "networkAnalysis", "centrality", 0)
+	if got := eval[string](a, `document.getElementById('network-top').dataset.actor`); got != testenv.Get(top, "actor", "id") {
+		t.Errorf("the page's strongest bridge is %s, the API's %v", got, top)
+	}
+	if txt := a.text("#network-top"); !strings.Contains(txt, testenv.Get(top, "actor", "name").(string)) {
+		t.Errorf("the page names the strongest bridge %q, the API %v", txt, testenv.Get(top, "actor", "name"))
+	}
+	if got := eval[string](a, `document.querySelector('#network-actors tbody tr').dataset.actor`); got != testenv.Get(top, "actor", "id") {
+		t.Errorf("the actors' table starts with %s, not the API's strongest bridge", got)
+	}
+	nodes := eval[string](a, `document.getElementById('network-graph').dataset.nodes`)
+	if nodes != fmt.Sprint(testenv.Get(data, "networkAnalysis", "actorCount")) {
+		t.Errorf("the graph has %s nodes, the API %v actors", nodes, testenv.Get(data, "networkAnalysis", "actorCount"))
+	}
+	// Each tie is drawn once per kind: agreement, route (followed or not), referrals off route.
+	kinds := 0
+	offRoute := 0
+	for _, l := range testenv.Get(data, "networkAnalysis", "links").([]any) {
+		layers := fmt.Sprint(l)
+		if strings.Contains(layers, "PARTNERSHIPS") {
+			kinds++
+		}
+		if strings.Contains(layers, "ROUTES") {
+			kinds++
+		} else if strings.Contains(layers, "REFERRALS") {
+			kinds++
+			offRoute++
+		}
+	}
+	if edges := eval[string](a, `document.getElementById('network-graph').dataset.edges`); edges != strconv.Itoa(kinds) {
+		t.Errorf("the graph draws %s ties, the API's links make %d", edges, kinds)
+	}
+	if got := eval[int](a, `document.querySelectorAll('#network-links tr[data-kind="offRoute"]').length`); got != offRoute {
+		t.Errorf("the table shows %d ties off route, the API %d", got, offRoute)
+	}
+	a.check("network-tuscany")
+
+	// Switching the partnerships off hides their ties in the graph and the table.
+	a.do(click(`#network-layers input[data-layer="PARTNERSHIPS"]`), waitJS(`document.getElementById('network-graph').dataset.layers === 'ROUTES,REFERRALS'`))
+	if n := eval[int](a, `[...document.querySelectorAll('#network-links tr[data-kind="partnership"]')].filter(tr => !tr.hidden).length`); n != 0 {
+		t.Errorf("%d agreement ties still shown with the layer off", n)
+	}
+	if n := eval[int](a, `[...document.querySelectorAll('#network-links tr:not([data-kind="partnership"])')].filter(tr => tr.hidden).length`); n != 0 {
+		t.Errorf("%d other ties hidden with the agreements off", n)
+	}
+	a.check("network-without-partnerships")
+
+	// The strongest bridge opens its services, partnerships and routes.
+	a.do(click(`#network-actors button[data-open]`), visible("#network-actor h2"))
+	if txt := a.text("#network-actor h2"); !strings.Contains(txt, testenv.Get(top, "actor", "name").(string)) {
+		t.Errorf("the actor's panel is %q", txt)
+	}
+	actor := a.api(`query($id: ID!) { node(id: $id) { ... on Actor { services(first: 20) { totalCount } partnerships(first: 20) { totalCount } } } nextRoutes(fromId: $id) { id } }`,
+		map[string]any{"id": testenv.Get(top, "actor", "id")})
+	for sel, want := range map[string]any{
+		"#network-actor-services li":     testenv.Get(actor, "node", "services", "totalCount"),
+		"#network-actor-partnerships li": testenv.Get(actor, "node", "partnerships", "totalCount"),
+		"#network-actor-routes li":       float64(len(testenv.Get(actor, "nextRoutes").([]any))),
+	} {
+		if got := eval[int](a, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)); float64(got) != want.(float64) && got != 20 {
+			t.Errorf("%s: %d, the API %v", sel, got, want)
+		}
+	}
+	a.check("network-actor")
+}
