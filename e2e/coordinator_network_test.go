@@ -171,6 +171,12 @@ func TestCoordinatorCoverage(t *testing.T) {
 		t.Errorf("the cell counts %s partial services, the API lists %d", cell["partial"], partials)
 	}
 	a.check("coverage-partial-cell")
+
+	// In English, from the same catalogue.
+	a.choose("#lang-select", "en")
+	a.do(hasText("#coverage-legend-list", "Partial coverage only"), hasText("main h1", "Coverage of needs"))
+	a.check("coverage-english")
+	eval[bool](a, `localStorage.removeItem('snodo.lang'); true`)
 }
 
 // A coordinator opens the network of Tuscany over 2025: the page's strongest bridge is the
