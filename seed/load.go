@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/google/uuid"
@@ -62,11 +63,11 @@ func (n Network) importSkipping(skip map[string]bool) store.Import {
 		}
 	}
 	for _, a := range n.Actors {
-		node("Actor", a.Key, map[string]any{
+		node("Actor", a.Key, merge(map[string]any{
 			"name": a.Name, "kind": a.Kind, "description": opt(a.Description), "taxCode": opt(a.TaxCode),
 			"phone": opt(a.Phone), "email": opt(a.Email), "website": opt(a.Website), "address": opt(a.Address),
 			"status": "ACTIVE",
-		})
+		}, store.LocationProps(a.Location.input())))
 		for _, z := range a.Zones {
 			link(store.LinkActorZone, a.Key, z, nil)
 		}
@@ -86,6 +87,7 @@ func (n Network) importSkipping(skip map[string]bool) store.Import {
 			"openingHours": list(s.OpeningHours), "minAge": optInt(s.MinAge), "maxAge": optInt(s.MaxAge),
 			"lastVerifiedAt": optDate(s.LastVerified), "confidential": s.Confidential,
 		}
+		maps.Copy(props, store.LocationProps(s.Location.input()))
 		if s.Capacity > 0 {
 			props["capacity"], props["freePlaces"] = s.Capacity, s.FreePlaces
 			props["placesUpdatedAt"] = optDateTime(s.LastVerified)
@@ -123,6 +125,12 @@ func (n Network) importSkipping(skip map[string]bool) store.Import {
 	n.importCases(node, link, skip)
 	n.importFigures(node, link)
 	return im
+}
+
+// merge copies b into a.
+func merge(a, b map[string]any) map[string]any {
+	maps.Copy(a, b)
+	return a
 }
 
 // opt maps "" to no property at all.

@@ -19,5 +19,5 @@ func Demo() Network {
 		Routes:        slices.Clone(routes),
 	}
 	n.Cases = Cases(n, DemoCaseCount, DemoCaseSeed)
-	return withFigures(n)
+	return withLocations(withFigures(n))
 }

@@ -64,6 +64,7 @@ type Actor struct {
 	Email       string
 	Website     string
 	Address     string
+	Location    *Point // nil: placed near its zones (locations.go)
 	Zones       []string
 	Parent      string
 }
@@ -88,6 +89,7 @@ type Service struct {
 	// Confidential marks a protected shelter, whose address, hours and places only the
 	// network's roles see.
 	Confidential bool
+	Location     *Point   // nil: placed near its zones (locations.go)
 	OpeningHours []string // "MON 09:00-13:00"
 	Needs        []string
 	Zones        []string
