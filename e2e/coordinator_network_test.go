@@ -1,14 +1,21 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +27,7 @@ import (
 	"snodo/internal/testenv"
 	"snodo/relay"
 	"snodo/seed"
+	"snodo/server"
 )
 
 // coordinator is the demo network's coordinator (of Zona Pisana), as the dev sign-in mints it.
@@ -259,4 +267,98 @@ func TestCoordinatorNetwork(t *testing.T) {
 		}
 	}
 	a.check("network-actor")
+}
+
+// tileServer is a local tile server: a plain 256×256 PNG for every tile, counting the tiles
+// asked for.
+func tileServer(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for y := 0; y < 256; y++ {
+		for x := 0; x < 256; x++ {
+			img.Set(x, y, color.RGBA{R: 0xe6, G: 0xee, B: 0xf5, A: 0xff})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	var asked atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(buf.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &asked
+}
+
+// confidentialLocated are the global IDs of the confidential services of a zone (or inside it)
+// that have a place: the demo places its protected shelters too.
+func (a *app) confidentialLocated(zone string) []string {
+	a.t.Helper()
+	var out []string
+	for _, r := range a.env.Query(a.t, `MATCH (:Zone {id: $zone})<-[:PART_OF]-*(:Zone)<-[:AVAILABLE_IN]-(s:Service {confidential: true})
+		WHERE s.latitude IS NOT NULL RETURN DISTINCT s.id`, map[string]any{"zone": zone}) {
+		out = append(out, relay.GlobalID("Service", r.Values[0].(string)))
+	}
+	return out
+}
+
+// A coordinator opens the map of Tuscany, drawn on tiles from a local tile
+// server: a marker and a row for each of the API's located actors and services, and no
+// confidential service, though the demo places them (in the region, which they serve).
+func TestCoordinatorMap(t *testing.T) {
+	tiles, asked := tileServer(t)
+	a := startWith(t, func(o *server.Options) { o.MapTiles = tiles.URL + "/{z}/{x}/{y}.png" })
+	a.signIn("coordinator-pisana", "/map")
+	if eval[bool](a, `!!document.getElementById('map-none')`) {
+		t.Fatal("with tiles configured the page says there is no map")
+	}
+	a.pickZone(`#map-form input[role=combobox]`, "Toscana")
+	a.shown("the map of Tuscany", `#map[data-ready]`, click("#map-submit"))
+	a.do(waitJS(`document.querySelectorAll('#map img.leaflet-tile-loaded').length > 0`))
+	if asked.Load() == 0 {
+		t.Error("the map asked the tile server for no tile")
+	}
+
+	region := seed.ID("Zone", "reg-toscana")
+	data := a.api(`query($zone: ID!) { mapPlaces(zoneId: $zone) { actors { id } services { id } } }`,
+		map[string]any{"zone": relay.GlobalID("Zone", region)})
+	var want []string
+	for _, kind := range []string{"actors", "services"} {
+		for _, p := range testenv.Get(data, "mapPlaces", kind).([]any) {
+			want = append(want, testenv.Get(p, "id").(string))
+		}
+	}
+	rows := eval[[]string](a, `[...document.querySelectorAll('#map-places tbody tr')].map(tr => tr.dataset.id)`)
+	if !slices.Equal(rows, want) || len(want) == 0 {
+		t.Errorf("the page lists %d places, the API %d", len(rows), len(want))
+	}
+	if markers := eval[int](a, `document.querySelectorAll('#map path.place').length`); markers != len(want) {
+		t.Errorf("the map draws %d markers, the API has %d places", markers, len(want))
+	}
+	hidden := a.confidentialLocated(region)
+	if len(hidden) == 0 {
+		t.Fatal("the demo places no confidential service in Tuscany: the check below would prove nothing")
+	}
+	for _, h := range hidden {
+		if slices.Contains(rows, h) || slices.Contains(want, h) {
+			t.Errorf("the confidential service %s is on the map", h)
+		}
+	}
+	a.check("map-tuscany")
+}
+
+// Without a tile server the map page says there is no map and lists the places.
+func TestMapWithoutTiles(t *testing.T) {
+	a := start(t)
+	a.open("/map")
+	a.do(visible("#map-none"))
+	a.pickZone(`#map-form input[role=combobox]`, "Provincia di Grosseto")
+	a.shown("the list of places without a map", `#map-places tbody tr`, click("#map-submit"))
+	if eval[bool](a, `!!document.getElementById('map')`) {
+		t.Error("a map is drawn without a tile server")
+	}
+	a.check("map-without-tiles")
 }

@@ -340,6 +340,11 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	MapPlaces struct {
+		Actors   func(childComplexity int) int
+		Services func(childComplexity int) int
+	}
+
 	Membership struct {
 		Actor       func(childComplexity int) int
 		Partnership func(childComplexity int) int
@@ -569,6 +574,7 @@ type ComplexityRoot struct {
 		FindServices          func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
 		IncomingReferrals     func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
 		Indicators            func(childComplexity int, zoneID string, period string) int
+		MapPlaces             func(childComplexity int, zoneID string) int
 		NeedTree              func(childComplexity int) int
 		Needs                 func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
 		NetworkAnalysis       func(childComplexity int, input model.NetworkInput) int
@@ -1081,6 +1087,7 @@ type QueryResolver interface {
 	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
 	ReferralFlows(ctx context.Context, input model.FlowsInput) ([]*model.ReferralFlow, error)
 	Indicators(ctx context.Context, zoneID string, period string) (*model.Indicators, error)
+	MapPlaces(ctx context.Context, zoneID string) (*model.MapPlaces, error)
 	Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error)
 	NeedTree(ctx context.Context) ([]*model.Need, error)
 	ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error)
@@ -2261,6 +2268,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InterventionPayload.UserErrors(childComplexity), true
+
+	case "MapPlaces.actors":
+		if e.ComplexityRoot.MapPlaces.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapPlaces.Actors(childComplexity), true
+	case "MapPlaces.services":
+		if e.ComplexityRoot.MapPlaces.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapPlaces.Services(childComplexity), true
 
 	case "Membership.actor":
 		if e.ComplexityRoot.Membership.Actor == nil {
@@ -3446,6 +3466,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Indicators(childComplexity, args["zoneId"].(string), args["period"].(string)), true
 
+	case "Query.mapPlaces":
+		if e.ComplexityRoot.Query.MapPlaces == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mapPlaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MapPlaces(childComplexity, args["zoneId"].(string)), true
 	case "Query.needTree":
 		if e.ComplexityRoot.Query.NeedTree == nil {
 			break
@@ -6907,6 +6938,19 @@ type PlacesPoint {
   capacity: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/map.graphqls", Input: `"What a map of a zone shows: its actors and services that have a location. A confidential service is never among them, whoever asks: a map would give away the place it protects."
+type MapPlaces {
+  "Actors in use that operate in the zone or a zone inside it and have a location, by name (at most 1000)."
+  actors: [Actor!]!
+  "Active services, not confidential, available in the zone or a zone inside it, that have a location, by name (at most 1000)."
+  services: [Service!]!
+}
+
+extend type Query {
+  "The located actors and services of a zone, for a map; never a confidential service."
+  mapPlaces("The zone." zoneId: ID!): MapPlaces!
+}
+`, BuiltIn: false},
 	{Name: "../schema/need.graphqls", Input: `"A need area of a person (training, work, housing, health, legal...), in a taxonomy from broad to narrow."
 type Need implements Node {
   "The global ID of the need."
@@ -8986,6 +9030,16 @@ func (ec *executionContext) childFields_InterventionPayload(ctx context.Context,
 		return ec.fieldContext_InterventionPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InterventionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MapPlaces(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_MapPlaces_actors(ctx, field)
+	case "services":
+		return ec.fieldContext_MapPlaces_services(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MapPlaces", field.Name)
 }
 
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11103,6 +11157,20 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["period"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mapPlaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "zoneId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["zoneId"] = arg0
 	return args, nil
 }
 
@@ -16391,6 +16459,70 @@ func (ec *executionContext) fieldContext_InterventionPayload_userErrors(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MapPlaces_actors(ctx context.Context, field graphql.CollectedField, obj *model.MapPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapPlaces_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖsnodoᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MapPlaces_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MapPlaces",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MapPlaces_services(ctx context.Context, field graphql.CollectedField, obj *model.MapPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapPlaces_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚕᚖsnodoᚋmodelᚐServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MapPlaces_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MapPlaces",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22218,6 +22350,50 @@ func (ec *executionContext) fieldContext_Query_indicators(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mapPlaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mapPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MapPlaces(ctx, fc.Args["zoneId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MapPlaces) graphql.Marshaler {
+			return ec.marshalNMapPlaces2ᚖsnodoᚋmodelᚐMapPlaces(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mapPlaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MapPlaces(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mapPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36321,6 +36497,49 @@ func (ec *executionContext) _InterventionPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var mapPlacesImplementors = []string{"MapPlaces"}
+
+func (ec *executionContext) _MapPlaces(ctx context.Context, sel ast.SelectionSet, obj *model.MapPlaces) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mapPlacesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MapPlaces")
+		case "actors":
+			out.Values[i] = ec._MapPlaces_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._MapPlaces_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *model.Membership) graphql.Marshaler {
@@ -39095,6 +39314,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_indicators(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "mapPlaces":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_mapPlaces(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -44790,6 +45031,20 @@ func (ec *executionContext) marshalNLegalStatus2ᚕsnodoᚋmodelᚐLegalStatus�
 func (ec *executionContext) unmarshalNLinkServiceInput2snodoᚋmodelᚐLinkServiceInput(ctx context.Context, v any) (model.LinkServiceInput, error) {
 	res, err := ec.unmarshalInputLinkServiceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMapPlaces2snodoᚋmodelᚐMapPlaces(ctx context.Context, sel ast.SelectionSet, v model.MapPlaces) graphql.Marshaler {
+	return ec._MapPlaces(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMapPlaces2ᚖsnodoᚋmodelᚐMapPlaces(ctx context.Context, sel ast.SelectionSet, v *model.MapPlaces) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MapPlaces(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMemberRole2snodoᚋmodelᚐMemberRole(ctx context.Context, v any) (model.MemberRole, error) {

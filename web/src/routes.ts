@@ -21,6 +21,7 @@ export function registerRoutes(): void {
   route('/services/:id', () => import('./pages/service'));
   route('/coverage', () => import('./pages/coverage'));
   route('/network', () => import('./pages/network'), { roles: NETWORK_READERS });
+  route('/map', () => import('./pages/map'));
 
   nav('/finder', 'nav.finder');
   nav('/cases', 'nav.cases');
@@ -29,4 +30,5 @@ export function registerRoutes(): void {
   nav('/services', 'nav.directory');
   nav('/coverage', 'nav.coverage');
   nav('/network', 'nav.network');
+  nav('/map', 'nav.map');
 }
