@@ -186,6 +186,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		App:       web.Files(),
 		DevSignIn: devSignIn(cfg),
 		OIDC:      server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
+		MapTiles:  cfg.MapTiles,
 		Metrics:   metrics,
 	})
 	// Every replica sends the webhook deliveries due; leases in Neo4j send each once.

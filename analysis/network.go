@@ -27,12 +27,20 @@ type Centrality struct {
 	Betweenness float64
 }
 
+// Tie is a pair of actors tied in the network (A before B by key) and the layers that tie them,
+// in the order of their names.
+type Tie struct {
+	A, B   string
+	Layers []string
+}
+
 // Network is the analysis of a network of actors.
 type Network struct {
 	Actors     []Centrality // by betweenness, then degree, then key
 	Components [][]string   // largest first; each by key
 	Isolated   []string     // actors tied to no other, by key
 	Ties       int          // distinct pairs of actors tied
+	Links      []Tie        // the ties, each pair once with its layers, by keys
 	// BetweennessSources is how many actors the betweenness was measured from: every actor
 	// with a tie when BetweennessExact, a sample otherwise (see betweenness).
 	BetweennessSources int
@@ -49,16 +57,41 @@ func Analyse(actors []string, links []Link) Network {
 		ids[a], keys[int64(i)] = int64(i), a
 		g.AddNode(simple.Node(i))
 	}
+	layers := map[[2]string]map[string]bool{}
 	for _, l := range links {
 		a, okA := ids[l.A]
 		b, okB := ids[l.B]
-		if !okA || !okB || a == b || g.HasEdgeBetween(a, b) {
+		if !okA || !okB || a == b {
 			continue
 		}
-		g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(b)))
+		pair := [2]string{l.A, l.B}
+		if pair[1] < pair[0] {
+			pair = [2]string{l.B, l.A}
+		}
+		if layers[pair] == nil {
+			layers[pair] = map[string]bool{}
+		}
+		layers[pair][l.Layer] = true
+		if !g.HasEdgeBetween(a, b) {
+			g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(b)))
+		}
 	}
 	var n Network
 	n.Ties = g.Edges().Len()
+	for pair, set := range layers {
+		tie := Tie{A: pair[0], B: pair[1]}
+		for l := range set {
+			tie.Layers = append(tie.Layers, l)
+		}
+		sort.Strings(tie.Layers)
+		n.Links = append(n.Links, tie)
+	}
+	sort.Slice(n.Links, func(i, j int) bool {
+		if n.Links[i].A != n.Links[j].A {
+			return n.Links[i].A < n.Links[j].A
+		}
+		return n.Links[i].B < n.Links[j].B
+	})
 	bc, sources, exact := betweenness(g, actors, BetweennessBudget)
 	n.BetweennessSources, n.BetweennessExact = sources, exact
 	for i, a := range actors {

@@ -36,6 +36,13 @@ func TestAnalyseKnownNetworks(t *testing.T) {
 	if !reflect.DeepEqual(n.Isolated, []string{"lone"}) {
 		t.Errorf("isolated: %v", n.Isolated)
 	}
+	// The ties as links: each pair once, its layers merged and by name.
+	wantLinks := []Tie{{"a", "b", []string{"ROUTES"}}, {"b", "c", []string{"ROUTES"}},
+		{"centre", "l1", []string{"PARTNERSHIPS", "ROUTES"}}, {"centre", "l2", []string{"ROUTES"}},
+		{"centre", "l3", []string{"REFERRALS"}}, {"centre", "l4", []string{"ROUTES"}}}
+	if !reflect.DeepEqual(n.Links, wantLinks) || len(n.Links) != n.Ties {
+		t.Errorf("links: %v", n.Links)
+	}
 	if n.Actors[0].Actor != "centre" || n.Actors[1].Actor != "b" {
 		t.Errorf("by betweenness: %v", n.Actors[:2])
 	}

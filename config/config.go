@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -76,6 +77,9 @@ type Config struct {
 
 	// The web app's sign-in: the OpenID Connect provider and the app's client ID there.
 	OIDCIssuer, OIDCClientID string
+	// MapTiles is the URL template of the map tiles the web app's map draws
+	// (https://tile.example/{z}/{x}/{y}.png); "" for no map.
+	MapTiles string
 }
 
 // DevJWTSecret signs development tokens when SNODO_JWT_SECRET is not set. It is public (it is in
@@ -130,6 +134,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.Auth.Audience, "jwt-audience", env("SNODO_JWT_AUDIENCE", ""), "the audience tokens must name, if set (env SNODO_JWT_AUDIENCE)")
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("SNODO_OIDC_ISSUER", ""), "OpenID Connect issuer the web app signs in with (env SNODO_OIDC_ISSUER)")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("SNODO_OIDC_CLIENT_ID", ""), "the web app's client ID at the OIDC issuer (env SNODO_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.MapTiles, "map-tiles", env("SNODO_MAP_TILES", ""), "URL template of the web app's map tiles, such as https://tile.example/{z}/{x}/{y}.png; no map when unset (env SNODO_MAP_TILES)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -212,6 +217,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		return Config{}, fmt.Errorf("neo4j wait %q: use a duration such as 30s", wait)
 	}
 	c.Neo4jWait = d
+	if c.MapTiles != "" {
+		if err := CheckMapTiles(c.MapTiles); err != nil {
+			return Config{}, err
+		}
+	}
 	if !strings.Contains(c.Neo4jURI, "://") {
 		return Config{}, fmt.Errorf("neo4j URI %q: use a URI such as bolt://127.0.0.1:7687", c.Neo4jURI)
 	}
@@ -253,4 +263,19 @@ func Loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// CheckMapTiles refuses a map tile template that is not an absolute http(s) URL with {z}, {x}
+// and {y}: the browser fetches tiles from it, and the app's policy allows images from its origin.
+func CheckMapTiles(template string) error {
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(template))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("map tiles %q: use an http(s) URL template such as https://tile.example/{z}/{x}/{y}.png", template)
+	}
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(template, p) {
+			return fmt.Errorf("map tiles %q: the template needs {z}, {x} and {y}", template)
+		}
+	}
+	return nil
 }

@@ -59,6 +59,7 @@ func TestDefaults(t *testing.T) {
 
 var fullEnv = map[string]string{
 	"NEO4J_URI":           "neo4j://db.example:7687",
+	"SNODO_MAP_TILES":     "https://tile.example/{z}/{x}/{y}.png",
 	"NEO4J_USER":          "snodo",
 	"NEO4J_PASSWORD":      "secret",
 	"NEO4J_DATABASE":      "directory",
@@ -112,6 +113,7 @@ func TestEnvOverridesDefaults(t *testing.T) {
 		Auth:              auth.Config{JWKSURL: "https://id.example/jwks.json", JWKSRefresh: 10 * time.Minute, MaxLifetime: 2 * time.Hour, Issuer: "https://id.example"},
 	}
 	want.RecipientAccessAfterClose = 240 * time.Hour
+	want.MapTiles = "https://tile.example/{z}/{x}/{y}.png"
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("from the environment:\n got %+v\nwant %+v", c, want)
 	}
@@ -153,6 +155,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		"--stale-after", "48h",
 		"--auth-failure-limit", "0",
 		"--jwks-url", "https://other.example/keys",
+		"--map-tiles", "http://127.0.0.1:9999/{z}/{x}/{y}.png",
 		"--jwks-refresh", "5m",
 		"--jwt-max-lifetime", "0",
 		"--recipient-access-after-close", "24h",
@@ -179,6 +182,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		Auth:          auth.Config{JWKSURL: "https://other.example/keys", JWKSRefresh: 5 * time.Minute, MaxLifetime: -1, Issuer: "https://id.example"},
 	}
 	want.RecipientAccessAfterClose = 24 * time.Hour
+	want.MapTiles = "http://127.0.0.1:9999/{z}/{x}/{y}.png"
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("flags over the environment:\n got %+v\nwant %+v", c, want)
 	}
@@ -270,6 +274,9 @@ func TestErrors(t *testing.T) {
 		{"bad introspection", nil, map[string]string{"SNODO_INTROSPECTION": "sometimes"}, "introspection"},
 		{"bad stale after", nil, map[string]string{"SNODO_STALE_AFTER": "1y"}, "stale after"},
 		{"bad recipient access", nil, map[string]string{"SNODO_RECIPIENT_ACCESS_AFTER_CLOSE": "30d"}, "recipient access after close"},
+		{"map tiles without a scheme", nil, map[string]string{"SNODO_MAP_TILES": "tile.example/{z}/{x}/{y}.png"}, "map tiles"},
+		{"map tiles without {y}", []string{"-map-tiles", "https://tile.example/{z}/{x}.png"}, nil, "map tiles"},
+		{"map tiles of another scheme", nil, map[string]string{"SNODO_MAP_TILES": "javascript:alert(1)//{z}/{x}/{y}"}, "map tiles"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

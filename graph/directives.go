@@ -39,7 +39,8 @@ func CheckRole(ctx context.Context, roles []model.Role) error {
 
 // FieldRoles are the roles the schema's @hasRole lets read a field (e.g. Query.indicators),
 // so that an HTTP endpoint serving the same figures is held to the same rule, written once in
-// the schema. A field without @hasRole gives nil, which CheckRole refuses to everyone.
+// the schema. A field without @hasRole gives nil: open to anyone through the API, and refused to
+// everyone by CheckRole, so an endpoint that means "anyone" says so by not calling it.
 func FieldRoles(object, field string) []model.Role {
 	def := NewExecutableSchema(Config{}).Schema().Types[object]
 	if def == nil || def.Fields.ForName(field) == nil {

@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	NeedDemand() NeedDemandResolver
 	NetworkAnalysis() NetworkAnalysisResolver
 	NetworkComponent() NetworkComponentResolver
+	NetworkLink() NetworkLinkResolver
 	Partnership() PartnershipResolver
 	PathwayModel() PathwayModelResolver
 	Plan() PlanResolver
@@ -340,6 +341,11 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	MapPlaces struct {
+		Actors   func(childComplexity int) int
+		Services func(childComplexity int) int
+	}
+
 	Membership struct {
 		Actor       func(childComplexity int) int
 		Partnership func(childComplexity int) int
@@ -438,6 +444,7 @@ type ComplexityRoot struct {
 		Components           func(childComplexity int) int
 		ExpiringPartnerships func(childComplexity int) int
 		Isolated             func(childComplexity int) int
+		Links                func(childComplexity int) int
 		Period               func(childComplexity int) int
 		Ties                 func(childComplexity int) int
 	}
@@ -445,6 +452,12 @@ type ComplexityRoot struct {
 	NetworkComponent struct {
 		Actors func(childComplexity int) int
 		Size   func(childComplexity int) int
+	}
+
+	NetworkLink struct {
+		Layers func(childComplexity int) int
+		Source func(childComplexity int) int
+		Target func(childComplexity int) int
 	}
 
 	OpeningHours struct {
@@ -565,6 +578,7 @@ type ComplexityRoot struct {
 		FindServices          func(childComplexity int, input model.FindServicesInput, first *int, after *string) int
 		IncomingReferrals     func(childComplexity int, statuses []model.ReferralStatus, first *int, after *string) int
 		Indicators            func(childComplexity int, zoneID string, period string) int
+		MapPlaces             func(childComplexity int, zoneID string) int
 		NeedTree              func(childComplexity int) int
 		Needs                 func(childComplexity int, filter *model.NeedFilter, first *int, after *string, last *int, before *string) int
 		NetworkAnalysis       func(childComplexity int, input model.NetworkInput) int
@@ -1037,11 +1051,16 @@ type NeedDemandResolver interface {
 }
 type NetworkAnalysisResolver interface {
 	Centrality(ctx context.Context, obj *model.NetworkAnalysis, first *int) ([]*model.ActorCentrality, error)
+
 	Components(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.NetworkComponent, error)
 	Isolated(ctx context.Context, obj *model.NetworkAnalysis) ([]*model.Actor, error)
 }
 type NetworkComponentResolver interface {
 	Actors(ctx context.Context, obj *model.NetworkComponent) ([]*model.Actor, error)
+}
+type NetworkLinkResolver interface {
+	Source(ctx context.Context, obj *model.NetworkLink) (*model.Actor, error)
+	Target(ctx context.Context, obj *model.NetworkLink) (*model.Actor, error)
 }
 type PartnershipResolver interface {
 	Zones(ctx context.Context, obj *model.Partnership) ([]*model.Zone, error)
@@ -1083,6 +1102,7 @@ type QueryResolver interface {
 	CoverageGaps(ctx context.Context, input model.CoverageInput) ([]*model.CoverageGap, error)
 	ReferralFlows(ctx context.Context, input model.FlowsInput) ([]*model.ReferralFlow, error)
 	Indicators(ctx context.Context, zoneID string, period string) (*model.Indicators, error)
+	MapPlaces(ctx context.Context, zoneID string) (*model.MapPlaces, error)
 	Needs(ctx context.Context, filter *model.NeedFilter, first *int, after *string, last *int, before *string) (*model.Connection[*model.Need], error)
 	NeedTree(ctx context.Context) ([]*model.Need, error)
 	ServiceCategories(ctx context.Context) ([]*model.ServiceCategory, error)
@@ -2274,6 +2294,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InterventionPayload.UserErrors(childComplexity), true
 
+	case "MapPlaces.actors":
+		if e.ComplexityRoot.MapPlaces.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapPlaces.Actors(childComplexity), true
+	case "MapPlaces.services":
+		if e.ComplexityRoot.MapPlaces.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MapPlaces.Services(childComplexity), true
+
 	case "Membership.actor":
 		if e.ComplexityRoot.Membership.Actor == nil {
 			break
@@ -2900,6 +2933,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkAnalysis.Isolated(childComplexity), true
+	case "NetworkAnalysis.links":
+		if e.ComplexityRoot.NetworkAnalysis.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Links(childComplexity), true
 	case "NetworkAnalysis.period":
 		if e.ComplexityRoot.NetworkAnalysis.Period == nil {
 			break
@@ -2925,6 +2964,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkComponent.Size(childComplexity), true
+
+	case "NetworkLink.layers":
+		if e.ComplexityRoot.NetworkLink.Layers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkLink.Layers(childComplexity), true
+	case "NetworkLink.source":
+		if e.ComplexityRoot.NetworkLink.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkLink.Source(childComplexity), true
+	case "NetworkLink.target":
+		if e.ComplexityRoot.NetworkLink.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkLink.Target(childComplexity), true
 
 	case "OpeningHours.closes":
 		if e.ComplexityRoot.OpeningHours.Closes == nil {
@@ -3456,6 +3514,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Indicators(childComplexity, args["zoneId"].(string), args["period"].(string)), true
 
+	case "Query.mapPlaces":
+		if e.ComplexityRoot.Query.MapPlaces == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mapPlaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MapPlaces(childComplexity, args["zoneId"].(string)), true
 	case "Query.needTree":
 		if e.ComplexityRoot.Query.NeedTree == nil {
 			break
@@ -7006,6 +7075,19 @@ type PlacesPoint {
   capacity: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/map.graphqls", Input: `"What a map of a zone shows: its actors and services that have a location. A confidential service is never among them, whoever asks: a map would give away the place it protects."
+type MapPlaces {
+  "Actors in use that operate in the zone or a zone inside it and have a location, by name (at most 1000)."
+  actors: [Actor!]!
+  "Active services, not confidential, available in the zone or a zone inside it, that have a location, by name (at most 1000)."
+  services: [Service!]!
+}
+
+extend type Query {
+  "The located actors and services of a zone, for a map; never a confidential service."
+  mapPlaces("The zone." zoneId: ID!): MapPlaces!
+}
+`, BuiltIn: false},
 	{Name: "../schema/need.graphqls", Input: `"A need area of a person (training, work, housing, health, legal...), in a taxonomy from broad to narrow."
 type Need implements Node {
   "The global ID of the need."
@@ -7137,6 +7219,16 @@ type NetworkComponent {
   actors: [Actor!]!
 }
 
+"A tie between two actors of the network, with the layers that tie them."
+type NetworkLink {
+  "One end (the two are in no particular order: the network is undirected)."
+  source: Actor!
+  "The other end."
+  target: Actor!
+  "The layers in which the two are tied, by name: members of one active partnership, ends of a designed route, and senders and recipients of at least the privacy threshold of actual referrals in the period."
+  layers: [NetworkLayer!]!
+}
+
 "Who works with whom: the network of actors measured."
 type NetworkAnalysis {
   "How many actors the network holds."
@@ -7154,6 +7246,8 @@ type NetworkAnalysis {
     "How many to return (at most 100)."
     first: Int = 20
   ): [ActorCentrality!]!
+  "Every tie between two actors of the network, with its layers: the edges the measures were taken on. A tie of the referral layer is there only when at least the privacy threshold of referrals went between the two in the period."
+  links: [NetworkLink!]!
   "The connected groups, largest first."
   components: [NetworkComponent!]!
   "The actors tied to no other."
@@ -9077,6 +9171,16 @@ func (ec *executionContext) childFields_InterventionPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type InterventionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MapPlaces(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_MapPlaces_actors(ctx, field)
+	case "services":
+		return ec.fieldContext_MapPlaces_services(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MapPlaces", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actor":
@@ -9197,6 +9301,8 @@ func (ec *executionContext) childFields_NetworkAnalysis(ctx context.Context, fie
 		return ec.fieldContext_NetworkAnalysis_betweennessSources(ctx, field)
 	case "centrality":
 		return ec.fieldContext_NetworkAnalysis_centrality(ctx, field)
+	case "links":
+		return ec.fieldContext_NetworkAnalysis_links(ctx, field)
 	case "components":
 		return ec.fieldContext_NetworkAnalysis_components(ctx, field)
 	case "isolated":
@@ -9215,6 +9321,18 @@ func (ec *executionContext) childFields_NetworkComponent(ctx context.Context, fi
 		return ec.fieldContext_NetworkComponent_actors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkComponent", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_NetworkLink_source(ctx, field)
+	case "target":
+		return ec.fieldContext_NetworkLink_target(ctx, field)
+	case "layers":
+		return ec.fieldContext_NetworkLink_layers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkLink", field.Name)
 }
 
 func (ec *executionContext) childFields_OpeningHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11204,6 +11322,20 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["period"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mapPlaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "zoneId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["zoneId"] = arg0
 	return args, nil
 }
 
@@ -16566,6 +16698,70 @@ func (ec *executionContext) fieldContext_InterventionPayload_userErrors(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MapPlaces_actors(ctx context.Context, field graphql.CollectedField, obj *model.MapPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapPlaces_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖsnodoᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MapPlaces_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MapPlaces",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MapPlaces_services(ctx context.Context, field graphql.CollectedField, obj *model.MapPlaces) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MapPlaces_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚕᚖsnodoᚋmodelᚐServiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MapPlaces_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MapPlaces",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Membership_actor(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19707,6 +19903,38 @@ func (ec *executionContext) fieldContext_NetworkAnalysis_centrality(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkAnalysis_links(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkLink) graphql.Marshaler {
+			return ec.marshalNNetworkLink2ᚕᚖsnodoᚋmodelᚐNetworkLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkAnalysis_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19856,6 +20084,93 @@ func (ec *executionContext) fieldContext_NetworkComponent_actors(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NetworkLink_source(ctx context.Context, field graphql.CollectedField, obj *model.NetworkLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkLink_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkLink().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkLink_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkLink_target(ctx context.Context, field graphql.CollectedField, obj *model.NetworkLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkLink_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkLink().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkLink_layers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkLink_layers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkLayer) graphql.Marshaler {
+			return ec.marshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkLink_layers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkLink", field, false, false, errors.New("field of type NetworkLayer does not have child fields"))
 }
 
 func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
@@ -22403,6 +22718,50 @@ func (ec *executionContext) fieldContext_Query_indicators(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mapPlaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mapPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MapPlaces(ctx, fc.Args["zoneId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MapPlaces) graphql.Marshaler {
+			return ec.marshalNMapPlaces2ᚖsnodoᚋmodelᚐMapPlaces(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mapPlaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MapPlaces(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mapPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36650,6 +37009,49 @@ func (ec *executionContext) _InterventionPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var mapPlacesImplementors = []string{"MapPlaces"}
+
+func (ec *executionContext) _MapPlaces(ctx context.Context, sel ast.SelectionSet, obj *model.MapPlaces) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mapPlacesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MapPlaces")
+		case "actors":
+			out.Values[i] = ec._MapPlaces_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._MapPlaces_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *model.Membership) graphql.Marshaler {
@@ -37692,6 +38094,11 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "links":
+			out.Values[i] = ec._NetworkAnalysis_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "components":
 			field := field
 
@@ -37849,6 +38256,120 @@ func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.Selec
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var networkLinkImplementors = []string{"NetworkLink"}
+
+func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkLink")
+		case "source":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkLink_source(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "target":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkLink_target(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "layers":
+			out.Values[i] = ec._NetworkLink_layers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39441,6 +39962,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_indicators(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "mapPlaces":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_mapPlaces(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -45252,6 +45795,20 @@ func (ec *executionContext) unmarshalNLinkServiceInput2snodoᚋmodelᚐLinkServi
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMapPlaces2snodoᚋmodelᚐMapPlaces(ctx context.Context, sel ast.SelectionSet, v model.MapPlaces) graphql.Marshaler {
+	return ec._MapPlaces(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMapPlaces2ᚖsnodoᚋmodelᚐMapPlaces(ctx context.Context, sel ast.SelectionSet, v *model.MapPlaces) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MapPlaces(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMemberRole2snodoᚋmodelᚐMemberRole(ctx context.Context, v any) (model.MemberRole, error) {
 	var res model.MemberRole
 	err := res.UnmarshalGQL(v)
@@ -45464,6 +46021,62 @@ func (ec *executionContext) unmarshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(
 
 func (ec *executionContext) marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx context.Context, sel ast.SelectionSet, v model.NetworkLayer) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, v any) ([]model.NetworkLayer, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkLayer, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkLayer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkLink2ᚕᚖsnodoᚋmodelᚐNetworkLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkLink2ᚖsnodoᚋmodelᚐNetworkLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkLink2ᚖsnodoᚋmodelᚐNetworkLink(ctx context.Context, sel ast.SelectionSet, v *model.NetworkLink) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NetworkLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕsnodoᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {

@@ -56,6 +56,14 @@ func (r *networkComponentResolver) Actors(ctx context.Context, obj *model.Networ
 	return actorsByName(ctx, obj.ActorIDs)
 }
 
+func (r *networkLinkResolver) Source(ctx context.Context, obj *model.NetworkLink) (*model.Actor, error) {
+	return loaders.Get(ctx, store.ActorKind, obj.SourceID)
+}
+
+func (r *networkLinkResolver) Target(ctx context.Context, obj *model.NetworkLink) (*model.Actor, error) {
+	return loaders.Get(ctx, store.ActorKind, obj.TargetID)
+}
+
 func (r *queryResolver) NetworkAnalysis(ctx context.Context, input model.NetworkInput) (*model.NetworkAnalysis, error) {
 	period := model.LastQuarterEnded(r.Store.Now())
 	if input.Period != nil {
@@ -72,7 +80,10 @@ func (r *Resolver) NetworkAnalysis() NetworkAnalysisResolver { return &networkAn
 
 func (r *Resolver) NetworkComponent() NetworkComponentResolver { return &networkComponentResolver{r} }
 
+func (r *Resolver) NetworkLink() NetworkLinkResolver { return &networkLinkResolver{r} }
+
 type (
 	networkAnalysisResolver  struct{ *Resolver }
 	networkComponentResolver struct{ *Resolver }
+	networkLinkResolver      struct{ *Resolver }
 )

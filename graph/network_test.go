@@ -1,6 +1,10 @@
 package graph_test
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +30,7 @@ func TestNetworkAnalysis(t *testing.T) {
 	}
 	q := `query($in: NetworkInput!) { networkAnalysis(input: $in) { actorCount ties betweennessExact betweennessSources
 		centrality(first: 5) { actor { name } degree betweenness } components { size actors { name } } isolated { name }
-		expiringPartnerships { title } } }`
+		expiringPartnerships { title } links { source { name } target { name } layers } } }`
 	researcher := auth.Viewer{Subject: "res", Role: auth.Researcher}
 	r := e.DoAs(t, researcher, q, map[string]any{"in": map[string]any{"zoneId": ids["Provincia di Grosseto"]}})
 	if len(r.Errors) > 0 {
@@ -51,6 +55,16 @@ func TestNetworkAnalysis(t *testing.T) {
 	}
 	if testenv.Get(n, "expiringPartnerships", 0, "title") != "Protocollo A-B" {
 		t.Errorf("expiring: %v", testenv.Get(n, "expiringPartnerships"))
+	}
+	// The ties are the links, each with its layers: A-B a partnership, B-C and C-D routes.
+	links := map[string]string{}
+	for _, l := range testenv.Get(n, "links").([]any) {
+		ends := []string{testenv.Get(l, "source", "name").(string), testenv.Get(l, "target", "name").(string)}
+		slices.Sort(ends)
+		links[strings.Join(ends, "-")] = fmt.Sprint(testenv.Get(l, "layers"))
+	}
+	if want := map[string]string{"A-B": "[PARTNERSHIPS]", "B-C": "[ROUTES]", "C-D": "[ROUTES]"}; !maps.Equal(links, want) {
+		t.Errorf("links: %v, want %v", links, want)
 	}
 	// The routes alone: A leaves the network, C bridges B and D.
 	r = e.DoAs(t, researcher, q, map[string]any{"in": map[string]any{"layers": []string{"ROUTES"}}})

@@ -33,11 +33,18 @@ type Resolver struct {
 // DefaultStaleAfter is how long a service record may go unverified by default: a year.
 const DefaultStaleAfter = 365 * 24 * time.Hour
 
+// StaleAfterOr is the staleness a server is configured with, or the default: one rule for
+// the API and the files that serve the same figures.
+func StaleAfterOr(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultStaleAfter
+	}
+	return d
+}
+
 // NewSchema returns the executable schema over the resolver's store.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	if r.StaleAfter <= 0 {
-		r.StaleAfter = DefaultStaleAfter
-	}
+	r.StaleAfter = StaleAfterOr(r.StaleAfter)
 	if r.Disclosure == nil {
 		pub, err := disclosure.New(disclosure.Defaults, r.Store.Now, r.Store)
 		if err != nil {

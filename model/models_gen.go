@@ -492,6 +492,14 @@ type LinkServiceInput struct {
 	RemoveZoneIds []string `json:"removeZoneIds,omitempty"`
 }
 
+// What a map of a zone shows: its actors and services that have a location. A confidential service is never among them, whoever asks: a map would give away the place it protects.
+type MapPlaces struct {
+	// Actors in use that operate in the zone or a zone inside it and have a location, by name (at most 1000).
+	Actors []*Actor `json:"actors"`
+	// Active services, not confidential, available in the zone or a zone inside it, that have a location, by name (at most 1000).
+	Services []*Service `json:"services"`
+}
+
 // A move of a case to another stage of its model.
 type MoveCaseInput struct {
 	// The case.

@@ -6,6 +6,7 @@ type NetworkAnalysis struct {
 	Period               string
 	ActorCount           int
 	Ties                 int
+	Links                []*NetworkLink
 	Actors               []ActorCentralityRow
 	Components           [][]string
 	Isolated             []string
@@ -30,3 +31,10 @@ type NetworkComponent struct {
 
 // Size is how many actors the component holds.
 func (c *NetworkComponent) Size() int { return len(c.ActorIDs) }
+
+// NetworkLink is a tie between two actors of the network, by key, with the layers that tie
+// them.
+type NetworkLink struct {
+	SourceID, TargetID string
+	Layers             []NetworkLayer
+}

@@ -100,6 +100,8 @@ type Options struct {
 	DevSignIn *DevSignIn
 	// OIDC is the identity provider the app signs in with in production.
 	OIDC OIDC
+	// MapTiles is the URL template of the map's tiles (config.CheckMapTiles); "" for no map.
+	MapTiles string
 	// SubscriptionPoll is how often the outbox is read for subscribers (DefaultSubscriptionPoll).
 	SubscriptionPoll time.Duration
 }
@@ -135,6 +137,10 @@ func New(s *store.Store, opt Options) http.Handler {
 	failures := newRateLimiter(perMin/60, int(math.Ceil(perMin)), opt.TrustForwardedFor)
 	mux.Handle("/graphql", outage(s, limitBody(opt.MaxBodyBytes, newBodyBudget(opt.MaxBodyBytesInFlight, opt.Metrics), authenticate(opt.Verifier, failures, idempotencyKeys(limiter.middleware(
 		withTimeout(opt.RequestTimeout, loaders.Middleware(s, graphQL(s, opt)))))))))
+	// The coverage matrix as a CSV file, for the web app (server/coverageexport.go): the
+	// `coverage` field's store call, viewer and roles.
+	mux.Handle(CoverageExportPath, outage(s, authenticate(opt.Verifier, failures, limiter.middleware(
+		withTimeout(opt.RequestTimeout, coverageExport(s, graph.StaleAfterOr(opt.StaleAfter), opt.Logger))))))
 	// The HSDS API (hsds/): public, read-only, open to any origin; rate-limited and bounded in
 	// time like GraphQL.
 	// The web app's imports, for administrators (server/imports.go).

@@ -112,6 +112,25 @@ func TestWebAppConfigAndGraphiQL(t *testing.T) {
 	}
 }
 
+// The map's tiles: the template reaches the app in /config.json and its origin the images the
+// app's policy allows; without it, neither.
+func TestWebAppMapTiles(t *testing.T) {
+	h := webHandler(t, server.Options{MapTiles: "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png"})
+	if a := get(h, "/config.json"); !bytes.Contains(a.body, []byte(`"mapTiles":"https://tiles.example.org:8443/osm/{z}/{x}/{y}.png"`)) {
+		t.Errorf("config.json: %s", a.body)
+	}
+	if csp := get(h, "/").header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https://tiles.example.org:8443;") {
+		t.Errorf("the CSP does not let the app load the tiles: %q", csp)
+	}
+	off := webHandler(t, server.Options{})
+	if a := get(off, "/config.json"); bytes.Contains(a.body, []byte("mapTiles")) {
+		t.Errorf("config.json without tiles: %s", a.body)
+	}
+	if csp := get(off, "/").header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data:;") {
+		t.Errorf("without tiles the CSP allows other images: %q", csp)
+	}
+}
+
 func TestDevSignInOnlyWhenEnabled(t *testing.T) {
 	off := webHandler(t, server.Options{})
 	if a := get(off, "/dev/identities"); a.status == http.StatusOK && bytes.HasPrefix(bytes.TrimSpace(a.body), []byte("[")) {

@@ -104,6 +104,13 @@ func (s *Store) Network(ctx context.Context, in model.NetworkInput, period model
 		n := analysis.Analyse(actors, links)
 		out := &model.NetworkAnalysis{Period: period.String(), ActorCount: len(actors), Ties: n.Ties, Components: n.Components, Isolated: n.Isolated,
 			BetweennessSources: n.BetweennessSources, BetweennessExact: n.BetweennessExact}
+		for _, l := range n.Links {
+			link := &model.NetworkLink{SourceID: l.A, TargetID: l.B}
+			for _, layer := range l.Layers {
+				link.Layers = append(link.Layers, model.NetworkLayer(layer))
+			}
+			out.Links = append(out.Links, link)
+		}
 		for _, a := range n.Actors {
 			out.Actors = append(out.Actors, model.ActorCentralityRow{ActorID: a.Actor, Degree: a.Degree, Betweenness: a.Betweenness})
 		}

@@ -35,6 +35,9 @@ func Built(files fs.FS) bool {
 type Options struct {
 	// ConnectSources are origins the app may call besides its own, such as the OIDC issuer's.
 	ConnectSources []string
+	// ImageSources are origins the app may load images from besides its own, such as the map's
+	// tile server.
+	ImageSources []string
 }
 
 // ContentSecurityPolicy is the policy of every page of the app: scripts, styles, fonts and
@@ -49,6 +52,9 @@ func ContentSecurityPolicy(connect []string) string {
 // files as they are, and every other path (a client-side route) as index.html, never cached.
 func Handler(files fs.FS, opt Options) http.Handler {
 	csp := ContentSecurityPolicy(opt.ConnectSources)
+	if len(opt.ImageSources) > 0 {
+		csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+strings.Join(opt.ImageSources, " "), 1)
+	}
 	fileServer := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

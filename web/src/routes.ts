@@ -5,7 +5,8 @@ const CASE_MANAGERS = ['ADMIN', 'CASE_MANAGER'];
 const RECIPIENTS = ['ADMIN', 'CASE_MANAGER', 'SERVICE_OPERATOR'];
 const OPERATORS = ['ADMIN', 'COORDINATOR', 'SERVICE_OPERATOR'];
 const COORDINATORS = ['ADMIN', 'COORDINATOR'];
-// Those who read the aggregates (the API's @hasRole on indicators, referralFlows, pathwaysTaken).
+// Those who read the protected aggregates (the API's @hasRole on indicators, referralFlows,
+// pathwaysTaken, networkAnalysis).
 const RESEARCH = ['ADMIN', 'COORDINATOR', 'RESEARCHER'];
 
 export function registerRoutes(): void {
@@ -32,6 +33,9 @@ export function registerRoutes(): void {
   route('/research/flows', () => import('./pages/flows'), { roles: RESEARCH });
   route('/research/pathways', () => import('./pages/pathways'), { roles: RESEARCH });
   route('/research/reports', () => import('./pages/reports'), { roles: RESEARCH });
+  route('/coverage', () => import('./pages/coverage'));
+  route('/network', () => import('./pages/network'), { roles: RESEARCH });
+  route('/map', () => import('./pages/map'));
 
   nav('/finder', 'nav.finder');
   nav('/cases', 'nav.cases');
@@ -40,4 +44,7 @@ export function registerRoutes(): void {
   nav('/services', 'nav.directory');
   nav('/admin', 'nav.admin');
   nav('/research', 'nav.research');
+  nav('/coverage', 'nav.coverage');
+  nav('/network', 'nav.network');
+  nav('/map', 'nav.map');
 }

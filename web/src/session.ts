@@ -8,6 +8,8 @@ export type Viewer = ViewerQuery['viewer'];
 export interface AppConfig {
   devSignIn: boolean;
   oidc?: { issuer: string; clientId: string };
+  // mapTiles is the map's tile URL template (SNODO_MAP_TILES); absent, there is no map.
+  mapTiles?: string;
 }
 
 type Listener = () => void;
