@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -314,4 +315,30 @@ func (a *app) printPDF(name string) []byte {
 		a.t.Fatal(err)
 	}
 	return pdf
+}
+
+// downloads sends the browser's downloads to a directory of the test's.
+func (a *app) downloads() string {
+	a.t.Helper()
+	dir := a.t.TempDir()
+	a.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+		return err
+	}))
+	return dir
+}
+
+// downloaded waits for a finished file of the name in dir and returns its content.
+func (a *app) downloaded(dir, name string) []byte {
+	a.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil && len(b) > 0 {
+			return b
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(dir)
+	a.t.Fatalf("no download %s in %s (%v)", name, dir, entries)
+	return nil
 }

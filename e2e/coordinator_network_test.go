@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"fmt"
 	"image"
@@ -10,8 +9,6 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
 	"snodo/auth"
@@ -51,32 +46,6 @@ func (a *app) shown(page, sel string, action chromedp.Action[chromedp.Void]) tim
 	took := time.Since(began).Round(time.Millisecond)
 	a.t.Logf("load time of %s: %v (from the navigation to %s shown)", page, took, sel)
 	return took
-}
-
-// downloads sends the browser's downloads to a directory of the test's.
-func (a *app) downloads() string {
-	a.t.Helper()
-	dir := a.t.TempDir()
-	a.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
-		return err
-	}))
-	return dir
-}
-
-// downloaded waits for a finished file of the name in dir and returns its content.
-func (a *app) downloaded(dir, name string) []byte {
-	a.t.Helper()
-	deadline := time.Now().Add(stepTimeout)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil && len(b) > 0 {
-			return b
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	entries, _ := os.ReadDir(dir)
-	a.t.Fatalf("no download %s in %s (%v)", name, dir, entries)
-	return nil
 }
 
 // A coordinator opens the coverage of the Province of Grosseto by municipality: the heat map

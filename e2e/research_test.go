@@ -1,21 +1,16 @@
 package e2e
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
 	"snodo/auth"
@@ -163,11 +158,7 @@ func TestResearcherReadsTheNetwork(t *testing.T) {
 	a.check("pathways")
 
 	// The report of the quarter, downloaded as CSV and JSON: it parses and has the API's figures.
-	dir := t.TempDir()
-	a.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
-		return err
-	}))
+	dir := a.downloads()
 	a.do(click(`a[href="/research/reports"]`), visible("#report-form"))
 	a.check("reports-form")
 	a.pickZone(`#report-form input[role=combobox]`, "Provincia di Grosseto")
@@ -315,19 +306,4 @@ func (a *app) expectCount(sel string, n int) {
 	} else if got != strconv.Itoa(n) {
 		a.t.Errorf("%s: the API publishes %d, the page shows %q", sel, n, got)
 	}
-}
-
-// downloaded waits for the browser to have saved the file in dir and returns its content.
-func (a *app) downloaded(dir, name string) []byte {
-	a.t.Helper()
-	deadline := time.Now().Add(stepTimeout)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil && len(b) > 0 {
-			return b
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	entries, _ := os.ReadDir(dir)
-	a.t.Fatalf("the browser saved no %s in %s (%v)", name, dir, entries)
-	return nil
 }
