@@ -187,4 +187,3 @@ func TestDemoGaps(t *testing.T) {
 		t.Error("mobility should be covered in Follonica and Sesto San Giovanni")
 	}
 }
-

@@ -25,4 +25,3 @@ func StageKey(model, code string) string { return model + "/" + code }
 
 // globalID is the API's ID of the record of the kind with the key.
 func globalID(kind, key string) string { return relay.GlobalID(kind, ID(kind, key)) }
-
