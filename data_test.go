@@ -380,6 +380,17 @@ func TestOfficialExamplesRoundTrip(t *testing.T) {
 	if rep.Counts["service"]["created"] != 1 || rep.Counts["organization"]["created"] != 1 {
 		t.Fatalf("counts %v", rep.Counts)
 	}
+	// The examples place their locations at latitude 100, longitude 101: not on the Earth, so
+	// left out with a note, and the records go in.
+	offEarth := map[string]bool{}
+	for _, n := range rep.Notes {
+		if strings.Contains(n.Message, "not a place on the Earth") {
+			offEarth[n.RecordID+n.Field] = true
+		}
+	}
+	if len(offEarth) != 2 {
+		t.Errorf("notes on the examples' coordinates %v, want one for the service and one for the organization", offEarth)
+	}
 	out := export(t, e.Store, "--full")
 	in := readJSON(t, filepath.Join(dir, "service_full.json")).(map[string]any)
 	var got map[string]any

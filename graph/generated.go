@@ -102,6 +102,7 @@ type ComplexityRoot struct {
 		Description  func(childComplexity int) int
 		GlobalID     func(childComplexity int) int
 		Kind         func(childComplexity int) int
+		Location     func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Parent       func(childComplexity int) int
 		Partnerships func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -295,6 +296,11 @@ type ComplexityRoot struct {
 	Figure struct {
 		Value    func(childComplexity int) int
 		Withheld func(childComplexity int) int
+	}
+
+	GeoPoint struct {
+		Latitude  func(childComplexity int) int
+		Longitude func(childComplexity int) int
 	}
 
 	Indicators struct {
@@ -690,6 +696,7 @@ type ComplexityRoot struct {
 		Languages         func(childComplexity int) int
 		LastVerifiedAt    func(childComplexity int) int
 		LegalStatuses     func(childComplexity int) int
+		Location          func(childComplexity int) int
 		MaxAge            func(childComplexity int) int
 		MinAge            func(childComplexity int) int
 		Name              func(childComplexity int) int
@@ -1100,6 +1107,7 @@ type ServiceResolver interface {
 	Category(ctx context.Context, obj *model.Service) (*model.ServiceCategory, error)
 
 	Address(ctx context.Context, obj *model.Service) (*string, error)
+	Location(ctx context.Context, obj *model.Service) (*model.GeoPoint, error)
 	Capacity(ctx context.Context, obj *model.Service) (*int, error)
 	FreePlaces(ctx context.Context, obj *model.Service) (*int, error)
 	PlacesUpdatedAt(ctx context.Context, obj *model.Service) (*time.Time, error)
@@ -1313,6 +1321,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Kind(childComplexity), true
+	case "Actor.location":
+		if e.ComplexityRoot.Actor.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Location(childComplexity), true
 	case "Actor.name":
 		if e.ComplexityRoot.Actor.Name == nil {
 			break
@@ -2056,6 +2070,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Figure.Withheld(childComplexity), true
+
+	case "GeoPoint.latitude":
+		if e.ComplexityRoot.GeoPoint.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GeoPoint.Latitude(childComplexity), true
+	case "GeoPoint.longitude":
+		if e.ComplexityRoot.GeoPoint.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GeoPoint.Longitude(childComplexity), true
 
 	case "Indicators.acceptanceRate":
 		if e.ComplexityRoot.Indicators.AcceptanceRate == nil {
@@ -4045,6 +4072,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.LegalStatuses(childComplexity), true
+	case "Service.location":
+		if e.ComplexityRoot.Service.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Location(childComplexity), true
 	case "Service.maxAge":
 		if e.ComplexityRoot.Service.MaxAge == nil {
 			break
@@ -4938,6 +4971,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDemandInput,
 		ec.unmarshalInputFindServicesInput,
 		ec.unmarshalInputFlowsInput,
+		ec.unmarshalInputGeoPointInput,
 		ec.unmarshalInputLinkServiceInput,
 		ec.unmarshalInputMoveCaseInput,
 		ec.unmarshalInputMoveInterventionInput,
@@ -5152,7 +5186,10 @@ type Query {
 "The entry points for changing Snodo. Each mutation is one transaction: it writes all or nothing."
 type Mutation
 `, BuiltIn: false},
-	{Name: "../schema/access.graphqls", Input: `"Only viewers with one of these roles may use the field; others get a FORBIDDEN (or, without a token, UNAUTHENTICATED) error."
+	{Name: "../schema/access.graphqls", Input: `"gqlgen's Go binding of a field: omittable input fields tell a null given from a field left out."
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+
+"Only viewers with one of these roles may use the field; others get a FORBIDDEN (or, without a token, UNAUTHENTICATED) error."
 directive @hasRole("The roles allowed." roles: [Role!]!) on FIELD_DEFINITION
 
 "What a viewer may do. Anonymous visitors have no token and read the public directory only."
@@ -5425,6 +5462,8 @@ type Actor implements Node {
   taxCode: String
   "How to reach the actor."
   contacts: Contacts!
+  "Where the actor is on a map (its seat; approximate in the demo network); null when not known."
+  location: GeoPoint
   "Whether the actor is in use, or archived: kept for the cases, referrals and routes that name it."
   status: RecordStatus!
   "The zones where the actor operates."
@@ -5614,6 +5653,8 @@ input CreateActorInput {
   taxCode: String
   "How to reach it."
   contacts: ContactsInput
+  "Where it is on a map."
+  location: GeoPointInput
   "The zones where it operates (at least one)."
   zoneIds: [ID!]!
   "The actor it belongs to."
@@ -5638,6 +5679,8 @@ input UpdateActorInput {
   taxCode: String
   "New contacts, replacing the old ones."
   contacts: ContactsInput
+  "A new place on the map; null removes it."
+  location: GeoPointInput @goField(omittable: true)
   "The new set of zones where it operates (at least one), replacing the old one."
   zoneIds: [ID!]
   "A new parent actor; an empty string removes the parent."
@@ -5687,6 +5730,22 @@ extend type Mutation {
   updateActor("The changes." input: UpdateActorInput!): ActorPayload! @hasRole(roles: [ADMIN, COORDINATOR])
   "Deletes an actor that provides no services and has no member actors."
   deleteActor("Which actor." input: DeleteActorInput!): DeletePayload! @hasRole(roles: [ADMIN, COORDINATOR])
+}
+
+"A place on the map, in decimal degrees of WGS 84 (as HSDS locations and web maps give it)."
+type GeoPoint {
+  "The latitude, from -90 to 90."
+  latitude: Float!
+  "The longitude, from -180 to 180."
+  longitude: Float!
+}
+
+"A place on the map, as given in an input."
+input GeoPointInput {
+  "The latitude, from -90 to 90."
+  latitude: Float!
+  "The longitude, from -180 to 180."
+  longitude: Float!
 }
 `, BuiltIn: false},
 	{Name: "../schema/agreements.graphqls", Input: `extend type Route {
@@ -7534,6 +7593,8 @@ type Service implements Node {
   confidential: Boolean!
   "Where the service is, when not at its provider's address; null to public readers of a confidential service."
   address: String
+  "Where the service is on a map (approximate in the demo network); null when not known, and to public readers of a confidential service."
+  location: GeoPoint
   "How many people the service can take at once, for services with places (shelters above all); null to public readers of a confidential service."
   capacity: Int
   "How many places are free, as last reported; null to public readers of a confidential service."
@@ -7714,6 +7775,8 @@ input CreateServiceInput {
   confidential: Boolean! = false
   "Where it is, when not at its provider's address (at most 300 characters, one line)."
   address: String
+  "Where it is on a map."
+  location: GeoPointInput
   "How people reach it."
   channel: ServiceChannel!
   "Whether it is running; active by default."
@@ -7756,6 +7819,8 @@ input UpdateServiceInput {
   confidential: Boolean
   "A new address; an empty string removes it."
   address: String
+  "A new place on the map; null removes it."
+  location: GeoPointInput @goField(omittable: true)
   "A new name (1 to 200 characters)."
   name: String
   "A new description; an empty string removes it."
@@ -8399,6 +8464,8 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 		return ec.fieldContext_Actor_taxCode(ctx, field)
 	case "contacts":
 		return ec.fieldContext_Actor_contacts(ctx, field)
+	case "location":
+		return ec.fieldContext_Actor_location(ctx, field)
 	case "status":
 		return ec.fieldContext_Actor_status(ctx, field)
 	case "zones":
@@ -8787,6 +8854,16 @@ func (ec *executionContext) childFields_Figure(ctx context.Context, field graphq
 		return ec.fieldContext_Figure_withheld(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Figure", field.Name)
+}
+
+func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "latitude":
+		return ec.fieldContext_GeoPoint_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_GeoPoint_longitude(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GeoPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_Indicators(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9441,6 +9518,8 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_confidential(ctx, field)
 	case "address":
 		return ec.fieldContext_Service_address(ctx, field)
+	case "location":
+		return ec.fieldContext_Service_location(ctx, field)
 	case "capacity":
 		return ec.fieldContext_Service_capacity(ctx, field)
 	case "freePlaces":
@@ -12232,6 +12311,38 @@ func (ec *executionContext) fieldContext_Actor_contacts(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contacts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Actor_location(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GeoPoint) graphql.Marshaler {
+			return ec.marshalOGeoPoint2ᚖsnodoᚋmodelᚐGeoPoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Actor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GeoPoint(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15408,6 +15519,52 @@ func (ec *executionContext) _Figure_withheld(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Figure_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Figure", field, false, false, errors.New("field of type WithheldReason does not have child fields"))
+}
+
+func (ec *executionContext) _GeoPoint_latitude(ctx context.Context, field graphql.CollectedField, obj *model.GeoPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GeoPoint_latitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GeoPoint_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GeoPoint_longitude(ctx context.Context, field graphql.CollectedField, obj *model.GeoPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GeoPoint_longitude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Longitude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GeoPoint_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_zone(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
@@ -24764,6 +24921,38 @@ func (ec *executionContext) fieldContext_Service_address(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Service_location(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().Location(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GeoPoint) graphql.Marshaler {
+			return ec.marshalOGeoPoint2ᚖsnodoᚋmodelᚐGeoPoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Service_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GeoPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Service_capacity(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30100,7 +30289,7 @@ func (ec *executionContext) unmarshalInputCreateActorInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "description", "taxCode", "contacts", "zoneIds", "parentId", "status"}
+	fieldsInOrder := [...]string{"name", "kind", "description", "taxCode", "contacts", "location", "zoneIds", "parentId", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30142,6 +30331,13 @@ func (ec *executionContext) unmarshalInputCreateActorInput(ctx context.Context, 
 				return it, err
 			}
 			it.Contacts = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOGeoPointInput2ᚖsnodoᚋmodelᚐGeoPointInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
 		case "zoneIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneIds"))
 			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
@@ -30385,7 +30581,7 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 		asMap["status"] = "ACTIVE"
 	}
 
-	fieldsInOrder := [...]string{"providerId", "name", "description", "categoryId", "confidential", "address", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "needIds", "zoneIds", "lastVerifiedAt"}
+	fieldsInOrder := [...]string{"providerId", "name", "description", "categoryId", "confidential", "address", "location", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "needIds", "zoneIds", "lastVerifiedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30434,6 +30630,13 @@ func (ec *executionContext) unmarshalInputCreateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.Address = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOGeoPointInput2ᚖsnodoᚋmodelᚐGeoPointInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
 		case "channel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
 			data, err := ec.unmarshalNServiceChannel2snodoᚋmodelᚐServiceChannel(ctx, v)
@@ -30956,6 +31159,43 @@ func (ec *executionContext) unmarshalInputFlowsInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.First = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputGeoPointInput(ctx context.Context, obj any) (model.GeoPointInput, error) {
+	var it model.GeoPointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"latitude", "longitude"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
 		}
 	}
 	return it, nil
@@ -32069,7 +32309,7 @@ func (ec *executionContext) unmarshalInputUpdateActorInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "name", "kind", "description", "taxCode", "contacts", "zoneIds", "parentId", "status"}
+	fieldsInOrder := [...]string{"id", "version", "name", "kind", "description", "taxCode", "contacts", "location", "zoneIds", "parentId", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32125,6 +32365,13 @@ func (ec *executionContext) unmarshalInputUpdateActorInput(ctx context.Context, 
 				return it, err
 			}
 			it.Contacts = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOGeoPointInput2ᚖsnodoᚋmodelᚐGeoPointInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = graphql.OmittableOf(data)
 		case "zoneIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("zoneIds"))
 			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
@@ -32436,7 +32683,7 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "version", "providerId", "confidential", "address", "name", "description", "categoryId", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "lastVerifiedAt"}
+	fieldsInOrder := [...]string{"id", "version", "providerId", "confidential", "address", "location", "name", "description", "categoryId", "channel", "status", "accessConditions", "requiredDocuments", "languages", "minAge", "maxAge", "legalStatuses", "capacity", "freePlaces", "openingHours", "lastVerifiedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32478,6 +32725,13 @@ func (ec *executionContext) unmarshalInputUpdateServiceInput(ctx context.Context
 				return it, err
 			}
 			it.Address = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOGeoPointInput2ᚖsnodoᚋmodelᚐGeoPointInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -33207,6 +33461,11 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 		case "contacts":
 			out.Values[i] = ec._Actor_contacts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			out.Values[i] = ec._Actor_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
@@ -35447,6 +35706,49 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 		case "withheld":
 			out.Values[i] = ec._Figure_withheld(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var geoPointImplementors = []string{"GeoPoint"}
+
+func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *model.GeoPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, geoPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GeoPoint")
+		case "latitude":
+			out.Values[i] = ec._GeoPoint_latitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longitude":
+			out.Values[i] = ec._GeoPoint_longitude(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -40187,6 +40489,44 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Service_address(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "location":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Service_location(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -46266,6 +46606,21 @@ func (ec *executionContext) marshalOGender2ᚖsnodoᚋmodelᚐGender(ctx context
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOGeoPoint2ᚖsnodoᚋmodelᚐGeoPoint(ctx context.Context, sel ast.SelectionSet, v *model.GeoPoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GeoPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGeoPointInput2ᚖsnodoᚋmodelᚐGeoPointInput(ctx context.Context, v any) (*model.GeoPointInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGeoPointInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -56,6 +56,10 @@ func (r *serviceResolver) Address(ctx context.Context, obj *model.Service) (*str
 	return store.Visible(ctx, obj).Address, nil
 }
 
+func (r *serviceResolver) Location(ctx context.Context, obj *model.Service) (*model.GeoPoint, error) {
+	return store.Visible(ctx, obj).Location, nil
+}
+
 func (r *serviceResolver) Capacity(ctx context.Context, obj *model.Service) (*int, error) {
 	return store.Visible(ctx, obj).Capacity, nil
 }

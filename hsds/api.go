@@ -402,7 +402,7 @@ func (a *api) serviceAtLocations(w http.ResponseWriter, r *http.Request) {
 			return nil, 0, nil
 		}
 		f := p.serviceFilter()
-		f.WithAddress = true
+		f.WithPlace = true
 		rows, total, err := a.store.DirectoryServices(r.Context(), f, pg)
 		out := make([]ServiceAtLoc, 0, len(rows))
 		for _, d := range rows {

@@ -209,7 +209,9 @@ func TestEveryAnswerIsValid(t *testing.T) {
 			}
 		}
 	}
-	if counts["service"] < 100 || counts["organization"] < 50 || counts["taxonomy"] != 2 || counts["taxonomy_term"] < 20 || counts["service_at_location"] != 1 {
+	placed := testenv.OpenAsIs(t).Query(t, `MATCH (s:Service) WHERE (s.address IS NOT NULL OR s.latitude IS NOT NULL)
+		AND NOT coalesce(s.confidential, false) RETURN count(s) AS n`, nil)[0].AsMap()["n"].(int64)
+	if counts["service"] < 100 || counts["organization"] < 50 || counts["taxonomy"] != 2 || counts["taxonomy_term"] < 20 || int64(counts["service_at_location"]) != placed {
 		t.Errorf("the demo's directory as HSDS: %v", counts)
 	}
 	// The public service's parts, profiled fields included, are there and valid.
@@ -236,6 +238,13 @@ func TestEveryAnswerIsValid(t *testing.T) {
 // ndjson, and not to a network token either, since the API answers everyone as anonymous.
 func TestConfidentialServiceHidesItsPlace(t *testing.T) {
 	h := demo(t)
+	e := testenv.OpenAsIs(t)
+	rec := e.Query(t, "MATCH (s:Service {id: $id}) RETURN s.latitude AS lat", map[string]any{"id": shelterID})
+	lat, found := rec[0].AsMap()["lat"].(float64)
+	if !found {
+		t.Fatalf("the demo shelter has no coordinates to hide")
+	}
+	shelterLatitude, _ := json.Marshal(lat)
 	admin := "Bearer " + testenv.Token(testenv.Admin)
 	for _, header := range [][]string{nil, {"Authorization", admin}} {
 		s := ok(t, h, "/hsds/services/"+shelterID, header...)
@@ -252,8 +261,8 @@ func TestConfidentialServiceHidesItsPlace(t *testing.T) {
 		}
 		for _, target := range []string{"/hsds/services?format=ndjson&full=true", "/hsds/service_at_locations?format=ndjson&full=true",
 			"/hsds/organizations?full_service=true&per_page=100", "/hsds/services?full=true&per_page=100&search=accoglienza"} {
-			if a := get(h, target, header...); bytes.Contains(a.body, []byte("Nascosta")) || a.status != http.StatusOK {
-				t.Errorf("%s (%d) shows the shelter's address", target, a.status)
+			if a := get(h, target, header...); bytes.Contains(a.body, []byte("Nascosta")) || bytes.Contains(a.body, shelterLatitude) || a.status != http.StatusOK {
+				t.Errorf("%s (%d) shows the shelter's address or coordinates", target, a.status)
 			}
 		}
 	}
@@ -438,5 +447,23 @@ func TestOpenToAnyOriginReadOnly(t *testing.T) {
 	gq := get(h, "/graphql?query=%7B__typename%7D", "Origin", "https://elsewhere.example")
 	if gq.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("GraphQL answers a foreign origin: %q", gq.header.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// A service's and an organization's coordinates are their HSDS location's latitude and
+// longitude, as stored.
+func TestLocationsCarryCoordinates(t *testing.T) {
+	h := demo(t)
+	e := testenv.OpenAsIs(t)
+	rec := e.Query(t, "MATCH (s:Service {id: $id})<-[:PROVIDES]-(a:Actor) RETURN s.latitude AS lat, s.longitude AS lon, a.id AS org, a.latitude AS alat",
+		map[string]any{"id": publicID})
+	want := rec[0].AsMap()
+	loc := testenv.Get(ok(t, h, "/hsds/service_at_locations/"+publicID), "location")
+	if testenv.Get(loc, "latitude") != want["lat"] || testenv.Get(loc, "longitude") != want["lon"] {
+		t.Errorf("the service's location is %v, stored at %v, %v", loc, want["lat"], want["lon"])
+	}
+	org := ok(t, h, "/hsds/organizations/"+want["org"].(string))
+	if got := testenv.Get(org, "locations", 0, "latitude"); got != want["alat"] {
+		t.Errorf("the organization's latitude is %v, stored %v", got, want["alat"])
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"strings"
@@ -172,9 +173,11 @@ func (im *importer) organization(ctx context.Context, x *rec, o *Organization, b
 			x.note("/phones", "Snodo keeps an organization's first phone only")
 		}
 	}
+	var point *model.GeoPointInput
 	if len(o.Locations) > 0 {
 		a := addressOf(&o.Locations[0])
 		contacts.Address = nilIfEmptyPtr(a)
+		point = x.pointOf(&o.Locations[0], "/locations/0")
 		if len(o.Locations) > 1 {
 			x.note("/locations", "Snodo keeps an organization's first location only, as its address")
 		}
@@ -188,11 +191,11 @@ func (im *importer) organization(ctx context.Context, x *rec, o *Organization, b
 	}
 	return []checked{{bad: x.bad, DirectoryRecord: store.DirectoryRecord{
 		Label: "Actor", ID: strings.ToLower(o.ID), Ref: x.file, ModifiedAt: parseStamp(o.LastModified),
-		Props: map[string]any{
+		Props: withLocation(point, map[string]any{
 			"name": o.Name, "kind": kind, "status": status, "description": nilIfEmpty(o.Description), "taxCode": nilIfEmptyP(taxCode),
 			"phone": nilIfEmptyP(contacts.Phone), "email": nilIfEmptyP(contacts.Email), "website": nilIfEmptyP(contacts.Website),
 			"address": nilIfEmptyP(contacts.Address),
-		},
+		}),
 		Links: map[string][]string{"zones": zones, "parent": parent},
 	}}}
 }
@@ -358,9 +361,11 @@ func (im *importer) serviceRecords(ctx context.Context, r raw, id string, provid
 		}
 	}
 	var address *string
+	var point *model.GeoPointInput
 	if len(s.ServiceAtLocations) > 0 && s.ServiceAtLocations[0].Location != nil {
 		address = nilIfEmptyPtr(addressOf(s.ServiceAtLocations[0].Location))
 		x.c.Line(address, 300, "service_at_locations", "0", "location")
+		point = x.pointOf(s.ServiceAtLocations[0].Location, "/service_at_locations/0/location")
 		if len(s.ServiceAtLocations) > 1 {
 			x.note("/service_at_locations", "Snodo keeps one place of a service, the first")
 		}
@@ -382,12 +387,12 @@ func (im *importer) serviceRecords(ctx context.Context, r raw, id string, provid
 	}
 	return append(out, checked{bad: x.bad, DirectoryRecord: store.DirectoryRecord{
 		Label: "Service", ID: strings.ToLower(s.ID), Ref: r.file, ModifiedAt: parseStamp(s.LastModified),
-		Props: map[string]any{
+		Props: withLocation(point, map[string]any{
 			"name": s.Name, "description": nilIfEmpty(s.Description), "status": string(status), "channel": string(channel),
 			"accessConditions": nilIfEmpty(s.EligibilityDescription), "confidential": s.Confidential, "address": nilIfEmptyP(address),
 			"requiredDocuments": docs, "languages": langs, "legalStatuses": orEmptyStrings(legal), "minAge": intOrNil(minAge), "maxAge": intOrNil(maxAge),
 			"capacity": capacity, "freePlaces": free, "placesUpdatedAt": placesAt, "openingHours": hours, "lastVerifiedAt": assured,
-		},
+		}),
 		Links: map[string][]string{"provider": providerLinks, "category": category, "needs": needs, "zones": zones},
 	}})
 }
@@ -533,6 +538,31 @@ func (x *rec) count(v *float64, field string) *int {
 }
 
 // addressOf writes a location as Snodo's one-line address.
+// withLocation adds a place's properties, stored as the store stores them, to a record's.
+func withLocation(p *model.GeoPointInput, props map[string]any) map[string]any {
+	maps.Copy(props, store.LocationProps(p))
+	return props
+}
+
+// pointOf is a location's coordinates, when it has both and both are on the Earth. Coordinates
+// out of range are left out with a note rather than refusing the record: HSDS's own examples
+// give a latitude of 100.
+func (x *rec) pointOf(l *Location, field string) *model.GeoPointInput {
+	if l.Latitude == nil && l.Longitude == nil {
+		return nil
+	}
+	if l.Latitude == nil || l.Longitude == nil {
+		x.note(field, "Snodo keeps a place's latitude and longitude together: one without the other is left out")
+		return nil
+	}
+	p := &model.GeoPointInput{Latitude: *l.Latitude, Longitude: *l.Longitude}
+	if lat, lon := p.ValidParts(); !lat || !lon {
+		x.note(field, fmt.Sprintf("latitude %v, longitude %v is not a place on the Earth: the coordinates are left out", p.Latitude, p.Longitude))
+		return nil
+	}
+	return p
+}
+
 func addressOf(l *Location) string {
 	if len(l.Addresses) == 0 {
 		return l.Description

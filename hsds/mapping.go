@@ -159,14 +159,15 @@ func attributeOf(serviceID string, t *store.DirectoryTerm) Attribute {
 	}
 }
 
-// AtLocation is the service at its address, when it has one the viewer may see. A service has
+// AtLocation is the service at its place (address, coordinates or both), when it has one the
+// viewer may see. A service has
 // one place at most, so the service at its location has the service's ID.
 func AtLocation(d *store.DirectoryService) (ServiceAtLoc, bool) {
 	s := d.Service
-	if s.Address == nil || *s.Address == "" {
+	loc, ok := locationOf(partID(s.ID, "location"), s.Name, s.Address, s.Location)
+	if !ok {
 		return ServiceAtLoc{}, false
 	}
-	loc := locationOf(partID(s.ID, "location"), s.Name, *s.Address)
 	svc := ServiceOf(d, false)
 	return ServiceAtLoc{ID: s.ID, ServiceID: s.ID, LocationID: loc.ID, Location: &loc, Service: &svc}, true
 }
@@ -174,17 +175,24 @@ func AtLocation(d *store.DirectoryService) (ServiceAtLoc, bool) {
 // italianAddress is a one-line Italian address: "Via Roma 1, 58022 Follonica (GR)".
 var italianAddress = regexp.MustCompile(`^(.+?),\s*(\d{5})\s+([^()]+?)\s*(?:\(([A-Za-z]{2})\))?$`)
 
-// locationOf is a place at a one-line address. Snodo keeps no coordinates; the address becomes
-// an HSDS address when it parses as an Italian one, and is in the description in any case.
-func locationOf(id, name, address string) Location {
-	loc := Location{ID: id, LocationType: "physical", Name: name, Description: address}
-	if m := italianAddress.FindStringSubmatch(address); m != nil {
+// locationOf is a place at a one-line address, at a point, or both; false when there is
+// neither. The address becomes an HSDS address when it parses as an Italian one, and is in the
+// description in any case.
+func locationOf(id, name string, address *string, at *model.GeoPoint) (Location, bool) {
+	if (address == nil || *address == "") && at == nil {
+		return Location{}, false
+	}
+	loc := Location{ID: id, LocationType: "physical", Name: name, Description: deref(address)}
+	if at != nil {
+		loc.Latitude, loc.Longitude = &at.Latitude, &at.Longitude
+	}
+	if m := italianAddress.FindStringSubmatch(loc.Description); m != nil {
 		loc.Addresses = []Address{{
 			ID: partID(id, "address"), LocationID: id, Address1: m[1], PostalCode: m[2], City: m[3],
 			StateProvince: strings.ToUpper(m[4]), Country: "IT", AddressType: "physical",
 		}}
 	}
-	return loc
+	return loc, true
 }
 
 // OrganizationOf is the actor as an HSDS organization.
@@ -198,8 +206,7 @@ func OrganizationOf(d *store.DirectoryActor) Organization {
 	if a.Contacts.Phone != nil {
 		o.Phones = []Phone{{ID: partID(a.ID, "phone"), OrganizationID: a.ID, Number: *a.Contacts.Phone}}
 	}
-	if a.Contacts.Address != nil {
-		loc := locationOf(partID(a.ID, "location"), a.Name, *a.Contacts.Address)
+	if loc, ok := locationOf(partID(a.ID, "location"), a.Name, a.Contacts.Address, a.Location); ok {
 		loc.OrganizationID = a.ID
 		o.Locations = []Location{loc}
 	}

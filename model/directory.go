@@ -30,6 +30,7 @@ type Actor struct {
 	Description *string
 	TaxCode     *string
 	Contacts    Contacts
+	Location    *GeoPoint
 	Status      RecordStatus
 	Meta
 }
@@ -39,6 +40,13 @@ func (a *Actor) GlobalID() string { return relay.GlobalID("Actor", a.ID) }
 
 // IsNode marks Actor as a Node.
 func (*Actor) IsNode() {}
+
+// GeoPoint is a place on the WGS 84 ellipsoid, in decimal degrees, as HSDS locations and web
+// maps give it.
+type GeoPoint struct {
+	Latitude  float64
+	Longitude float64
+}
 
 // Contacts are an organisation's, never a person's.
 type Contacts struct {
@@ -60,6 +68,7 @@ type Service struct {
 	// public readers; Public returns what those readers see.
 	Confidential      bool
 	Address           *string
+	Location          *GeoPoint
 	RequiredDocuments []string
 	Languages         []string
 	MinAge            *int
@@ -80,7 +89,7 @@ func (s *Service) Public() *Service {
 		return s
 	}
 	p := *s
-	p.Address, p.OpeningHours, p.Capacity, p.FreePlaces, p.PlacesUpdatedAt = nil, nil, nil, nil, nil
+	p.Address, p.Location, p.OpeningHours, p.Capacity, p.FreePlaces, p.PlacesUpdatedAt = nil, nil, nil, nil, nil, nil
 	return &p
 }
 

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // The activity of one kind recorded in a zone in a period: records whose days lie wholly in the period. Each count is a perturbed cell of the records' keys, whose true value is the sum of their counts.
@@ -250,6 +252,8 @@ type CreateActorInput struct {
 	TaxCode *string `json:"taxCode,omitempty"`
 	// How to reach it.
 	Contacts *ContactsInput `json:"contacts,omitempty"`
+	// Where it is on a map.
+	Location *GeoPointInput `json:"location,omitempty"`
 	// The zones where it operates (at least one).
 	ZoneIds []string `json:"zoneIds"`
 	// The actor it belongs to.
@@ -320,6 +324,8 @@ type CreateServiceInput struct {
 	Confidential bool `json:"confidential"`
 	// Where it is, when not at its provider's address (at most 300 characters, one line).
 	Address *string `json:"address,omitempty"`
+	// Where it is on a map.
+	Location *GeoPointInput `json:"location,omitempty"`
 	// How people reach it.
 	Channel ServiceChannel `json:"channel"`
 	// Whether it is running; active by default.
@@ -452,6 +458,14 @@ type FlowsInput struct {
 	ByActorKind *bool `json:"byActorKind,omitempty"`
 	// How many flows to return, the most referrals (as published) first: 1 to 1000.
 	First *int `json:"first,omitempty"`
+}
+
+// A place on the map, as given in an input.
+type GeoPointInput struct {
+	// The latitude, from -90 to 90.
+	Latitude float64 `json:"latitude"`
+	// The longitude, from -180 to 180.
+	Longitude float64 `json:"longitude"`
 }
 
 // The result of a change to an intervention.
@@ -904,6 +918,8 @@ type UpdateActorInput struct {
 	TaxCode *string `json:"taxCode,omitempty"`
 	// New contacts, replacing the old ones.
 	Contacts *ContactsInput `json:"contacts,omitempty"`
+	// A new place on the map; null removes it.
+	Location graphql.Omittable[*GeoPointInput] `json:"location,omitempty"`
 	// The new set of zones where it operates (at least one), replacing the old one.
 	ZoneIds []string `json:"zoneIds,omitempty"`
 	// A new parent actor; an empty string removes the parent.
@@ -992,6 +1008,8 @@ type UpdateServiceInput struct {
 	Confidential *bool `json:"confidential,omitempty"`
 	// A new address; an empty string removes it.
 	Address *string `json:"address,omitempty"`
+	// A new place on the map; null removes it.
+	Location graphql.Omittable[*GeoPointInput] `json:"location,omitempty"`
 	// A new name (1 to 200 characters).
 	Name *string `json:"name,omitempty"`
 	// A new description; an empty string removes it.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -234,6 +235,28 @@ func (c *Check) Ages(minAge, maxAge *int, path ...string) {
 	if minAge != nil && maxAge != nil && *minAge > *maxAge {
 		c.Add(UserErrorCodeInvalid, "must not be below minAge", at("maxAge")...)
 	}
+}
+
+// Location checks a point: a latitude between -90 and 90, a longitude between -180 and 180,
+// both finite numbers.
+func (c *Check) Location(p *GeoPointInput, path ...string) {
+	if p == nil {
+		return
+	}
+	at := func(f string) []string { return append(append([]string{}, path...), f) }
+	lat, lon := p.ValidParts()
+	if !lat {
+		c.Add(UserErrorCodeInvalid, "a latitude lies between -90 and 90 degrees", at("latitude")...)
+	}
+	if !lon {
+		c.Add(UserErrorCodeInvalid, "a longitude lies between -180 and 180 degrees", at("longitude")...)
+	}
+}
+
+// ValidParts tells whether the latitude and the longitude are each within their range.
+func (p GeoPointInput) ValidParts() (latitude, longitude bool) {
+	return !math.IsNaN(p.Latitude) && p.Latitude >= -90 && p.Latitude <= 90,
+		!math.IsNaN(p.Longitude) && p.Longitude >= -180 && p.Longitude <= 180
 }
 
 // Places checks a capacity and a count of free places: none negative, no more free places

@@ -174,7 +174,7 @@ func readDirectory() (Network, error) {
 	}
 	actorByID := map[string]Actor{}
 	for _, o := range orgs {
-		a := Actor{Key: k.key(o.ID), Name: o.Name, Kind: model.ActorKind(o.Kind)}
+		a := Actor{Key: k.key(o.ID), Name: o.Name, Kind: model.ActorKind(o.Kind), Location: pointOf(o.Locations)}
 		for _, area := range o.Areas {
 			a.Zones = append(a.Zones, k.key(area.ZoneID))
 		}
@@ -191,6 +191,11 @@ func readDirectory() (Network, error) {
 		}
 		sv := Service{Key: k.key(s.ID), Provider: k.key(s.OrganizationID), Name: s.Name, Channel: model.ServiceChannel(s.Channel),
 			Status: status, Confidential: s.Confidential}
+		for _, at := range s.ServiceAtLocations {
+			if at.Location != nil && sv.Location == nil {
+				sv.Location = pointOf([]hsds.Location{*at.Location})
+			}
+		}
 		for _, area := range s.ServiceAreas {
 			sv.Zones = append(sv.Zones, k.key(area.ZoneID))
 		}

@@ -66,11 +66,12 @@ type Category struct {
 
 // Actor is an organisation; Zones and Parent are keys.
 type Actor struct {
-	Key    string
-	Name   string
-	Kind   model.ActorKind
-	Zones  []string
-	Parent string
+	Key      string
+	Name     string
+	Kind     model.ActorKind
+	Location *Point // nil when the dataset gives none
+	Zones    []string
+	Parent   string
 }
 
 // Service is what an actor offers; Provider, Category, Needs and Zones are keys.
@@ -86,6 +87,7 @@ type Service struct {
 	// Confidential marks a protected shelter, whose address, hours and places only the
 	// network's roles see.
 	Confidential bool
+	Location     *Point // nil when the dataset gives none
 	Needs        []string
 	Zones        []string
 }

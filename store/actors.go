@@ -60,6 +60,7 @@ func (s *Store) CreateActor(ctx context.Context, in model.CreateActorInput) (*mo
 	c.Text(in.Description, model.MaxTextLength, "input", "description")
 	c.TaxCode(in.TaxCode, "input", "taxCode")
 	c.Contacts(in.Contacts, "input", "contacts")
+	c.Location(in.Location, "input", "location")
 	if len(in.ZoneIds) == 0 {
 		c.Add(model.UserErrorCodeRequired, "an actor operates in at least one zone", "input", "zoneIds")
 	}
@@ -80,7 +81,7 @@ func (s *Store) CreateActor(ctx context.Context, in model.CreateActorInput) (*mo
 		if in.Status != nil {
 			status = *in.Status
 		}
-		props := merge(contactProps(in.Contacts), map[string]any{
+		props := merge(contactProps(in.Contacts), LocationProps(in.Location), map[string]any{
 			"name": in.Name, "kind": string(in.Kind), "status": string(status),
 			"description": emptyToNil(in.Description), "taxCode": emptyToNil(in.TaxCode),
 		})
@@ -105,6 +106,7 @@ func (s *Store) UpdateActor(ctx context.Context, in model.UpdateActorInput) (*mo
 	c.Text(in.Description, model.MaxTextLength, "input", "description")
 	c.TaxCode(in.TaxCode, "input", "taxCode")
 	c.Contacts(in.Contacts, "input", "contacts")
+	c.Location(in.Location.Value(), "input", "location")
 	if in.ZoneIds != nil && len(in.ZoneIds) == 0 {
 		c.Add(model.UserErrorCodeRequired, "an actor operates in at least one zone", "input", "zoneIds")
 	}
@@ -140,6 +142,9 @@ func (s *Store) UpdateActor(ctx context.Context, in model.UpdateActorInput) (*mo
 		}
 		if in.Contacts != nil {
 			props = merge(props, contactProps(in.Contacts))
+		}
+		if in.Location.IsSet() {
+			props = merge(props, LocationProps(in.Location.Value()))
 		}
 		setIfGiven(props, "name", in.Name, func(v string) any { return v })
 		setIfGiven(props, "kind", in.Kind, str[model.ActorKind])

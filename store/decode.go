@@ -92,8 +92,9 @@ func decodeActor(n neo4j.Node) *model.Actor {
 			Phone: p.optStr("phone"), Email: p.optStr("email"),
 			Website: p.optStr("website"), Address: p.optStr("address"),
 		},
-		Status: recordStatus(p),
-		Meta:   p.meta(),
+		Location: p.location(),
+		Status:   recordStatus(p),
+		Meta:     p.meta(),
 	}
 }
 
@@ -103,7 +104,7 @@ func decodeService(n neo4j.Node) *model.Service {
 		ID: p.str("id"), Name: p.str("name"), Description: p.optStr("description"),
 		Channel: model.ServiceChannel(p.str("channel")), Status: model.ServiceStatus(p.str("status")),
 		AccessConditions: p.optStr("accessConditions"), RequiredDocuments: p.strs("requiredDocuments"),
-		Confidential: p["confidential"] == true, Address: p.optStr("address"),
+		Confidential: p["confidential"] == true, Address: p.optStr("address"), Location: p.location(),
 		Languages: p.strs("languages"), MinAge: p.optInt("minAge"), MaxAge: p.optInt("maxAge"),
 		Capacity: p.optInt("capacity"), FreePlaces: p.optInt("freePlaces"),
 		PlacesUpdatedAt: p.optTime("placesUpdatedAt"), LastVerifiedAt: p.optDate("lastVerifiedAt"),

@@ -55,9 +55,9 @@ type DirectoryFilter struct {
 	Provider string
 	// ModifiedAfter keeps what changed at or after the time.
 	ModifiedAfter *time.Time
-	// WithAddress keeps the services whose address the viewer may see (the HSDS
-	// service_at_location view).
-	WithAddress bool
+	// WithPlace keeps the services whose place (address or coordinates) the viewer may see
+	// (the HSDS service_at_location view).
+	WithPlace bool
 }
 
 // DirectoryPage is a slice of a directory list by offset: Skip items, then at most Limit.
@@ -97,9 +97,9 @@ func directoryServiceQuery(ctx context.Context, f DirectoryFilter) (query, error
 	if f.ModifiedAfter != nil {
 		q.where("n.updatedAt >= $modifiedAfter", "modifiedAfter", *f.ModifiedAfter)
 	}
-	if f.WithAddress {
-		// The rule of Visible in Cypher: a public reader sees no confidential service's address.
-		q.where("n.address IS NOT NULL AND (NOT coalesce(n.confidential, false) OR $seesConfidential)", "seesConfidential", SeesConfidential(ctx))
+	if f.WithPlace {
+		// The rule of Visible in Cypher: a public reader sees no confidential service's place.
+		q.where("(n.address IS NOT NULL OR n.latitude IS NOT NULL) AND (NOT coalesce(n.confidential, false) OR $seesConfidential)", "seesConfidential", SeesConfidential(ctx))
 	}
 	return q, nil
 }

@@ -68,6 +68,8 @@ func (s *Store) Services(ctx context.Context, f *model.ServiceFilter, by *model.
 type serviceFields struct {
 	name, description, accessConditions  *string
 	address                              *string
+	location                             *model.GeoPointInput
+	locationGiven                        bool
 	confidential                         *bool
 	channel                              *model.ServiceChannel
 	status                               *model.ServiceStatus
@@ -86,6 +88,7 @@ func (f serviceFields) check(c *model.Check) {
 	c.Text(f.description, model.MaxTextLength, "input", "description")
 	c.Text(f.accessConditions, model.MaxTextLength, "input", "accessConditions")
 	c.Line(f.address, 300, "input", "address")
+	c.Location(f.location, "input", "location")
 	c.Texts(f.requiredDocuments, "input", "requiredDocuments")
 	c.Languages(f.languages, "input", "languages")
 	slots := make([]model.OpeningHoursInput, len(f.openingHours))
@@ -107,6 +110,9 @@ func (f serviceFields) props(now any) map[string]any {
 	}
 	if f.address != nil {
 		p["address"] = emptyToNil(f.address)
+	}
+	if f.locationGiven {
+		p = merge(p, LocationProps(f.location))
 	}
 	setIfGiven(p, "confidential", f.confidential, func(v bool) any { return v })
 	setIfGiven(p, "channel", f.channel, str[model.ServiceChannel])
@@ -150,7 +156,7 @@ func (s *Store) CreateService(ctx context.Context, in model.CreateServiceInput) 
 	}
 	f := serviceFields{
 		name: &in.Name, description: in.Description, accessConditions: in.AccessConditions,
-		address: in.Address, confidential: &in.Confidential,
+		address: in.Address, location: in.Location, locationGiven: in.Location != nil, confidential: &in.Confidential,
 		channel: &in.Channel, status: in.Status, requiredDocuments: orEmpty(in.RequiredDocuments),
 		languages: orEmpty(in.Languages), legalStatuses: orEmpty(in.LegalStatuses),
 		minAge: in.MinAge, maxAge: in.MaxAge, capacity: in.Capacity, freePlaces: in.FreePlaces,
@@ -204,7 +210,7 @@ func (s *Store) UpdateService(ctx context.Context, in model.UpdateServiceInput) 
 	key := keyOf(&c, "Service", in.ID, "input", "id")
 	f := serviceFields{
 		name: in.Name, description: in.Description, accessConditions: in.AccessConditions,
-		address: in.Address, confidential: in.Confidential,
+		address: in.Address, location: in.Location.Value(), locationGiven: in.Location.IsSet(), confidential: in.Confidential,
 		channel: in.Channel, status: in.Status, requiredDocuments: in.RequiredDocuments,
 		languages: in.Languages, legalStatuses: in.LegalStatuses,
 		minAge: in.MinAge, maxAge: in.MaxAge, capacity: in.Capacity, freePlaces: in.FreePlaces,
