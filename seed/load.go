@@ -106,25 +106,10 @@ func optInt(n int) any {
 	return n
 }
 
-func list(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func optDate(s string) any {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return nil
 	}
 	return neo4j.DateOf(t)
-}
-
-func optDateTime(s string) any {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil
-	}
-	return t.Add(9 * time.Hour)
 }
