@@ -14,7 +14,7 @@ import (
 
 // The files of an HSDS dataset as Snodo writes and reads it: one JSON array per entity, of
 // whole objects (services with their parts), and Snodo's extension files for what HSDS cannot
-// carry.
+// carry (extension.go).
 const (
 	ManifestFile      = "dataset.json"
 	OrganizationsFile = "organizations.json"
@@ -119,6 +119,11 @@ func Export(ctx context.Context, st *store.Store, dir string, opt ExportOptions)
 	if err != nil {
 		return m, err
 	}
+	network, err := st.DirectoryNetwork(ctx)
+	if err != nil {
+		return m, err
+	}
+	partnerships, models, routes := networkFiles(network)
 	for _, f := range []struct {
 		name  string
 		items any
@@ -126,7 +131,8 @@ func Export(ctx context.Context, st *store.Store, dir string, opt ExportOptions)
 	}{
 		{OrganizationsFile, orgs, len(orgs)}, {ServicesFile, services, len(services)},
 		{TaxonomiesFile, []Taxonomy{NeedTaxonomy, CatalogueTaxonomy}, 2}, {TermsFile, terms, len(terms)},
-		{ZonesFile, zones, len(zones)},
+		{ZonesFile, zones, len(zones)}, {PartnershipsFile, partnerships, len(partnerships)},
+		{PathwayModelsFile, models, len(models)}, {RoutesFile, routes, len(routes)},
 	} {
 		if err := writeFile(filepath.Join(dir, f.name), f.items); err != nil {
 			return m, err

@@ -72,7 +72,11 @@ func (r *ImportReport) count(entity, outcome string) {
 }
 
 // entityOf names Snodo's labels as HSDS entities in a report.
-var entityOf = map[string]string{"Zone": "zone", "Actor": "organization", "Service": "service", "Need": "need", "ServiceCategory": "category"}
+var entityOf = map[string]string{"Zone": "zone", "Actor": "organization", "Service": "service", "Need": "need", "ServiceCategory": "category",
+	"Partnership": "partnership", "PathwayModel": "pathway_model", "Route": "route"}
+
+// extensionEntities are the entities of Snodo's extension files, which have no HSDS schema.
+var extensionEntities = map[string]bool{"zone": true, "partnership": true, "pathway_model": true, "route": true}
 
 // raw is a record as read: its entity, its file and its JSON.
 type raw struct {
@@ -185,8 +189,8 @@ func importFrom(ctx context.Context, st *store.Store, opt ImportOptions, read fu
 	}
 	// Terms and zones before the actors that operate in them, actors before their services.
 	var batches [][]store.DirectoryRecord
-	for _, label := range []string{"Need", "ServiceCategory", "Zone", "Actor", "Service"} {
-		recs := byLabel[label]
+	for _, label := range []string{"Need", "ServiceCategory", "Zone", "Actor", "Service", "Partnership", "PathwayModel", "Route"} {
+		recs := parentsFirst(byLabel[label], parentLink[label])
 		for start := 0; start < len(recs); start += opt.BatchSize {
 			batches = append(batches, recs[start:min(start+opt.BatchSize, len(recs))])
 		}
@@ -210,6 +214,42 @@ func importFrom(ctx context.Context, st *store.Store, opt ImportOptions, read fu
 		im.batch(ctx, all, bad)
 	}
 	return im.rep, nil
+}
+
+// parentLink names the link by which records of a label name others of the same label.
+var parentLink = map[string]string{"Need": "broader", "ServiceCategory": "broader", "Zone": "parents", "Actor": "parent", "Partnership": "parent"}
+
+// parentsFirst orders the records so that each comes after the records of the dataset it names
+// by the link, keeping their order otherwise, so that a batch never names a record of a later
+// one. Records in a cycle keep their place; the import refuses them.
+func parentsFirst(recs []store.DirectoryRecord, link string) []store.DirectoryRecord {
+	if link == "" {
+		return recs
+	}
+	index := make(map[string]int, len(recs))
+	for i, r := range recs {
+		index[r.ID] = i
+	}
+	out := make([]store.DirectoryRecord, 0, len(recs))
+	state := make([]byte, len(recs)) // 0 new, 1 on the path, 2 placed
+	var visit func(i int)
+	visit = func(i int) {
+		if state[i] != 0 {
+			return
+		}
+		state[i] = 1
+		for _, p := range recs[i].Links[link] {
+			if j, ok := index[p]; ok {
+				visit(j)
+			}
+		}
+		state[i] = 2
+		out = append(out, recs[i])
+	}
+	for i := range recs {
+		visit(i)
+	}
+	return out
 }
 
 // dropMissingParents leaves out, with a note, a parent organization that neither the dataset
@@ -371,6 +411,12 @@ func entityByName(name string) string {
 	switch {
 	case n == "snodo_zones":
 		return "zone"
+	case name == PartnershipsFile:
+		return "partnership"
+	case name == PathwayModelsFile:
+		return "pathway_model"
+	case name == RoutesFile:
+		return "route"
 	case strings.HasPrefix(n, "service_at_location"):
 		return "service_at_location"
 	case strings.HasPrefix(n, "service"):
@@ -392,7 +438,7 @@ func entityByName(name string) string {
 func (im *importer) items(name string, b []byte) []raw {
 	entity := entityByName(name)
 	if entity == "" {
-		im.note(name, "", "", "not an HSDS file Snodo reads (services, organizations, service_at_locations, taxonomies, taxonomy_terms): skipped")
+		im.note(name, "", "", "not an HSDS file Snodo reads (services, organizations, service_at_locations, taxonomies, taxonomy_terms) nor one of Snodo's extension files: skipped")
 		return nil
 	}
 	var top any
@@ -480,7 +526,7 @@ type checked struct {
 // records turns one raw record into the records to import, checking it.
 func (im *importer) records(ctx context.Context, r raw) []checked {
 	id := recordID(r.json)
-	if r.entity != "zone" && r.entity != "api" {
+	if !extensionEntities[r.entity] && r.entity != "api" {
 		problems, err := im.v.Validate(r.entity, r.json)
 		if err != nil {
 			im.problem(r.file, id, "", err.Error())
@@ -506,6 +552,12 @@ func (im *importer) records(ctx context.Context, r raw) []checked {
 		return im.termRecord(r, id)
 	case "zone":
 		return im.zoneRecord(r, id)
+	case "partnership":
+		return im.partnershipRecord(r, id)
+	case "pathway_model":
+		return im.pathwayModelRecord(r, id)
+	case "route":
+		return im.routeRecord(r, id)
 	case "organization":
 		return im.organizationRecords(ctx, r, id)
 	case "service":
@@ -519,7 +571,8 @@ func (im *importer) records(ctx context.Context, r raw) []checked {
 // refused stands for a record that failed its schema: it counts as refused and refuses its
 // batch, so a refused record never leaves a batch half-written.
 func (im *importer) refused(r raw, id string) []checked {
-	label := map[string]string{"organization": "Actor", "service": "Service", "service_at_location": "Service", "zone": "Zone"}[r.entity]
+	label := map[string]string{"organization": "Actor", "service": "Service", "service_at_location": "Service", "zone": "Zone",
+		"partnership": "Partnership", "pathway_model": "PathwayModel", "route": "Route"}[r.entity]
 	if label == "" {
 		return nil
 	}

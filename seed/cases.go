@@ -208,7 +208,7 @@ func (w *world) covers(e End, zone string) bool {
 		return true
 	}
 	s := w.services[e.Key]
-	if s.Status != "" && s.Status != "ACTIVE" {
+	if s.Status != model.ServiceStatusActive {
 		return false
 	}
 	for _, z := range s.Zones {
@@ -446,13 +446,13 @@ func (b *builder) profile(to End) profile {
 		return deskProfile
 	}
 	switch b.w.services[to.Key].Channel {
-	case "SHELTER":
+	case model.ServiceChannelShelter:
 		return shelterProfile
-	case "HELPLINE":
+	case model.ServiceChannelHelpline:
 		return emergencyProfile
-	case "COURSE":
+	case model.ServiceChannelCourse:
 		return courseProfile
-	case "PLACEMENT":
+	case model.ServiceChannelPlacement:
 		return placementProfile
 	}
 	return deskProfile
@@ -713,7 +713,7 @@ func (b *builder) commit() {
 	}
 	from, to := window()
 	b.open(ModelCOMMIT, commitManagers, append([]string{"protection"}, extras...), from, to)
-	reception := b.w.actors[b.c.ManagingActor].Kind == "RECEPTION_CENTRE"
+	reception := b.w.actors[b.c.ManagingActor].Kind == model.ActorKindReceptionCentre
 
 	// 1: the form goes to the technical secretariat.
 	form := b.referFor(b.later(b.t, [2]float64{0, 3}), "protection", "protection.anti_trafficking", []string{"1"})

@@ -129,7 +129,7 @@ func checkCases(t *testing.T, n seed.Network, cases []seed.Case) {
 			stages[m.Key][st.Code] = &model.Stage{Code: st.Code, Position: i + 1, AllowedBack: st.AllowedBack}
 		}
 	}
-	broader, zones, actors, services := map[string]string{}, map[string]bool{}, map[string]string{}, map[string]seed.Service{}
+	broader, zones, actors, services := map[string]string{}, map[string]bool{}, map[string]model.ActorKind{}, map[string]seed.Service{}
 	for _, x := range n.Needs {
 		broader[x.Code] = x.Broader
 	}
@@ -268,7 +268,7 @@ func checkCases(t *testing.T, n seed.Network, cases []seed.Case) {
 			if r.OffRoute == onRoute(c.ManagingActor, r.To, r.Need) {
 				fail("referral %s to %v off route %v", r.Key, r.To, r.OffRoute)
 			}
-			if r.To.Kind == seed.EndService && services[r.To.Key].Status != "" {
+			if r.To.Kind == seed.EndService && services[r.To.Key].Status != model.ServiceStatusActive {
 				fail("referral %s to the %s service %s", r.Key, services[r.To.Key].Status, r.To.Key)
 			}
 			delete(histories, r.Key)
@@ -341,7 +341,7 @@ func TestDemoCasesAnswer(t *testing.T) {
 	}
 	c := seed.CaseCounts(append(n.Cases, n.ReportedCases...))
 	if created["Case"] != c["cases"] || created["Referral"] != c["referrals"] || created["CaseEvent"] != c["events"] ||
-		created["Route"] != len(n.Routes) || created["Stage"] != 21 || created["ABOUT"] == 0 {
+		created["Route"] != len(n.Routes) || created["PathwayModel"] != len(n.PathwayModels) || created["ABOUT"] == 0 {
 		t.Errorf("created %v", created)
 	}
 

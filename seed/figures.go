@@ -3,6 +3,7 @@ package seed
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"snodo/store"
@@ -39,34 +40,13 @@ type Target struct {
 // ConTratTo's period: "nei primi sei mesi di attività del progetto, gennaio-giugno 2012".
 const contrattoFrom, contrattoTo = "2012-01-01", "2012-06-30"
 
-// figureServices are the regional system's outreach services whose 2012 activity ConTratTo
-// reports: its mobile units and drop-ins as a whole (the press release gives regional totals).
-var figureServices = []Service{
-	{
-		Key: "satis-unita-mobili", Provider: "satis",
-		Name:        "Unità mobili del sistema regionale antitratta",
-		Description: "Le unità di strada del sistema regionale (ConTratTo, poi SATIS) nel loro insieme: monitoraggio del fenomeno, informazione, prevenzione e tutela della salute.",
-		Category:    "contact.street_unit", Channel: "MOBILE_UNIT", Languages: langMigrants,
-		Needs: []string{"protection.anti_trafficking", "health.orientation"}, Zones: []string{"reg-toscana"}, LastVerified: "2026-06-25",
-	},
-	{
-		Key: "satis-drop-in", Provider: "satis",
-		Name:        "Drop-in del sistema regionale antitratta",
-		Description: "I drop-in del sistema regionale (ConTratTo, poi SATIS) nel loro insieme: colloqui, orientamento e accompagnamento ai servizi socio-sanitari.",
-		Category:    "contact.drop_in", Channel: "DROP_IN", Languages: langMigrants,
-		Needs: []string{"protection.anti_trafficking", "health.orientation"}, Zones: []string{"reg-toscana"}, LastVerified: "2026-06-25",
-	},
-}
+// figureServices are the keys of the regional system's outreach services whose 2012 activity
+// ConTratTo reports: its mobile units and drop-ins as a whole (the press release gives regional
+// totals). They are in the dataset; the case generator refers no one to them.
+var figureServices = []string{"satis-unita-mobili", "satis-drop-in"}
 
 // isFigureService reports whether the service is one of figureServices.
-func isFigureService(key string) bool {
-	for _, s := range figureServices {
-		if s.Key == key {
-			return true
-		}
-	}
-	return false
-}
+func isFigureService(key string) bool { return slices.Contains(figureServices, key) }
 
 // contrattoActivity is ConTratTo's activity of January-June 2012: one record a figure, each
 // a regional total.
@@ -205,7 +185,6 @@ func contextPosition(indicator string, fallback int) int {
 
 // withFigures adds the source documents' figures to the network.
 func withFigures(n Network) Network {
-	n.Services = append(n.Services, figureServices...)
 	n.Activities = append(n.Activities, contrattoActivity...)
 	for _, v := range teamsContext {
 		v.Year, v.Source = teamsYear, teamsSource

@@ -2,24 +2,48 @@ package seed
 
 import "testing"
 
-// Every actor and service of the demo is placed, near the seat of its first zone that has one:
-// no zone of the demo lacks a seat, so a new zone without one fails here rather than leaving
-// records off the map.
-func TestDemoRecordsArePlacedNearTheirZones(t *testing.T) {
+// Every actor and service of the demo's dataset is placed, each on a point of its own, inside
+// the region of its zones (the coordinates were drawn near the seats of the records' zones).
+func TestDemoRecordsArePlaced(t *testing.T) {
 	n := Demo()
+	parents := map[string][]string{}
 	for _, z := range n.Zones {
-		if _, ok := seats[z.Key]; !ok {
-			t.Errorf("zone %s has no seat", z.Key)
+		parents[z.Key] = z.Parents
+	}
+	// regions are the regions a zone lies in.
+	var regions func(string, map[string]bool)
+	regions = func(z string, out map[string]bool) {
+		if len(parents[z]) == 0 {
+			out[z] = true
+		}
+		for _, p := range parents[z] {
+			regions(p, out)
 		}
 	}
+	boxes := map[string][4]float64{ // south, north, west, east
+		"reg-toscana": {42.2, 44.5, 9.6, 12.4}, "reg-lombardia": {44.6, 46.7, 8.4, 11.5},
+	}
+	points := map[Point]string{}
 	check := func(kind, key string, p *Point, zones []string) {
 		if p == nil {
 			t.Errorf("%s %s is not placed", kind, key)
 			return
 		}
-		seat := seats[zones[0]]
-		if d := max(abs(p.Latitude-seat.Latitude), abs(p.Longitude-seat.Longitude)); d > 0.01 {
-			t.Errorf("%s %s is %.3f degrees from its zone's seat", kind, key, d)
+		if other, dup := points[*p]; dup {
+			t.Errorf("%s %s is placed on the point of %s", kind, key, other)
+		}
+		points[*p] = key
+		in := map[string]bool{}
+		for _, z := range zones {
+			regions(z, in)
+		}
+		inside := false
+		for r := range in {
+			b := boxes[r]
+			inside = inside || p.Latitude >= b[0] && p.Latitude <= b[1] && p.Longitude >= b[2] && p.Longitude <= b[3]
+		}
+		if !inside {
+			t.Errorf("%s %s at %v lies outside its zones' regions %v", kind, key, *p, in)
 		}
 	}
 	for _, a := range n.Actors {
@@ -28,14 +52,4 @@ func TestDemoRecordsArePlacedNearTheirZones(t *testing.T) {
 	for _, s := range n.Services {
 		check("service", s.Key, s.Location, s.Zones)
 	}
-	if a, b := near("x", []string{"com-pisa"}), near("y", []string{"com-pisa"}); *a == *b {
-		t.Errorf("two records of one town are placed on one point")
-	}
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

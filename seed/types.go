@@ -1,13 +1,24 @@
 // Package seed holds the demo network of Snodo, drawn from the source documents, and loads it.
 //
-// The network is plain data: records that name each other by stable keys. Load turns each key
-// into a deterministic ID, so loading twice finds the same nodes and writes no duplicates.
+// The directory is data: the embedded HSDS dataset in data/, which Load imports through the
+// same importer as any user's dataset (hsds.ImportFiles), with its checks. The case history and
+// the documents' figures are made in Go, over records that name each other by stable keys; ID
+// turns a key into the record's deterministic ID, so loading twice writes no duplicates.
 package seed
 
-import "time"
+import (
+	"time"
 
-// Network is the whole demo network.
+	"snodo/hsds"
+	"snodo/model"
+)
+
+// Network is the whole demo network. Its directory (zones to routes) is read from the embedded
+// HSDS dataset (dataset.go), whose files Directory holds for Load to import; the rest is made in
+// Go: the generated case history and the documents' figures.
 type Network struct {
+	// Directory are the dataset's files, which Load imports through the HSDS importer.
+	Directory    []hsds.File
 	Zones        []Zone
 	Needs        []Need
 	Categories   []Category
@@ -32,7 +43,7 @@ type Network struct {
 type Zone struct {
 	Key       string
 	Name      string
-	Kind      string // a ZoneKind value of the schema
+	Kind      model.ZoneKind
 	IstatCode string
 	Parents   []string
 }
@@ -55,66 +66,48 @@ type Category struct {
 
 // Actor is an organisation; Zones and Parent are keys.
 type Actor struct {
-	Key         string
-	Name        string
-	Kind        string // an ActorKind value of the schema
-	Description string
-	TaxCode     string
-	Phone       string
-	Email       string
-	Website     string
-	Address     string
-	Location    *Point // nil: placed near its zones (locations.go)
-	Zones       []string
-	Parent      string
+	Key      string
+	Name     string
+	Kind     model.ActorKind
+	Location *Point // nil when the dataset gives none
+	Zones    []string
+	Parent   string
 }
 
 // Service is what an actor offers; Provider, Category, Needs and Zones are keys.
 type Service struct {
-	Key               string
-	Provider          string
-	Name              string
-	Description       string
-	Category          string
-	Channel           string // a ServiceChannel value of the schema
-	Status            string // a ServiceStatus value; "" means ACTIVE
-	AccessConditions  string
-	RequiredDocuments []string
-	Languages         []string // ISO 639-1 codes
-	MinAge            int      // 0 means no limit
-	MaxAge            int      // 0 means no limit
-	LegalStatuses     []string // LegalStatus values; empty means anyone
-	Capacity          int      // 0 means the service has no places
-	FreePlaces        int
+	Key        string
+	Provider   string
+	Name       string
+	Category   string
+	Channel    model.ServiceChannel
+	Status     model.ServiceStatus
+	Capacity   int // 0 means the service has no places
+	FreePlaces int
 	// Confidential marks a protected shelter, whose address, hours and places only the
 	// network's roles see.
 	Confidential bool
-	Location     *Point   // nil: placed near its zones (locations.go)
-	OpeningHours []string // "MON 09:00-13:00"
+	Location     *Point // nil when the dataset gives none
 	Needs        []string
 	Zones        []string
-	LastVerified string // YYYY-MM-DD
 }
 
 // Partnership is an agreement or joint body; Zones, Parent and member actors are keys.
 type Partnership struct {
-	Key         string
-	Title       string
-	Kind        string // a PartnershipKind value of the schema
-	Status      string // a PartnershipStatus value; "" means ACTIVE
-	Description string
-	StartDate   string // YYYY-MM-DD or ""
-	EndDate     string
-	Zones       []string
-	Parent      string
-	Members     []Member
+	Key     string
+	Title   string
+	Kind    model.PartnershipKind
+	Status  model.PartnershipStatus
+	Zones   []string
+	Parent  string
+	Members []Member
 }
 
 // Member is an actor's membership of a partnership, by actor key.
 type Member struct {
 	Actor string
-	Role  string // a MemberRole value of the schema
-	Since string
+	Role  model.MemberRole
+	Since string // YYYY-MM-DD or ""
 }
 
 // PathwayModel is the ordered phases a network follows; its Key names it. Stages are in order.

@@ -16,10 +16,11 @@ import (
 	"snodo/model"
 )
 
-// DirectoryRecord is a zone, an actor or a service to import by its key, already checked by
-// the mutations' rules (model.Check) by the caller: its plain properties and its links.
+// DirectoryRecord is a record of the directory to import by its key, already checked by the
+// mutations' rules (model.Check, CheckPartnership, CheckPathwayModel, CheckRoute) by the caller:
+// its plain properties and its links.
 type DirectoryRecord struct {
-	// Label is Zone, Actor or Service.
+	// Label is Need, ServiceCategory, Zone, Actor, Service, Partnership, PathwayModel or Route.
 	Label string
 	ID    string
 	// Ref names the record for a report: its file, say.
@@ -31,8 +32,14 @@ type DirectoryRecord struct {
 	ModifiedAt *time.Time
 	// Links by relationship: a zone's PART_OF parents; an actor's OPERATES_IN zones and PART_OF
 	// parent; a service's provider (PROVIDES, from the actor), IN_CATEGORY category, MEETS
-	// needs and AVAILABLE_IN zones. Each is a list of keys.
+	// needs and AVAILABLE_IN zones; a partnership's COVERS zones and PART_OF parent; a route's
+	// ends (fromActor or fromService, toActor or toService), FOR needs, IN_STAGE stage and
+	// GOVERNED_BY partnership. Each is a list of keys.
 	Links map[string][]string
+	// Members are a partnership's members with their roles; Stages a pathway model's stages in
+	// order. Either, given, replaces what Snodo has.
+	Members []MemberRecord
+	Stages  []StageRecord
 	// PlacesUpdatedAt, for a service, is the time its free places are set to when the record
 	// changes them (a sheet carries no time of its own for its places).
 	PlacesUpdatedAt *time.Time
@@ -79,10 +86,18 @@ var importLinks = map[string]map[string]linkSpec{
 		"provider": {rel: "PROVIDES", label: "Actor", incoming: true, one: true}, "category": {rel: "IN_CATEGORY", label: "ServiceCategory", one: true},
 		"needs": {rel: "MEETS", label: "Need"}, "zones": {rel: "AVAILABLE_IN", label: "Zone"},
 	},
+	"Partnership":  {"zones": {rel: "COVERS", label: "Zone"}, "parent": {rel: "PART_OF", label: "Partnership", one: true}},
+	"PathwayModel": {},
+	"Route": {
+		"fromActor": {rel: "FROM", label: "Actor", one: true}, "fromService": {rel: "FROM", label: "Service", one: true},
+		"toActor": {rel: "TO", label: "Actor", one: true}, "toService": {rel: "TO", label: "Service", one: true},
+		"needs": {rel: "FOR", label: "Need"}, "stage": {rel: "IN_STAGE", label: "Stage", one: true},
+		"partnership": {rel: "GOVERNED_BY", label: "Partnership", one: true},
+	},
 }
 
 // requiredLinks are the links a record must have, as the mutations require them.
-var requiredLinks = map[string][]string{"Actor": {"zones"}, "Service": {"provider", "category", "zones"}}
+var requiredLinks = map[string][]string{"Actor": {"zones"}, "Service": {"provider", "category", "zones"}, "Partnership": {"zones"}}
 
 var errDryRun = errors.New("dry run")
 
@@ -102,7 +117,13 @@ func (s *Store) ImportDirectory(ctx context.Context, records []DirectoryRecord, 
 		for _, r := range records {
 			specs, ok := importLinks[r.Label]
 			if !ok {
-				return 0, &RecordError{r.Label, r.ID, r.Ref, "", "Snodo imports needs, categories, zones, actors and services only"}
+				return 0, &RecordError{r.Label, r.ID, r.Ref, "", "Snodo imports needs, categories, zones, actors, services, partnerships, pathway models and routes only"}
+			}
+			if r.Label == "Route" {
+				var err error
+				if r, err = prepareRoute(r); err != nil {
+					return 0, err
+				}
 			}
 			for _, name := range requiredLinks[r.Label] {
 				if len(r.Links[name]) == 0 {
@@ -122,6 +143,16 @@ func (s *Store) ImportDirectory(ctx context.Context, records []DirectoryRecord, 
 		for _, r := range linked {
 			if err := importLinksOf(ctx, tx, r, importLinks[r.Label]); err != nil {
 				return 0, err
+			}
+			switch r.Label {
+			case "Partnership":
+				if err := setMembers(ctx, tx, r); err != nil {
+					return 0, err
+				}
+			case "PathwayModel":
+				if err := importStages(ctx, tx, r); err != nil {
+					return 0, err
+				}
 			}
 		}
 		if dryRun {
@@ -200,6 +231,12 @@ func sameRecord(ctx context.Context, tx neo4j.ManagedTransaction, node neo4j.Nod
 		if !slices.Equal(have, want) {
 			return false, nil
 		}
+	}
+	switch r.Label {
+	case "Partnership":
+		return sameMembers(ctx, tx, r)
+	case "PathwayModel":
+		return sameStages(ctx, tx, r)
 	}
 	return true, nil
 }
@@ -288,7 +325,7 @@ func importLinksOf(ctx context.Context, tx neo4j.ManagedTransaction, r Directory
 			return err
 		}
 	}
-	if rel := map[string]string{"Zone": "PART_OF", "Need": "BROADER", "ServiceCategory": "BROADER"}[r.Label]; rel != "" {
+	if rel := map[string]string{"Zone": "PART_OF", "Need": "BROADER", "ServiceCategory": "BROADER", "Partnership": "PART_OF"}[r.Label]; rel != "" {
 		// The zone graph and the taxonomies stay acyclic, as updateZone keeps the zones.
 		records, err := run(ctx, tx, "MATCH (n:"+r.Label+" {id: $id}) RETURN EXISTS { (n)-[:"+rel+"]->+(n) }", map[string]any{"id": r.ID})
 		if err != nil {

@@ -87,8 +87,10 @@ var recordLabels = map[string]bool{"Case": true, "Referral": true, "Intervention
 // importBatch is how many rows one UNWIND writes.
 const importBatch = 1000
 
-// Import loads the network in batched UNWIND writes, each its own transaction. Nodes that
-// exist keep their properties, so a coordinator's edits survive a second load; missing
+// Import loads generated records in batched UNWIND writes, each its own transaction, without the
+// mutations' checks: the demo's case history and figures (seed), and the generated networks of
+// the benchmarks (internal/gen). A directory that people wrote, the demo's included, goes
+// through ImportDirectory instead. Nodes that exist keep their properties; missing
 // relationships are added. It returns how many nodes and relationships it created.
 func (s *Store) Import(ctx context.Context, in Import) (map[string]int, error) {
 	created := map[string]int{}

@@ -54,9 +54,7 @@ func (s *Store) Partnerships(ctx context.Context, f *model.PartnershipFilter, by
 // CreatePartnership creates a partnership over its zones.
 func (s *Store) CreatePartnership(ctx context.Context, in model.CreatePartnershipInput) (*model.Partnership, error) {
 	var c model.Check
-	c.Name(in.Title, "input", "title")
-	c.Text(in.Description, model.MaxTextLength, "input", "description")
-	c.DateRange(in.StartDate, in.EndDate, "input", "endDate")
+	CheckPartnership(&c, in.Title, in.Description, in.StartDate, in.EndDate, "input")
 	zones := keysOf(&c, "Zone", in.ZoneIds, "input", "zoneIds")
 	parent := optKeyOf(&c, "Partnership", in.ParentID, "input", "parentId")
 	if err := c.Err(); err != nil {

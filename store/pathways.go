@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -60,17 +61,17 @@ func (s *Store) PathwayModels(ctx context.Context) ([]*model.PathwayModel, error
 
 // checkStages validates a model's stages: codes unique, and each stage going back only to
 // stages before it.
-func checkStages(c *model.Check, stages []*model.StageInput) {
+func checkStages(c *model.Check, stages []*model.StageInput, in ...string) {
 	if len(stages) == 0 {
-		c.Add(model.UserErrorCodeRequired, "a model has at least one stage", "input", "stages")
+		c.Add(model.UserErrorCodeRequired, "a model has at least one stage", append(slices.Clone(in), "stages")...)
 	}
 	if len(stages) > model.MaxListLength {
-		c.Add(model.UserErrorCodeInvalid, fmt.Sprintf("a model has at most %d stages", model.MaxListLength), "input", "stages")
+		c.Add(model.UserErrorCodeInvalid, fmt.Sprintf("a model has at most %d stages", model.MaxListLength), append(slices.Clone(in), "stages")...)
 		return
 	}
 	seen := map[string]bool{}
 	for i, st := range stages {
-		at := []string{"input", "stages", fmt.Sprint(i)}
+		at := append(slices.Clone(in), "stages", fmt.Sprint(i))
 		c.Name(st.Name, append(at, "name")...)
 		if code := strings.TrimSpace(st.Code); code == "" || len(code) > 20 {
 			c.Add(model.UserErrorCodeInvalid, "a stage code has 1 to 20 characters", append(at, "code")...)
@@ -98,10 +99,7 @@ func checkStages(c *model.Check, stages []*model.StageInput) {
 // CreatePathwayModel creates a model with its stages.
 func (s *Store) CreatePathwayModel(ctx context.Context, in model.CreatePathwayModelInput) (*model.PathwayModel, error) {
 	var c model.Check
-	c.Name(in.Name, "input", "name")
-	c.Text(in.Description, model.MaxTextLength, "input", "description")
-	checkDuration(&c, in.MaxDurationDays, false)
-	checkStages(&c, in.Stages)
+	CheckPathwayModel(&c, in.Name, in.Description, in.MaxDurationDays, in.Stages, "input")
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
@@ -113,7 +111,7 @@ func (s *Store) CreatePathwayModel(ctx context.Context, in model.CreatePathwayMo
 		}); err != nil {
 			return nil, err
 		}
-		if err := setStages(ctx, tx, key, in.Stages); err != nil {
+		if err := setStages(ctx, tx, key, in.Stages, nil); err != nil {
 			return nil, err
 		}
 		return getOne(ctx, tx, "PathwayModel", key, decodePathwayModel)
@@ -128,9 +126,9 @@ func (s *Store) UpdatePathwayModel(ctx context.Context, in model.UpdatePathwayMo
 		c.Name(*in.Name, "input", "name")
 	}
 	c.Text(in.Description, model.MaxTextLength, "input", "description")
-	checkDuration(&c, in.MaxDurationDays, true)
+	checkDuration(&c, in.MaxDurationDays, true, "input")
 	if in.Stages != nil {
-		checkStages(&c, in.Stages)
+		checkStages(&c, in.Stages, "input")
 	}
 	if err := c.Err(); err != nil {
 		return nil, err
@@ -155,7 +153,7 @@ func (s *Store) UpdatePathwayModel(ctx context.Context, in model.UpdatePathwayMo
 			return nil, err
 		}
 		if in.Stages != nil {
-			if err := setStages(ctx, tx, key, in.Stages); err != nil {
+			if err := setStages(ctx, tx, key, in.Stages, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -163,12 +161,12 @@ func (s *Store) UpdatePathwayModel(ctx context.Context, in model.UpdatePathwayMo
 	})
 }
 
-func checkDuration(c *model.Check, days *int, zeroAllowed bool) {
+func checkDuration(c *model.Check, days *int, zeroAllowed bool, in ...string) {
 	if days == nil || (zeroAllowed && *days == 0) {
 		return
 	}
 	if *days < 1 || *days > 3650 {
-		c.Add(model.UserErrorCodeInvalid, "a longest duration lies between 1 and 3650 days", "input", "maxDurationDays")
+		c.Add(model.UserErrorCodeInvalid, "a longest duration lies between 1 and 3650 days", append(slices.Clone(in), "maxDurationDays")...)
 	}
 }
 
@@ -176,11 +174,11 @@ func checkDuration(c *model.Check, days *int, zeroAllowed bool) {
 // ID, new codes get new stages, and stages no longer given are removed with their links. A stage
 // that a case is at or a route names is never removed (HAS_DEPENDANTS): the case would lose its
 // place.
-func setStages(ctx context.Context, tx neo4j.ManagedTransaction, modelKey string, stages []*model.StageInput) error {
+func setStages(ctx context.Context, tx neo4j.ManagedTransaction, modelKey string, stages []*model.StageInput, ids []string) error {
 	rows := make([]map[string]any, len(stages))
 	codes := make([]string, len(stages))
 	for i, st := range stages {
-		rows[i] = map[string]any{"code": st.Code, "name": st.Name, "position": i + 1, "allowedBack": orEmpty(st.AllowedBack), "id": uuid.NewString()}
+		rows[i] = map[string]any{"code": st.Code, "name": st.Name, "position": i + 1, "allowedBack": orEmpty(st.AllowedBack), "id": newStageID(ids, i)}
 		codes[i] = st.Code
 	}
 	records, err := run(ctx, tx, `MATCH (:PathwayModel {id: $model})-[:HAS_STAGE]->(old:Stage) WHERE NOT old.code IN $codes
@@ -225,13 +223,10 @@ func (s *Store) CreateRoute(ctx context.Context, in model.CreateRouteInput) (*mo
 	var c model.Check
 	fromLabel, from := routeEnd(&c, in.FromID, "input", "fromId")
 	toLabel, to := routeEnd(&c, in.ToID, "input", "toId")
-	if from != "" && from == to {
-		c.Add(model.UserErrorCodeInvalid, "a route goes from one end to another", "input", "toId")
-	}
+	CheckRoute(&c, from, to, in.Instrument, "input")
 	needs := keysOf(&c, "Need", in.NeedIds, "input", "needIds")
 	stage := optKeyOf(&c, "Stage", in.StageID, "input", "stageId")
 	partnership := optKeyOf(&c, "Partnership", in.PartnershipID, "input", "partnershipId")
-	c.Line(in.Instrument, model.MaxItemLength, "input", "instrument")
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
