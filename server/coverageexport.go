@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -36,18 +35,18 @@ func coverageExport(s *store.Store, staleAfter time.Duration, log *slog.Logger) 
 		}
 		if roles != nil {
 			if err := graph.CheckRole(r.Context(), roles); err != nil {
-				answerExportError(w, r, err, log)
+				answerError(w, r, err, log, "coverage export")
 				return
 			}
 		}
 		in, err := coverageInput(r)
 		if err != nil {
-			answerExportError(w, r, err, log)
+			answerError(w, r, err, log, "coverage export")
 			return
 		}
 		cov, err := s.Coverage(r.Context(), in, staleAfter)
 		if err != nil {
-			answerExportError(w, r, err, log)
+			answerError(w, r, err, log, "coverage export")
 			return
 		}
 		h := w.Header()
@@ -109,36 +108,6 @@ func coverageFileName(cov *model.Coverage, in model.CoverageInput) string {
 		}
 	}
 	return strings.Trim(b.String(), "-") + ".csv"
-}
-
-// answerExportError answers a refused or failed export with the API's code and a status.
-func answerExportError(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) {
-	var e *model.Error
-	if !errors.As(err, &e) {
-		log.ErrorContext(r.Context(), "coverage export", "error", err)
-		writeJSON(w, http.StatusInternalServerError, errorBody("internal error", model.CodeInternal))
-		return
-	}
-	status := http.StatusBadRequest
-	switch e.Code {
-	case model.CodeUnauthenticated:
-		status = http.StatusUnauthorized
-	case model.CodeForbidden:
-		status = http.StatusForbidden
-	case model.CodeNotFound:
-		status = http.StatusNotFound
-	case model.CodeTimeout:
-		status = http.StatusGatewayTimeout
-	case model.CodeUnavailable:
-		w.Header().Set("Retry-After", RetryAfterSeconds)
-		status = http.StatusServiceUnavailable
-	case model.CodeCanceled:
-		status = 499
-	case model.CodeInternal:
-		log.ErrorContext(r.Context(), "coverage export", "error", err)
-		status = http.StatusInternalServerError
-	}
-	writeJSON(w, status, errorBody(e.Message, e.Code))
 }
 
 func joinKinds() string {

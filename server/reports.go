@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -32,17 +31,17 @@ func reports(s *store.Store, pub *disclosure.Publisher, log *slog.Logger) http.H
 		}
 		ctx := r.Context()
 		if err := graph.CheckRole(ctx, roles); err != nil {
-			answerReportError(w, err, log)
+			answerError(w, r, err, log, "report")
 			return
 		}
 		rep, err := report.Build(ctx, s, pub, report.Request{Zone: r.PathValue("zone"), Period: period})
 		if err != nil {
-			answerReportError(w, err, log)
+			answerError(w, r, err, log, "report")
 			return
 		}
 		var body bytes.Buffer
 		if err := rep.Write(&body, format); err != nil {
-			answerReportError(w, err, log)
+			answerError(w, r, err, log, "report")
 			return
 		}
 		w.Header().Set("Content-Type", map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json"}[format])
@@ -57,34 +56,4 @@ func reports(s *store.Store, pub *disclosure.Publisher, log *slog.Logger) http.H
 // snodo-report-2026-Q3-Wm9uZTo....csv: only letters, digits and -_ (a global ID is base64url).
 func reportFileName(rep *report.Report, format string) string {
 	return "snodo-report-" + rep.Period + "-" + rep.ZoneID + "." + format
-}
-
-// reportStatus is the HTTP status of a refused report, by the error's code.
-var reportStatus = map[model.Code]int{
-	model.CodeUnauthenticated:     http.StatusUnauthorized,
-	model.CodeForbidden:           http.StatusForbidden,
-	model.CodeNotFound:            http.StatusNotFound,
-	model.CodeInvalidID:           http.StatusBadRequest,
-	model.CodeBadUserInput:        http.StatusBadRequest,
-	disclosure.CodePeriodNotEnded: http.StatusBadRequest,
-	disclosure.CodeBudgetExceeded: http.StatusTooManyRequests,
-	model.CodeUnavailable:         http.StatusServiceUnavailable,
-	model.CodeTimeout:             http.StatusGatewayTimeout,
-}
-
-func answerReportError(w http.ResponseWriter, err error, log *slog.Logger) {
-	var e *model.Error
-	if errors.As(err, &e) {
-		status, ok := reportStatus[e.Code]
-		if !ok {
-			status = http.StatusBadRequest
-		}
-		if status == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", RetryAfterSeconds)
-		}
-		writeJSON(w, status, errorBody(e.Message, e.Code))
-		return
-	}
-	log.Error("report", "error", err)
-	writeJSON(w, http.StatusInternalServerError, errorBody("internal error", model.CodeInternal))
 }

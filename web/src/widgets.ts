@@ -1,4 +1,4 @@
-// Form widgets shared by pages: the zone autocomplete and the searchable need tree.
+// Form widgets shared by pages: the comboboxes (zones and any search) and the searchable need tree.
 import { h, uid } from './dom';
 import { label, needLabel, t } from './i18n';
 import { query } from './api';
@@ -6,9 +6,16 @@ import { NeedTreeDocument, ZoneSearchDocument, type NeedTreeQuery } from './gql/
 
 export interface Picked { id: string; name: string }
 
-// zonePicker is an ARIA 1.2 combobox: type a name or an ISTAT code, pick with arrows and Enter.
-export function zonePicker(initial: Picked | null, onPick: (z: Picked | null) => void, labelText = t('finder.zone')): { el: HTMLElement; value: () => Picked | null } {
-  const id = uid('zone');
+// An option of a combobox: what is picked, the text shown, and attributes for its list item.
+export interface Option { picked: Picked; text: string; attrs: Record<string, string> }
+
+// combobox is an ARIA 1.2 combobox over a search: type two characters or more, pick with
+// arrows and Enter (or the mouse); `none` is said when the search finds nothing. Every picker
+// of the app is one.
+export function combobox(labelText: string, find: (text: string) => Promise<Option[]>, none: string,
+  onPick: (p: Picked | null) => void = () => {}, initial: Picked | null = null, help?: string,
+): { el: HTMLElement; input: HTMLInputElement; value: () => Picked | null; clear: () => void } {
+  const id = uid('pick');
   const listId = `${id}-list`;
   let picked = initial;
   const input = h('input', {
@@ -16,12 +23,12 @@ export function zonePicker(initial: Picked | null, onPick: (z: Picked | null) =>
     'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId, value: initial?.name ?? '',
   });
   const list = h('ul', { id: listId, role: 'listbox', class: 'zone-options', hidden: true, 'aria-label': labelText });
-  let options: Picked[] = [];
+  let options: Option[] = [];
   let active = -1;
   let timer = 0;
   let seq = 0;
   const close = (): void => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
-  const choose = (z: Picked): void => { picked = z; input.value = z.name; close(); onPick(z); };
+  const choose = (o: Option): void => { picked = o.picked; input.value = o.picked.name; close(); onPick(o.picked); };
   const highlight = (i: number): void => {
     active = i;
     [...list.children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
@@ -29,16 +36,15 @@ export function zonePicker(initial: Picked | null, onPick: (z: Picked | null) =>
   };
   const search = async (text: string): Promise<void> => {
     const mine = ++seq;
-    const digits = /^\d{3,6}$/.test(text);
-    const data = await query(ZoneSearchDocument, digits ? { istatCode: text } : { search: text });
+    const found = await find(text);
     if (mine !== seq) return;
-    options = data.zones.edges.map((e) => ({ id: e.node.id, name: e.node.name }));
-    list.replaceChildren(...(data.zones.edges.length === 0
-      ? [h('li', { role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false' }, t('finder.zoneNone'))]
-      : data.zones.edges.map((e, i) => h('li', {
-        id: `${listId}-${i}`, role: 'option', 'aria-selected': 'false', 'data-zone': e.node.id,
+    options = found;
+    list.replaceChildren(...(found.length === 0
+      ? [h('li', { role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false' }, none)]
+      : found.map((o, i) => h('li', {
+        ...o.attrs, id: `${listId}-${i}`, role: 'option', 'aria-selected': 'false',
         onmousedown: (ev: Event) => { ev.preventDefault(); choose(options[i]); },
-      }, `${e.node.name} (${label('zoneKind', e.node.kind)}${e.node.istatCode ? `, ISTAT ${e.node.istatCode}` : ''})`))));
+      }, o.text))));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     active = -1;
@@ -62,10 +68,23 @@ export function zonePicker(initial: Picked | null, onPick: (z: Picked | null) =>
   const el = h('div', { class: 'mb-3 position-relative' },
     h('label', { for: id, class: 'form-label fw-semibold' }, labelText),
     input,
-    h('small', { id: `${id}-help`, class: 'form-text' }, t('finder.zoneHelp')),
+    help ? h('small', { id: `${id}-help`, class: 'form-text' }, help) : null,
     list);
-  input.setAttribute('aria-describedby', `${id}-help`);
-  return { el, value: () => picked };
+  if (help) input.setAttribute('aria-describedby', `${id}-help`);
+  return { el, input, value: () => picked, clear: () => { picked = null; input.value = ''; } };
+}
+
+// zonePicker is the zone combobox: type a name or an ISTAT code.
+export function zonePicker(initial: Picked | null, onPick: (z: Picked | null) => void, labelText = t('finder.zone')): { el: HTMLElement; value: () => Picked | null } {
+  const find = async (text: string): Promise<Option[]> => {
+    const digits = /^\d{3,6}$/.test(text);
+    const data = await query(ZoneSearchDocument, digits ? { istatCode: text } : { search: text });
+    return data.zones.edges.map((e) => ({
+      picked: { id: e.node.id, name: e.node.name }, attrs: { 'data-zone': e.node.id },
+      text: `${e.node.name} (${label('zoneKind', e.node.kind)}${e.node.istatCode ? `, ISTAT ${e.node.istatCode}` : ''})`,
+    }));
+  };
+  return combobox(labelText, find, t('finder.zoneNone'), onPick, initial, t('finder.zoneHelp'));
 }
 
 type NeedNode = NeedTreeQuery['needTree'][number];

@@ -9,7 +9,7 @@ import { go, refresh, type Page, type PageContext } from '../../router';
 import { field } from '../../ui';
 import { zonePicker } from '../../widgets';
 import { facts, form, options, readOnly, saveEdit, setFlash, submit, takeFlash, type FieldSpec } from './forms';
-import { editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, statusBadge, zoneSet } from './parts';
+import { editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, statusBadge, zoneSet, filterSelect, pageOf, sectionPage } from './parts';
 
 export const ACTOR_KINDS: ActorKind[] = ['REGIONAL_AUTHORITY', 'MUNICIPALITY', 'SOCIAL_HEALTH_CONSORTIUM', 'JOB_CENTRE', 'REGIONAL_LABOUR_AGENCY', 'HEALTH_AUTHORITY',
   'WORK_INSURANCE_INSTITUTE', 'LABOUR_INSPECTORATE', 'POLICE_HEADQUARTERS', 'PREFECTURE', 'TERRITORIAL_COMMISSION', 'COURT', 'RECEPTION_CENTRE', 'COOPERATIVE',
@@ -20,15 +20,7 @@ const HERE = '/admin/actors';
 type Actor = Extract<NonNullable<AdminActorQuery['node']>, { __typename: 'Actor' }>;
 let title = '';
 
-export const page: Page = {
-  title: () => title,
-  async render(ctx: PageContext) {
-    const id = ctx.params.id;
-    if (!id) return list(ctx);
-    if (id === 'new') return create();
-    return detail(id);
-  },
-};
+export const page: Page = sectionPage(() => title, list, create, detail);
 
 function list(ctx: PageContext): HTMLElement {
   title = t('admin.actors');
@@ -38,8 +30,8 @@ function list(ctx: PageContext): HTMLElement {
   const statusId = uid('status');
   const text = h('input', { id: textId, type: 'search', class: 'form-control', value: q.get('q') ?? '' });
   const zone = zonePicker(q.get('zone') ? { id: q.get('zone')!, name: q.get('zn') ?? '' } : null, () => {});
-  const kind = h('select', { id: kindId, class: 'form-select' }, options('actorKind', ACTOR_KINDS, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('kind') ?? '') }, o.text)));
-  const status = h('select', { id: statusId, class: 'form-select' }, options('recordStatus', STATUSES, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('status') ?? '') }, o.text)));
+  const kind = filterSelect(kindId, 'actorKind', ACTOR_KINDS, q.get('kind'));
+  const status = filterSelect(statusId, 'recordStatus', STATUSES, q.get('status'));
   const results = h('section', { id: 'admin-results', 'aria-live': 'polite', 'aria-label': t('admin.results') });
   const search = (): void => {
     const filter: ActorFilter = {};
@@ -52,7 +44,7 @@ function list(ctx: PageContext): HTMLElement {
     history.replaceState(null, '', `${HERE}?${params}`);
     pagedList(results, async (after) => {
       const d = await query(AdminActorsDocument, { filter, after });
-      return { total: d.actors.totalCount, items: d.actors.edges.map((e) => e.node), next: d.actors.pageInfo.hasNextPage ? d.actors.pageInfo.endCursor ?? null : null };
+      return pageOf(d.actors);
     }, (a) => h('tr', { 'data-actor': a.id },
       h('td', {}, h('a', { href: `${HERE}/${encodeURIComponent(a.id)}` }, a.name)),
       h('td', {}, label('actorKind', a.kind)),

@@ -14,7 +14,7 @@ import { go, refresh, type Page, type PageContext } from '../../router';
 import { errorBox, field, userErrorsBox } from '../../ui';
 import { zonePicker } from '../../widgets';
 import { facts, form, options, readOnly, saveEdit, setFlash, staleBox, submit, takeFlash, type FieldSpec } from './forms';
-import { EXPIRING_DAYS, editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, statusBadge, zoneSet } from './parts';
+import { EXPIRING_DAYS, editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, statusBadge, zoneSet, filterSelect, pageOf, sectionPage } from './parts';
 
 const KINDS: PartnershipKind[] = ['OPERATIONAL_PROTOCOL', 'PROGRAMME_AGREEMENT', 'TEMPORARY_ASSOCIATION', 'LETTER_OF_ADHESION', 'CONVENTION', 'ETS_CONTRACT', 'COORDINATION_GROUP', 'FUNDED_PROJECT'];
 const STATUSES: PartnershipStatus[] = ['DRAFT', 'ACTIVE', 'ENDED'];
@@ -24,15 +24,7 @@ const HERE = '/admin/partnerships';
 type Partnership = Extract<NonNullable<AdminPartnershipQuery['node']>, { __typename: 'Partnership' }>;
 let title = '';
 
-export const page: Page = {
-  title: () => title,
-  async render(ctx: PageContext) {
-    const id = ctx.params.id;
-    if (!id) return list(ctx);
-    if (id === 'new') return create();
-    return detail(id);
-  },
-};
+export const page: Page = sectionPage(() => title, list, create, detail);
 
 function expiring(): HTMLElement {
   return h('span', { class: 'badge bg-warning text-dark', 'data-expiring': 'true' }, t('admin.expiring', { days: EXPIRING_DAYS }));
@@ -47,8 +39,8 @@ function list(ctx: PageContext): HTMLElement {
   const orderId = uid('order');
   const text = h('input', { id: textId, type: 'search', class: 'form-control', value: q.get('q') ?? '' });
   const zone = zonePicker(q.get('zone') ? { id: q.get('zone')!, name: q.get('zn') ?? '' } : null, () => {});
-  const kind = h('select', { id: kindId, class: 'form-select' }, options('partnershipKind', KINDS, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('kind') ?? '') }, o.text)));
-  const status = h('select', { id: statusId, class: 'form-select' }, options('partnershipStatus', STATUSES, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('status') ?? '') }, o.text)));
+  const kind = filterSelect(kindId, 'partnershipKind', KINDS, q.get('kind'));
+  const status = filterSelect(statusId, 'partnershipStatus', STATUSES, q.get('status'));
   const order = h('select', { id: orderId, class: 'form-select' },
     h('option', { value: 'TITLE', selected: q.get('order') !== 'END_DATE' }, t('admin.byTitle')),
     h('option', { value: 'END_DATE', selected: q.get('order') === 'END_DATE' }, t('admin.byEnd')));
@@ -65,7 +57,7 @@ function list(ctx: PageContext): HTMLElement {
     history.replaceState(null, '', `${HERE}?${params}`);
     pagedList(results, async (after) => {
       const d = await query(AdminPartnershipsDocument, { filter, orderBy: { field: order.value as PartnershipOrderField }, after, withinDays: EXPIRING_DAYS });
-      return { total: d.partnerships.totalCount, items: d.partnerships.edges.map((e) => e.node), next: d.partnerships.pageInfo.hasNextPage ? d.partnerships.pageInfo.endCursor ?? null : null };
+      return pageOf(d.partnerships);
     }, (p) => {
       const soon = p.ending && p.status !== 'ENDED';
       return h('tr', { 'data-partnership': p.id, 'data-ending': soon ? 'true' : null },

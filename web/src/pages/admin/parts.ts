@@ -1,14 +1,15 @@
 // Pieces the directory's pages share: the sections' navigation, a search combobox for actors
 // and services, the set of zones of a record, the paged table of a list.
-import { h, uid } from '../../dom';
+import { h } from '../../dom';
+import type { Page, PageContext } from '../../router';
 import { label, t } from '../../i18n';
 import type { MessageKey } from '../../i18n/it';
 import { session } from '../../session';
 import { into } from '../../ui';
 import { query } from '../../api';
 import { AdminActorSearchDocument } from '../../gql/graphql';
-import { zonePicker, type Picked } from '../../widgets';
-import type { Widget } from './forms';
+import { combobox, zonePicker, type Option, type Picked } from '../../widgets';
+import { options, type Widget } from './forms';
 
 export const SECTIONS: { path: string; key: MessageKey }[] = [
   { path: '/admin/zones', key: 'admin.zones' },
@@ -46,54 +47,10 @@ export function statusBadge(prefix: string, status: string): HTMLElement {
   return h('span', { class: `badge bg-${kind}`, 'data-status': status }, label(prefix, status));
 }
 
-// searchPicker is an ARIA 1.2 combobox over a search: type, pick with arrows and Enter.
+// searchPicker is a combobox over a search of records, for the directory's forms.
 export function searchPicker(labelText: string, find: (text: string) => Promise<Picked[]>, onPick: (p: Picked | null) => void = () => {}): { el: HTMLElement; input: HTMLInputElement; value: () => Picked | null; clear: () => void } {
-  const id = uid('pick');
-  const listId = `${id}-list`;
-  let picked: Picked | null = null;
-  const input = h('input', { id, type: 'text', class: 'form-control', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId });
-  const list = h('ul', { id: listId, role: 'listbox', class: 'zone-options', hidden: true, 'aria-label': labelText });
-  let opts: Picked[] = [];
-  let active = -1;
-  let timer = 0;
-  let seq = 0;
-  const close = (): void => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
-  const choose = (p: Picked): void => { picked = p; input.value = p.name; close(); onPick(p); };
-  const highlight = (i: number): void => {
-    active = i;
-    [...list.children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
-    if (i >= 0) input.setAttribute('aria-activedescendant', `${listId}-${i}`);
-  };
-  input.addEventListener('input', () => {
-    picked = null;
-    onPick(null);
-    window.clearTimeout(timer);
-    const text = input.value.trim();
-    if (text.length < 2) { close(); return; }
-    timer = window.setTimeout(() => {
-      const mine = ++seq;
-      void find(text).then((found) => {
-        if (mine !== seq) return;
-        opts = found;
-        list.replaceChildren(...(found.length === 0
-          ? [h('li', { role: 'option', 'aria-disabled': 'true', 'aria-selected': 'false' }, t('admin.noMatch'))]
-          : found.map((p, i) => h('li', { id: `${listId}-${i}`, role: 'option', 'aria-selected': 'false', 'data-id': p.id, onmousedown: (ev: Event) => { ev.preventDefault(); choose(opts[i]); } }, p.name))));
-        list.hidden = false;
-        input.setAttribute('aria-expanded', 'true');
-        active = -1;
-      });
-    }, 150);
-  });
-  input.addEventListener('keydown', (e) => {
-    if (list.hidden || opts.length === 0) return;
-    if (e.key === 'ArrowDown') { e.preventDefault(); highlight(Math.min(active + 1, opts.length - 1)); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
-    else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); choose(opts[active]); }
-    else if (e.key === 'Escape') close();
-  });
-  input.addEventListener('blur', () => window.setTimeout(close, 100));
-  const el = h('div', { class: 'mb-3 position-relative' }, h('label', { for: id, class: 'form-label fw-semibold' }, labelText), input, list);
-  return { el, input, value: () => picked, clear: () => { picked = null; input.value = ''; } };
+  const options = async (text: string): Promise<Option[]> => (await find(text)).map((p) => ({ picked: p, text: p.name, attrs: { 'data-id': p.id } }));
+  return combobox(labelText, options, t('admin.noMatch'), onPick);
 }
 
 // findActors is the actors whose name matches the text, for the pickers.
@@ -157,4 +114,31 @@ export function headRow(...keys: MessageKey[]): HTMLElement {
 // editBadge says, in a list, whether the viewer may change the record.
 export function editMark(can: boolean): HTMLElement {
   return can ? h('span', { class: 'badge bg-primary', 'data-can-edit': 'true' }, t('admin.editable')) : h('span', { class: 'text-muted small', 'data-can-edit': 'false' }, t('admin.readOnlyShort'));
+}
+
+/** A list filter's select of an enum's values (labels from the catalogue under prefix), "any"
+ * first, set to the value the page's query string gave. */
+export function filterSelect(id: string, prefix: string, values: readonly string[], current: string | null): HTMLSelectElement {
+  return h('select', { id, class: 'form-select' }, options(prefix, values, label, t('admin.any'))
+    .map((o) => h('option', { value: o.value, selected: o.value === (current ?? '') }, o.text)));
+}
+
+/** A connection of the API as pagedList reads it. */
+export function pageOf<T>(c: { totalCount: number; edges: { node: T }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }): { total: number; items: T[]; next: string | null } {
+  return { total: c.totalCount, items: c.edges.map((e) => e.node), next: c.pageInfo.hasNextPage ? c.pageInfo.endCursor ?? null : null };
+}
+
+type View = HTMLElement | Promise<HTMLElement>;
+
+/** A directory section's page: its list (no id), the form of a new record (`new`), or a record. */
+export function sectionPage(title: () => string, list: (ctx: PageContext) => View, create: () => View, detail: (id: string) => View): Page {
+  return {
+    title,
+    async render(ctx: PageContext) {
+      const id = ctx.params.id;
+      if (!id) return list(ctx);
+      if (id === 'new') return create();
+      return detail(id);
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { refresh, type Page, type PageContext } from '../../router';
 import { errorBox, userErrorsBox } from '../../ui';
 import type { Picked } from '../../widgets';
 import { form, setFlash, staleBox, submit, takeFlash } from './forms';
-import { EXPIRING_DAYS, editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, searchPicker } from './parts';
+import { EXPIRING_DAYS, editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, searchPicker, pageOf } from './parts';
 
 const HERE = '/admin/routes';
 
@@ -23,7 +23,7 @@ export const page: Page = {
     const results = h('section', { id: 'admin-results', 'aria-live': 'polite', 'aria-label': t('admin.results') });
     const show = (): void => pagedList(results, async (after) => {
       const d = await query(AdminRoutesDocument, { filter, after });
-      return { total: d.routes.totalCount, items: d.routes.edges.map((e) => e.node), next: d.routes.pageInfo.hasNextPage ? d.routes.pageInfo.endCursor ?? null : null };
+      return pageOf(d.routes);
     }, row, headRow('admin.from', 'admin.to', 'admin.needs', 'admin.stage', 'admin.instrument', 'admin.agreement', 'admin.actions'), t('admin.none'));
     const actor = searchPicker(t('admin.routesOfActor'), findActors, (p) => {
       if (p) filter.actor = p.id; else delete filter.actor;

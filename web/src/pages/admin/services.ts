@@ -13,7 +13,7 @@ import { go, refresh, type Page, type PageContext } from '../../router';
 import { field } from '../../ui';
 import { needPicker, zonePicker } from '../../widgets';
 import { facts, form, options, readOnly, saveEdit, setFlash, submit, takeFlash, type FieldSpec, type Widget } from './forms';
-import { editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, statusBadge, zoneSet } from './parts';
+import { editMark, findActors, headRow, layout, mayCreate, pagedList, pickerWidget, statusBadge, zoneSet, filterSelect, pageOf, sectionPage } from './parts';
 
 const CHANNELS: ServiceChannel[] = ['DESK', 'DROP_IN', 'MOBILE_UNIT', 'HELPLINE', 'OUTREACH', 'SHELTER', 'COURSE', 'PLACEMENT', 'ONLINE'];
 const STATUSES: ServiceStatus[] = ['ACTIVE', 'SUSPENDED', 'ARCHIVED'];
@@ -22,15 +22,7 @@ const HERE = '/admin/services';
 type Svc = Extract<NonNullable<AdminServiceQuery['node']>, { __typename: 'Service' }>;
 let title = '';
 
-export const page: Page = {
-  title: () => title,
-  async render(ctx: PageContext) {
-    const id = ctx.params.id;
-    if (!id) return list(ctx);
-    if (id === 'new') return create();
-    return detail(id);
-  },
-};
+export const page: Page = sectionPage(() => title, list, create, detail);
 
 function list(ctx: PageContext): HTMLElement {
   title = t('admin.services');
@@ -40,8 +32,8 @@ function list(ctx: PageContext): HTMLElement {
   const statusId = uid('status');
   const text = h('input', { id: textId, type: 'search', class: 'form-control', value: q.get('q') ?? '' });
   const zone = zonePicker(q.get('zone') ? { id: q.get('zone')!, name: q.get('zn') ?? '' } : null, () => {});
-  const channel = h('select', { id: channelId, class: 'form-select' }, options('channel', CHANNELS, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('channel') ?? '') }, o.text)));
-  const status = h('select', { id: statusId, class: 'form-select' }, options('serviceStatus', STATUSES, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('status') ?? '') }, o.text)));
+  const channel = filterSelect(channelId, 'channel', CHANNELS, q.get('channel'));
+  const status = filterSelect(statusId, 'serviceStatus', STATUSES, q.get('status'));
   const results = h('section', { id: 'admin-results', 'aria-live': 'polite', 'aria-label': t('admin.results') });
   const search = (): void => {
     const filter: ServiceFilter = {};
@@ -54,7 +46,7 @@ function list(ctx: PageContext): HTMLElement {
     history.replaceState(null, '', `${HERE}?${params}`);
     pagedList(results, async (after) => {
       const d = await query(AdminServicesDocument, { filter, after });
-      return { total: d.services.totalCount, items: d.services.edges.map((e) => e.node), next: d.services.pageInfo.hasNextPage ? d.services.pageInfo.endCursor ?? null : null };
+      return pageOf(d.services);
     }, (s) => h('tr', { 'data-service': s.id },
       h('td', {}, h('a', { href: `${HERE}/${encodeURIComponent(s.id)}` }, s.name)),
       h('td', {}, s.provider.name),

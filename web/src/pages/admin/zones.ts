@@ -8,7 +8,7 @@ import { AdminCreateZoneDocument, AdminUpdateZoneDocument, AdminZoneDocument, Ad
 import { go, refresh, type Page, type PageContext } from '../../router';
 import { field } from '../../ui';
 import { facts, form, options, readOnly, saveEdit, setFlash, submit, takeFlash, type FieldSpec } from './forms';
-import { editMark, headRow, layout, mayCreate, pagedList, statusBadge, zoneSet } from './parts';
+import { editMark, headRow, layout, mayCreate, pagedList, statusBadge, zoneSet, filterSelect, pageOf, sectionPage } from './parts';
 
 const KINDS: ZoneKind[] = ['REGION', 'PROVINCE', 'HEALTH_AGENCY_AREA', 'SOCIAL_DISTRICT', 'MUNICIPALITY', 'CUSTOM'];
 const STATUSES: RecordStatus[] = ['ACTIVE', 'ARCHIVED'];
@@ -17,15 +17,7 @@ const HERE = '/admin/zones';
 type Zone = Extract<NonNullable<AdminZoneQuery['node']>, { __typename: 'Zone' }>;
 let title = '';
 
-export const page: Page = {
-  title: () => title,
-  async render(ctx: PageContext) {
-    const id = ctx.params.id;
-    if (!id) return list(ctx);
-    if (id === 'new') return create();
-    return detail(id);
-  },
-};
+export const page: Page = sectionPage(() => title, list, create, detail);
 
 function kindOf(z: { name: string; kind: string }): string { return `${z.name} (${label('zoneKind', z.kind)})`; }
 
@@ -36,8 +28,8 @@ function list(ctx: PageContext): HTMLElement {
   const kindId = uid('kind');
   const statusId = uid('status');
   const text = h('input', { id: textId, type: 'search', class: 'form-control', value: q.get('q') ?? '' });
-  const kind = h('select', { id: kindId, class: 'form-select' }, options('zoneKind', KINDS, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('kind') ?? '') }, o.text)));
-  const status = h('select', { id: statusId, class: 'form-select' }, options('recordStatus', STATUSES, label, t('admin.any')).map((o) => h('option', { value: o.value, selected: o.value === (q.get('status') ?? 'ACTIVE') }, o.text)));
+  const kind = filterSelect(kindId, 'zoneKind', KINDS, q.get('kind'));
+  const status = filterSelect(statusId, 'recordStatus', STATUSES, q.get('status') ?? 'ACTIVE');
   const results = h('section', { id: 'admin-results', 'aria-live': 'polite', 'aria-label': t('admin.results') });
   const search = (): void => {
     const filter: ZoneFilter = {};
@@ -52,7 +44,7 @@ function list(ctx: PageContext): HTMLElement {
     history.replaceState(null, '', `${HERE}?${params}`);
     pagedList(results, async (after) => {
       const d = await query(AdminZonesDocument, { filter, after });
-      return { total: d.zones.totalCount, items: d.zones.edges.map((e) => e.node), next: d.zones.pageInfo.hasNextPage ? d.zones.pageInfo.endCursor ?? null : null };
+      return pageOf(d.zones);
     }, (z) => h('tr', { 'data-zone': z.id },
       h('td', {}, h('a', { href: `${HERE}/${encodeURIComponent(z.id)}` }, z.name)),
       h('td', {}, label('zoneKind', z.kind)),
