@@ -161,24 +161,8 @@ func TestOpenAPIOperationIDsAndLinks(t *testing.T) {
 // and media type, with its references into the document, formats asserted.
 func schemaOf(t *testing.T, body []byte, path, status, media string) *jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	const base = "https://snodo.invalid/hsds/openapi.json"
-	if err := c.AddResource(base, doc); err != nil {
-		t.Fatal(err)
-	}
 	esc := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
-	loc := base + "#/paths/" + esc(path) + "/get/responses/" + status + "/content/" + esc(media) + "/schema"
-	s, err := c.Compile(loc)
-	if err != nil {
-		t.Fatalf("%s %s %s: %v", path, status, media, err)
-	}
-	return s
+	return schemaAt(t, body, "#/paths/"+esc(path)+"/get/responses/"+status+"/content/"+esc(media)+"/schema")
 }
 
 func validates(s *jsonschema.Schema, body []byte) error {

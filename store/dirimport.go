@@ -340,17 +340,7 @@ func importLinksOf(ctx context.Context, tx neo4j.ManagedTransaction, r Directory
 
 // ZoneKeysByIstat returns the keys of the zones with the ISTAT codes.
 func (s *Store) ZoneKeysByIstat(ctx context.Context, codes []string) (map[string]string, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]string, error) {
-		records, err := run(ctx, tx, "UNWIND $codes AS c MATCH (z:Zone {istatCode: c}) RETURN c, z.id", map[string]any{"codes": codes})
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]string{}
-		for _, r := range records {
-			out[r.Values[0].(string)] = r.Values[1].(string)
-		}
-		return out, nil
-	})
+	return readPairs(ctx, s, "UNWIND $codes AS c MATCH (z:Zone {istatCode: c}) RETURN c, z.id", map[string]any{"codes": codes})
 }
 
 // TermKeys returns the keys of the needs and categories by key or code: every key given that
@@ -359,8 +349,14 @@ func (s *Store) TermKeys(ctx context.Context, label string, keysOrCodes []string
 	if label != "Need" && label != "ServiceCategory" {
 		return nil, model.Errorf(model.CodeBadUserInput, "no taxonomy %s", label)
 	}
+	return readPairs(ctx, s, "UNWIND $ks AS k MATCH (x:"+label+") WHERE x.id = k OR x.code = k RETURN k, x.id", map[string]any{"ks": keysOrCodes})
+}
+
+// readPairs reads a statement that returns two strings a row as a map from the first to the
+// second.
+func readPairs(ctx context.Context, s *Store, cypher string, params map[string]any) (map[string]string, error) {
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]string, error) {
-		records, err := run(ctx, tx, "UNWIND $ks AS k MATCH (x:"+label+") WHERE x.id = k OR x.code = k RETURN k, x.id", map[string]any{"ks": keysOrCodes})
+		records, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}
