@@ -26,6 +26,10 @@ import (
 	"snodo/web"
 )
 
+// journeyTimeout bounds one test's browser: the longest journeys take about 70 s on a quiet
+// 2-core machine and have gone past 3 minutes on a loaded one.
+const journeyTimeout = 6 * time.Minute
+
 // outDir holds the screenshots of a run (gitignored).
 var outDir = filepath.Join("out")
 
@@ -97,7 +101,7 @@ func startWith(t *testing.T, configure func(*server.Options)) *app {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
-	tctx, cancelTimeout := context.WithTimeout(bctx, 3*time.Minute)
+	tctx, cancelTimeout := context.WithTimeout(bctx, journeyTimeout)
 	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		t.Fatal(err)
