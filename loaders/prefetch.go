@@ -29,19 +29,23 @@ func Prefetch(schema *ast.Schema) graphql.FieldMiddleware {
 		}
 	}
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc == nil || !roots[fc.Object] || len(fc.Field.Selections) == 0 || fc.Field.Definition == nil {
+			return next(ctx)
+		}
+		l, ok := ctx.Value(ctxKey{}).(*Loaders)
+		if !ok {
+			return next(ctx)
+		}
+		w := walk{schema: schema, oc: graphql.GetOperationContext(ctx), l: l}
+		if schema.Query != nil && fc.Object == schema.Query.Name {
+			// A query's lookup or page reads the first level below its nodes with them.
+			ctx = store.WithAhead(ctx, &rootAhead{w: w, field: fc.Field})
+		}
 		res, err := next(ctx)
 		if err != nil || res == nil {
 			return res, err
 		}
-		fc := graphql.GetFieldContext(ctx)
-		if fc == nil || !roots[fc.Object] || len(fc.Field.Selections) == 0 || fc.Field.Definition == nil {
-			return res, err
-		}
-		l, ok := ctx.Value(ctxKey{}).(*Loaders)
-		if !ok {
-			return res, err
-		}
-		w := walk{schema: schema, oc: graphql.GetOperationContext(ctx), l: l}
 		w.run(ctx, []group{{typ: fc.Field.Definition.Type.Name(), values: flatten(nil, reflect.ValueOf(res)), sel: fc.Field.Selections}})
 		return res, err
 	}

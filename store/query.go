@@ -17,6 +17,7 @@ import (
 // values from the user only ever travel as parameters.
 type query struct {
 	label  string // the label of n, while the query starts from it (not from a search)
+	of     string // the label of n
 	start  string
 	conds  []string
 	params map[string]any
@@ -29,7 +30,7 @@ type filterRef struct {
 }
 
 func newQuery(label string) query {
-	return query{label: label, start: "MATCH (n:" + label + ")", params: map[string]any{}}
+	return query{label: label, of: label, start: "MATCH (n:" + label + ")", params: map[string]any{}}
 }
 
 // where adds a predicate on n, with the parameter it names.
