@@ -146,3 +146,35 @@ func TestNodeQueryCostsOneRoundTripPerLevel(t *testing.T) {
 		t.Errorf("round-trips: %d, want exactly 1: the node with the fields below it", r.Queries)
 	}
 }
+
+// Related nodes read with only the properties asked still answer every field of every alias:
+// two selections of the same relationship in one request are read as one, with what both ask.
+func TestProjectedFieldsAnswerEveryAlias(t *testing.T) {
+	e := testenv.Open(t)
+	bulkNetwork(t, e, 5)
+	whole := e.Do(t, `{ services(first: 10) { edges { node { id provider { name kind } zones { name kind } } } } }`, nil)
+	split := e.Do(t, `{ a: services(first: 10) { edges { node { id provider { name } zones { name } } } }
+		b: services(first: 10) { edges { node { id provider { kind } zones { kind } } } } }`, nil)
+	if len(whole.Errors)+len(split.Errors) > 0 {
+		t.Fatalf("errors: %+v %+v", whole.Errors, split.Errors)
+	}
+	edges := testenv.Get(whole.Data, "services", "edges").([]any)
+	if len(edges) != 10 {
+		t.Fatalf("want 10 services, got %d", len(edges))
+	}
+	for i := range edges {
+		for _, f := range []struct {
+			alias string
+			path  []any
+		}{
+			{"a", []any{"provider", "name"}}, {"b", []any{"provider", "kind"}},
+			{"a", []any{"zones", 0, "name"}}, {"b", []any{"zones", 0, "kind"}},
+		} {
+			want := testenv.Get(edges[i], append([]any{"node"}, f.path...)...)
+			got := testenv.Get(split.Data, append([]any{f.alias, "edges", i, "node"}, f.path...)...)
+			if want == nil || got != want {
+				t.Errorf("service %d, %s %v: %v, want %v", i, f.alias, f.path, got, want)
+			}
+		}
+	}
+}

@@ -37,7 +37,7 @@ func Prefetch(schema *ast.Schema) graphql.FieldMiddleware {
 		if !ok {
 			return next(ctx)
 		}
-		w := walk{schema: schema, oc: graphql.GetOperationContext(ctx), l: l}
+		w := walk{schema: schema, oc: graphql.GetOperationContext(ctx), l: l, proj: new(projections)}
 		if schema.Query != nil && fc.Object == schema.Query.Name {
 			// A query's lookup or page reads the first level below its nodes with them.
 			ctx = store.WithAhead(ctx, &rootAhead{w: w, field: fc.Field})
@@ -62,6 +62,7 @@ type walk struct {
 	schema *ast.Schema
 	oc     *graphql.OperationContext
 	l      *Loaders
+	proj   *projections // made on first use, shared by the walk's copies
 }
 
 // maxLevels bounds the walk; the depth limit of the server is far below it.
@@ -226,7 +227,7 @@ func (s listSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 			ids = append(ids, id)
 		}
 	}
-	part := &store.RelatedPart[T]{Rel: s.rel, From: store.Keys(ids)}
+	part := &store.RelatedPart[T]{Rel: s.rel, From: store.Keys(ids), Props: w.props(s.rel)}
 	src := store.Via(part.From, s.rel)
 	ft := &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, source: &src}
 	ft.deliver = func() []any {
@@ -253,7 +254,7 @@ func (s listSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 
 func (s listSpec[T]) derive(ctx context.Context, w walk, from store.Source, f graphql.CollectedField) *fetch {
 	b := listLoader(ctx, s.rel)
-	part := &store.RelatedPart[T]{Rel: s.rel, From: from}
+	part := &store.RelatedPart[T]{Rel: s.rel, From: from, Props: w.props(s.rel)}
 	src := store.Via(from, s.rel)
 	return &fetch{typ: f.Definition.Type.Name(), sel: f.Selections, source: &src, parts: []store.Part{part},
 		forKids: func(parents []any) []any {

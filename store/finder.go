@@ -56,40 +56,42 @@ func (s *Store) FindServices(ctx context.Context, in model.FindServicesInput, st
 		channels = strs(in.Channels)
 	}
 	now := s.now()
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*model.ServiceMatch, error) {
-		if err := q.check(ctx, tx); err != nil {
-			return nil, err
-		}
-		records, err := run(ctx, tx, FindServicesCypher, map[string]any{
-			"zone": zone, "need": need, "channels": channels, "freeOnly": in.HasFreePlaces != nil && *in.HasFreePlaces,
-			"seesConfidential": SeesConfidential(ctx),
-		})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]*model.ServiceMatch, len(records))
-		for i, r := range records {
-			// Barriers, reasons and rank are worked out on what the viewer may see, so that they
-			// tell a public reader nothing of a confidential service's hours or places.
-			svc := Visible(ctx, decodeService(r.Values[0].(neo4j.Node)))
-			m := &model.ServiceMatch{
-				Service: svc, ThroughZone: decodeZone(r.Values[1].(neo4j.Node)), MatchedNeed: decodeNeed(r.Values[2].(neo4j.Node)),
-				Coverage: model.CoverageKindPartial, Stale: stale(svc, now, staleAfter),
-				Barriers: model.Barriers(svc, in.Person, in.OpenAt),
-			}
-			if r.Values[3] == true {
-				m.Coverage = model.CoverageKindFull
-			}
-			if svc.PlacesUpdatedAt != nil {
-				h := int(now.Sub(*svc.PlacesUpdatedAt).Hours())
-				m.PlacesAgeHours = &h
-			}
-			m.Reasons = reasons(m, r.Values[4].(string), r.Values[5].(string))
-			out[i] = m
-		}
-		model.RankMatches(out)
-		return out, nil
+	// The finder first, as a transaction of its own: the zone and the need are checked only when
+	// nothing matched, to tell an ID with no node from a need nobody meets there (a round-trip
+	// and a transaction less for every search that finds something).
+	records, err := readAutoCommit(ctx, s, FindServicesCypher, map[string]any{
+		"zone": zone, "need": need, "channels": channels, "freeOnly": in.HasFreePlaces != nil && *in.HasFreePlaces,
+		"seesConfidential": SeesConfidential(ctx),
 	})
+	if err != nil {
+		return nil, err
+	}
+	if len(records) == 0 {
+		_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) { return struct{}{}, q.check(ctx, tx) })
+		return []*model.ServiceMatch{}, err
+	}
+	out := make([]*model.ServiceMatch, len(records))
+	for i, r := range records {
+		// Barriers, reasons and rank are worked out on what the viewer may see, so that they
+		// tell a public reader nothing of a confidential service's hours or places.
+		svc := Visible(ctx, decodeService(r.Values[0].(neo4j.Node)))
+		m := &model.ServiceMatch{
+			Service: svc, ThroughZone: decodeZone(r.Values[1].(neo4j.Node)), MatchedNeed: decodeNeed(r.Values[2].(neo4j.Node)),
+			Coverage: model.CoverageKindPartial, Stale: stale(svc, now, staleAfter),
+			Barriers: model.Barriers(svc, in.Person, in.OpenAt),
+		}
+		if r.Values[3] == true {
+			m.Coverage = model.CoverageKindFull
+		}
+		if svc.PlacesUpdatedAt != nil {
+			h := int(now.Sub(*svc.PlacesUpdatedAt).Hours())
+			m.PlacesAgeHours = &h
+		}
+		m.Reasons = reasons(m, r.Values[4].(string), r.Values[5].(string))
+		out[i] = m
+	}
+	model.RankMatches(out)
+	return out, nil
 }
 
 func stale(s *model.Service, now time.Time, after time.Duration) bool {

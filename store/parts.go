@@ -50,13 +50,16 @@ func Via[T any](src Source, rel *Rel[T]) Source {
 type RelatedPart[T any] struct {
 	Rel  *Rel[T]
 	From Source
-	Out  map[string][]T
+	// Props, when set, are the only properties of the related nodes read (see Projection);
+	// whole nodes are read otherwise.
+	Props []string
+	Out   map[string][]T
 }
 
 func (p *RelatedPart[T]) source() Source { return p.From }
 
 func (p *RelatedPart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
-	return relatedColumn(ctx, s, *p.Rel, nil)
+	return relatedColumn(ctx, s, *p.Rel, nil, p.Props)
 }
 
 func (p *RelatedPart[T]) take(pid string, items []any) {
@@ -82,7 +85,7 @@ type PagePart[T any] struct {
 func (p *PagePart[T]) source() Source { return p.From }
 
 func (p *PagePart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
-	return relatedColumn(ctx, s, *p.Rel, &p.Page)
+	return relatedColumn(ctx, s, *p.Rel, &p.Page, nil)
 }
 
 func (p *PagePart[T]) take(pid string, items []any) {
@@ -255,14 +258,14 @@ var paramRef = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
 
 // relatedColumn is the column of a relationship field over the parent pid: its related nodes
 // (and relationships), each with its sort key, in order; one page of them when p is set.
-func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page) (string, map[string]any) {
+func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, props []string) (string, map[string]any) {
 	where, orderBy, params := "true", "sortKey, n.id", map[string]any{}
 	limit := ""
 	if p != nil {
 		where, orderBy, params = p.window(rel.order)
 		limit = " LIMIT $pageLimit"
 	}
-	item := "[n, sortKey]"
+	item := "[" + mapProjection(props) + ", sortKey]"
 	if rel.withRel {
 		item = "[n, sortKey, r]"
 	}
@@ -279,7 +282,12 @@ func rowsOf(items []any, withRel bool) []row {
 	out := make([]row, len(items))
 	for i, v := range items {
 		item := v.([]any)
-		out[i] = row{node: item[0].(neo4j.Node), sort: item[1]}
+		switch n := item[0].(type) {
+		case neo4j.Node:
+			out[i] = row{node: n, sort: item[1]}
+		case map[string]any: // a projection: its properties, as the node's
+			out[i] = row{node: neo4j.Node{Props: n}, sort: item[1]}
+		}
 		if withRel {
 			rr := item[2].(neo4j.Relationship)
 			out[i].rel = &rr

@@ -200,8 +200,8 @@ func SeesConfidential(ctx context.Context) bool {
 // Visible is the service as the viewer may see it: all of it in the network, the public part
 // of a confidential service otherwise.
 func Visible(ctx context.Context, s *model.Service) *model.Service {
-	if SeesConfidential(ctx) {
-		return s
+	if !s.Confidential || SeesConfidential(ctx) {
+		return s // a service that is not confidential is all public: no need to ask who reads
 	}
 	return s.Public()
 }
