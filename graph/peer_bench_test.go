@@ -12,6 +12,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"snodo/internal/stackstart"
 	"snodo/internal/testenv"
 	"snodo/server"
 	"snodo/store"
@@ -117,6 +118,7 @@ func BenchmarkRegion(b *testing.B) {
 	if uri == "" {
 		b.Skip("SNODO_REGION_URI is not set: load the region with `make region` and name its database")
 	}
+	stackstart.Hold(64) // as `snodo serve` does (gc.go)
 	ctx := context.Background()
 	drv, err := store.Connect(ctx, uri, envOr("NEO4J_USER", "neo4j"), envOr("NEO4J_PASSWORD", "snodo-dev-password"), 10*time.Second)
 	if err != nil {
