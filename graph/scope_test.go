@@ -412,6 +412,24 @@ func TestConfidentialServiceHidesWhereAndHowManyFromPublicReaders(t *testing.T) 
 			t.Errorf("%s: free-places matches %d, coverage %v", v.Role, free, cell)
 		}
 	}
+	// Asked only fields read as properties, the service is read with just those (and the flag
+	// that hides them): still hidden from the public, shown to the network.
+	lean := `query($s: ID!) { node(id: $s) { ... on Service { name address capacity freePlaces } }
+		services(filter: {search: "rifugio"}) { edges { node { name address capacity freePlaces } } } }`
+	for _, v := range append(public, network...) {
+		r := e.DoAs(t, v, lean, map[string]any{"s": shelter})
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %+v", v.Role, r.Errors)
+		}
+		sees := v.Role != auth.Anonymous && v.Role != auth.Researcher
+		for _, svc := range []any{r.Data["node"], testenv.Get(r.Data, "services", "edges", 0, "node")} {
+			shown := testenv.Get(svc, "address") == "Via Riservata 1, Follonica" && testenv.Get(svc, "freePlaces") == float64(2) && testenv.Get(svc, "capacity") == float64(6)
+			hidden := testenv.Get(svc, "address") == nil && testenv.Get(svc, "freePlaces") == nil && testenv.Get(svc, "capacity") == nil
+			if testenv.Get(svc, "name") != "Casa rifugio" || (sees && !shown) || (!sees && !hidden) {
+				t.Errorf("%s reads the shelter, asked only properties, as %v", v.Role, svc)
+			}
+		}
+	}
 	// A zone's indicators count the confidential shelter's places for the network only: in
 	// Follonica it is the only shelter, so a sum would be its count.
 	for _, c := range []struct {

@@ -21,13 +21,13 @@ type rootAhead struct {
 	used  atomic.Bool
 }
 
-func (a *rootAhead) Plan(ctx context.Context, label string, src store.Source) ([]store.Part, func([]any)) {
+func (a *rootAhead) Plan(ctx context.Context, label string, src store.Source) ([]store.Part, []string, func([]any)) {
 	if a.used.Swap(true) {
-		return nil, nil // only the field's first read of its nodes carries the fields below them
+		return nil, nil, nil // only the field's first read of its nodes carries the fields below them
 	}
 	typ, sel := a.w.nodeSelection(a.field)
 	if len(sel) == 0 || !slices.Contains(a.w.satisfies(label), typ) {
-		return nil, nil // the read is not of the nodes the field answers with
+		return nil, nil, nil // the read is not of the nodes the field answers with
 	}
 	ft := &fetch{typ: label, sel: sel, source: &src}
 	a.w.derive(ctx, ft, 1)
@@ -35,7 +35,11 @@ func (a *rootAhead) Plan(ctx context.Context, label string, src store.Source) ([
 	if f := ObserveBatch; f != nil && len(parts) > 0 {
 		f(len(parts) + 1)
 	}
-	return parts, func(nodes []any) { ft.deliverDerived(nodes) }
+	// The nodes themselves go to the field's resolver and to nothing cached: what this field
+	// asks of them is all they need.
+	proj := store.NewProjection(label)
+	ask(a.w.schema, proj, label, sel)
+	return parts, proj.Props(), func(nodes []any) { ft.deliverDerived(nodes) }
 }
 
 // nodeSelection is the type of the nodes a root field answers with and the selection set asked

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"snodo/store"
 )
 
 // wait is how long a loader gathers keys that nothing fetched ahead: the fallback for a field
@@ -98,7 +100,9 @@ func (b *batcher[K, V]) flush(ctx context.Context) {
 	if f := ObserveBatch; f != nil {
 		f(len(keys))
 	}
-	m, err := b.fetch(ctx, keys)
+	// A batch serves every field that asked, not only the first one: nothing a root field
+	// plans for its own nodes (store.Ahead) rides on it.
+	m, err := b.fetch(store.WithAhead(ctx, nil), keys)
 	for i, k := range keys {
 		entries[i].v, entries[i].err = m[k], err
 		close(entries[i].done)

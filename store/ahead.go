@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -15,10 +16,11 @@ import (
 // instead of a statement for the nodes and another for their fields. The loaders put one in
 // the context of each root query field (loaders.Prefetch); Get and the paged lists ask it.
 type Ahead interface {
-	// Plan gives the parts to read with the nodes of the label coming from src, and what to
-	// call with those nodes once read (it primes the loaders); no parts when nothing below
-	// the nodes can be read ahead. A plan is made once: later calls give none.
-	Plan(ctx context.Context, label string, src Source) (parts []Part, deliver func(nodes []any))
+	// Plan gives the parts to read with the nodes of the label coming from src, the only
+	// properties of those nodes to read (nil for whole nodes: see Projection), and what to
+	// call with the nodes once read (it primes the loaders); no parts and no properties when
+	// nothing is planned. A plan is made once: later calls give none.
+	Plan(ctx context.Context, label string, src Source) (parts []Part, props []string, deliver func(nodes []any))
 }
 
 type aheadKey struct{}
@@ -29,10 +31,10 @@ func WithAhead(ctx context.Context, a Ahead) context.Context {
 }
 
 // ahead plans the parts that ride on the root read of the label's nodes from src.
-func ahead(ctx context.Context, label string, src Source) ([]Part, func([]any)) {
+func ahead(ctx context.Context, label string, src Source) ([]Part, []string, func([]any)) {
 	a, ok := ctx.Value(aheadKey{}).(Ahead)
 	if !ok || label == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	return a.Plan(ctx, label, src)
 }
@@ -41,10 +43,11 @@ func ahead(ctx context.Context, label string, src Source) ([]Part, func([]any)) 
 // when nothing rides on the read, and the caller reads the nodes alone.
 func getAhead[T any](ctx context.Context, s *Store, k Kind[T], keys []string) (map[string]T, bool, error) {
 	self := &GetPart[T]{Kind: k, IDs: keys}
-	parts, deliver := ahead(ctx, k.label, self.source())
-	if len(parts) == 0 {
+	parts, props, deliver := ahead(ctx, k.label, self.source())
+	if len(parts) == 0 && props == nil {
 		return nil, false, nil
 	}
+	self.Props = props
 	if err := ReadParts(ctx, s, append([]Part{self}, parts...)); err != nil {
 		return nil, true, err
 	}
@@ -72,8 +75,9 @@ func pageSource(q query, p Page, o order) Source {
 
 // pageRows is the part of a page source that reads its own nodes, in page order.
 type pageRows struct {
-	src  Source
-	rows []pageRow
+	src   Source
+	props []string // the properties of the nodes to read, nil for whole nodes
+	rows  []pageRow
 }
 
 type pageRow struct {
@@ -84,12 +88,16 @@ type pageRow struct {
 func (p *pageRows) source() Source { return p.src }
 
 func (p *pageRows) column(context.Context, *Store) (string, map[string]any) {
-	return "[[root, rootSort, rootAt]]", nil
+	root := "root"
+	if len(p.props) > 0 {
+		root = "root {." + strings.Join(p.props, ", .") + "}"
+	}
+	return "[[" + root + ", rootSort, rootAt]]", nil
 }
 
 func (p *pageRows) take(_ string, items []any) {
 	item := items[0].([]any)
-	p.rows = append(p.rows, pageRow{at: item[2].(int64), row: row{node: item[0].(neo4j.Node), sort: item[1]}})
+	p.rows = append(p.rows, pageRow{at: item[2].(int64), row: row{node: asNode(item[0]), sort: item[1]}})
 }
 
 // inOrder is the page's rows in the order the page statement gave them.
@@ -109,10 +117,11 @@ func listAhead[T any](ctx context.Context, s *Store, q query, p Page, o order, d
 		return nil, false, nil // the filter's IDs are checked in the page's transaction
 	}
 	self := &pageRows{src: pageSource(q, p, o)}
-	parts, deliver := ahead(ctx, q.of, self.src)
-	if len(parts) == 0 {
+	parts, props, deliver := ahead(ctx, q.of, self.src)
+	if len(parts) == 0 && props == nil {
 		return nil, false, nil
 	}
+	self.props = props
 	if err := ReadParts(ctx, s, append([]Part{self}, parts...)); err != nil {
 		return nil, true, err
 	}

@@ -128,13 +128,15 @@ func (p *CountPart[T]) take(pid string, items []any) {
 type GetPart[T any] struct {
 	Kind Kind[T]
 	IDs  []string
-	Out  map[string]T
+	// Props, when set, are the only properties read (see Projection); whole nodes otherwise.
+	Props []string
+	Out   map[string]T
 }
 
 func (p *GetPart[T]) source() Source { return Keys(p.IDs) }
 
 func (p *GetPart[T]) column(context.Context, *Store) (string, map[string]any) {
-	return "COLLECT { MATCH (n:" + p.Kind.label + " {id: pid}) RETURN n }", nil
+	return "COLLECT { MATCH (n:" + p.Kind.label + " {id: pid}) RETURN " + mapProjection(p.Props) + " }", nil
 }
 
 func (p *GetPart[T]) take(pid string, items []any) {
@@ -144,7 +146,7 @@ func (p *GetPart[T]) take(pid string, items []any) {
 	if p.Out == nil {
 		p.Out = map[string]T{}
 	}
-	p.Out[pid] = p.Kind.decode(items[0].(neo4j.Node))
+	p.Out[pid] = p.Kind.decode(asNode(items[0]))
 }
 
 // Guarded reports whether nodes of the kind are read through the rule of caseread.go, so that
@@ -282,12 +284,7 @@ func rowsOf(items []any, withRel bool) []row {
 	out := make([]row, len(items))
 	for i, v := range items {
 		item := v.([]any)
-		switch n := item[0].(type) {
-		case neo4j.Node:
-			out[i] = row{node: n, sort: item[1]}
-		case map[string]any: // a projection: its properties, as the node's
-			out[i] = row{node: neo4j.Node{Props: n}, sort: item[1]}
-		}
+		out[i] = row{node: asNode(item[0]), sort: item[1]}
 		if withRel {
 			rr := item[2].(neo4j.Relationship)
 			out[i].rel = &rr
@@ -307,4 +304,12 @@ func EndNodes[T, K any](p *PagePart[T], k Kind[K]) map[string]K {
 		}
 	}
 	return out
+}
+
+// asNode is a node as read: whole, or a map projection of it, whose properties are the node's.
+func asNode(v any) neo4j.Node {
+	if m, ok := v.(map[string]any); ok {
+		return neo4j.Node{Props: m}
+	}
+	return v.(neo4j.Node)
 }

@@ -239,7 +239,7 @@ func TestListsAndLookupsReadTheirIndexes(t *testing.T) {
 // read with the fields below it (store.Ahead).
 type countAhead struct{}
 
-func (countAhead) Plan(_ context.Context, label string, src store.Source) ([]store.Part, func([]any)) {
+func (countAhead) Plan(_ context.Context, label string, src store.Source) ([]store.Part, []string, func([]any)) {
 	var part store.Part
 	switch label {
 	case "Service":
@@ -253,7 +253,7 @@ func (countAhead) Plan(_ context.Context, label string, src store.Source) ([]sto
 	case "Need":
 		part = &store.CountPart[*model.Need]{Rel: &store.NeedBroader, From: src}
 	default:
-		return nil, nil
+		return nil, nil, nil
 	}
-	return []store.Part{part}, func([]any) {}
+	return []store.Part{part}, nil, func([]any) {}
 }
