@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -70,7 +69,7 @@ func pageSource(q query, p Page, o order) Source {
 	head, params := pageHead(q, p, o)
 	text := head + " WITH collect([n, sortKey]) AS page UNWIND range(0, size(page) - 1) AS rootAt" +
 		" WITH page[rootAt][0] AS root, page[rootAt][1] AS rootSort, rootAt WITH root, rootSort, rootAt, root.id AS pid"
-	return Source{text: text, params: params, key: fmt.Sprintf("page\x00%s\x00%v", text, params)}
+	return Source{text: text, params: params, key: fmt.Sprintf("page\x00%s\x00%v", text, params), node: "root"}
 }
 
 // pageRows is the part of a page source that reads its own nodes, in page order.
@@ -88,11 +87,7 @@ type pageRow struct {
 func (p *pageRows) source() Source { return p.src }
 
 func (p *pageRows) column(context.Context, *Store) (string, map[string]any) {
-	root := "root"
-	if len(p.props) > 0 {
-		root = "root {." + strings.Join(p.props, ", .") + "}"
-	}
-	return "[[" + root + ", rootSort, rootAt]]", nil
+	return "[[" + projectionOf("root", p.props) + ", rootSort, rootAt]]", nil
 }
 
 func (p *pageRows) take(_ string, items []any) {

@@ -79,10 +79,11 @@ func (p *Projection) Props() []string {
 	return out
 }
 
-// mapProjection is the Cypher map projection of n to the properties ("n" whole when none).
-func mapProjection(props []string) string {
+// projectionOf is the Cypher map projection of the node variable to the properties (the
+// variable itself, the whole node, when none).
+func projectionOf(node string, props []string) string {
 	if len(props) == 0 {
-		return "n"
+		return node
 	}
-	return "n {." + strings.Join(props, ", .") + "}"
+	return node + " {." + strings.Join(props, ", .") + "}"
 }
