@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"snodo/internal/testenv"
@@ -175,6 +176,28 @@ func TestProjectedFieldsAnswerEveryAlias(t *testing.T) {
 			if want == nil || got != want {
 				t.Errorf("service %d, %s %v: %v, want %v", i, f.alias, f.path, got, want)
 			}
+		}
+	}
+}
+
+// An ID asked twice of nodes(ids:) answers twice, each with its fields read once.
+func TestNodesWithARepeatedIDReadItOnce(t *testing.T) {
+	e := testenv.Open(t)
+	bulkNetwork(t, e, 3)
+	id := relay.GlobalID("Service", "s00000-0")
+	single := e.Do(t, `query($id: ID!) { node(id: $id) { ... on Service { needs { code } zones { name } } } }`, map[string]any{"id": id})
+	twice := e.Do(t, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Service { needs { code } zones { name } } } }`, map[string]any{"ids": []string{id, id}})
+	if len(single.Errors)+len(twice.Errors) > 0 {
+		t.Fatalf("errors: %+v %+v", single.Errors, twice.Errors)
+	}
+	want := testenv.Get(single.Data, "node")
+	nodes := testenv.Get(twice.Data, "nodes").([]any)
+	if len(nodes) != 2 || len(testenv.Get(want, "needs").([]any)) == 0 {
+		t.Fatalf("want the service twice, with needs: %v, %v", single.Data, twice.Data)
+	}
+	for i, n := range nodes {
+		if !reflect.DeepEqual(n, want) {
+			t.Errorf("nodes[%d] = %v, want %v", i, n, want)
 		}
 	}
 }

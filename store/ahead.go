@@ -41,6 +41,7 @@ func ahead(ctx context.Context, label string, src Source) ([]Part, []string, fun
 // getAhead reads nodes by key with the parts planned below them, in one statement; ok is false
 // when nothing rides on the read, and the caller reads the nodes alone.
 func getAhead[T any](ctx context.Context, s *Store, k Kind[T], keys []string) (map[string]T, bool, error) {
+	keys = distinct(keys) // a key asked twice is one row: its parts read it once
 	self := &GetPart[T]{Kind: k, IDs: keys}
 	parts, props, deliver := ahead(ctx, k.label, self.source())
 	if len(parts) == 0 && props == nil {
@@ -127,4 +128,17 @@ func listAhead[T any](ctx context.Context, s *Store, q query, p Page, o order, d
 	}
 	deliver(nodes)
 	return c, true, nil
+}
+
+// distinct is the keys without repeats, in order.
+func distinct(keys []string) []string {
+	seen := make(map[string]bool, len(keys))
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
