@@ -8,6 +8,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"snodo/store"
 )
@@ -57,7 +58,7 @@ func TestProjectionsAreTheUnionOfTheOperation(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			doc, errs := gqlparser.LoadQuery(schema, c.query)
+			doc, errs := gqlparser.LoadQueryWithRules(schema, c.query, rules.NewDefaultRules())
 			if errs != nil {
 				t.Fatal(errs)
 			}
