@@ -9,7 +9,6 @@ import { go } from './router';
 import { query } from './api';
 import { PathwayModelsDocument, type PathwayModelsQuery } from './gql/graphql';
 import { field } from './ui';
-import type { Picked } from './widgets';
 
 const PAGES: { path: string; key: MessageKey }[] = [
   { path: '/research/indicators', key: 'research.indicators' },
@@ -83,11 +82,6 @@ export function show(path: string, params: Record<string, string | null | undefi
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   go(`${path}?${q}`);
-}
-
-export function pickedZone(q: URLSearchParams): Picked | null {
-  const id = q.get('zone');
-  return id ? { id, name: q.get('zn') ?? '' } : null;
 }
 
 // count shows a published count. A published 0 is the count of nothing or of fewer cases

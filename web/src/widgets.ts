@@ -3,8 +3,46 @@ import { h, uid } from './dom';
 import { label, needLabel, t } from './i18n';
 import { query } from './api';
 import { NeedTreeDocument, ZoneSearchDocument, type NeedTreeQuery } from './gql/graphql';
+import { go } from './router';
 
 export interface Picked { id: string; name: string }
+
+// pickedZone is the zone an address names: its ID in `zone`, its name in nameKey.
+export function pickedZone(q: URLSearchParams, nameKey = 'zn'): Picked | null {
+  const id = q.get('zone');
+  return id ? { id, name: q.get(nameKey) ?? '' } : null;
+}
+
+// zoneForm is the form of a page about one zone: a zone picker (a zone is required, else the
+// form says pick), the page's own fields, and a button that opens /name for the zone, its ID
+// and name in the address with what params adds. The form is #name-form, its button
+// #name-submit; cols are the Bootstrap columns of the picker and of the button.
+export function zoneForm(o: {
+  name: string;
+  initial: Picked | null;
+  text: { zone: string; pick: string; show: string };
+  cols: { zone: string; button: string };
+  fields?: HTMLElement[];
+  params?: (q: URLSearchParams) => void;
+}): HTMLElement {
+  const picker = zonePicker(o.initial, () => {}, o.text.zone);
+  const formError = h('div', { 'aria-live': 'polite' });
+  return h('form', {
+    id: `${o.name}-form`, class: 'row g-3 align-items-end mb-4', novalidate: true,
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      const z = picker.value();
+      if (!z) { formError.replaceChildren(h('p', { class: 'text-danger', role: 'alert' }, o.text.pick)); return; }
+      const q = new URLSearchParams({ zone: z.id, name: z.name });
+      o.params?.(q);
+      go(`/${o.name}?${q}`);
+    },
+  },
+  h('div', { class: o.cols.zone }, picker.el),
+  ...(o.fields ?? []),
+  h('div', { class: o.cols.button }, h('button', { type: 'submit', class: 'btn btn-primary w-100', id: `${o.name}-submit` }, o.text.show)),
+  formError);
+}
 
 // An option of a combobox: what is picked, the text shown, and attributes for its list item.
 export interface Option { picked: Picked; text: string; attrs: Record<string, string> }

@@ -7,10 +7,10 @@ import { h, uid } from '../dom';
 import { formatNumber, label, needLabel, t } from '../i18n';
 import { ApiError, query } from '../api';
 import { CoverageCellServicesDocument, CoverageMatrixDocument, type CoverageMatrixQuery, type ZoneKind } from '../gql/graphql';
-import { go, type Page, type PageContext } from '../router';
+import { type Page, type PageContext } from '../router';
 import { session } from '../session';
 import { errorBox, into, success } from '../ui';
-import { zonePicker, type Picked } from '../widgets';
+import { pickedZone, zoneForm, type Picked } from '../widgets';
 
 type Matrix = CoverageMatrixQuery['coverage'];
 type Cell = Matrix['cells'][number];
@@ -29,29 +29,19 @@ export function cellState(c: Pick<Cell, 'full' | 'partial'>): State {
 export const page: Page = {
   title: () => t('matrix.title'),
   async render(ctx: PageContext) {
-    const zoneId = ctx.query.get('zone');
-    const initial: Picked | null = zoneId ? { id: zoneId, name: ctx.query.get('name') ?? '' } : null;
+    const initial = pickedZone(ctx.query, 'name');
     const level = (ctx.query.get('level') ?? 'MUNICIPALITY') as ZoneKind | '';
-    const picker = zonePicker(initial, () => {}, t('matrix.zone'));
     const levelId = uid('level');
     const levelSelect = h('select', { id: levelId, class: 'form-select', name: 'level' },
       h('option', { value: '', selected: level === '' }, t('matrix.levelSelf')),
       LEVELS.map((l) => h('option', { value: l, selected: level === l }, label('zoneKind', l))));
-    const formError = h('div', { 'aria-live': 'polite' });
-    const form = h('form', {
-      id: 'coverage-form', class: 'row g-3 align-items-end mb-4', novalidate: true,
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const z = picker.value();
-        if (!z) { formError.replaceChildren(h('p', { class: 'text-danger', role: 'alert' }, t('matrix.pickZone'))); return; }
-        const q = new URLSearchParams({ zone: z.id, name: z.name, level: levelSelect.value });
-        go(`/coverage?${q}`);
-      },
-    },
-    h('div', { class: 'col-12 col-md-6' }, picker.el),
-    h('div', { class: 'col-12 col-md-4' }, h('label', { for: levelId, class: 'form-label fw-semibold' }, t('matrix.level')), levelSelect),
-    h('div', { class: 'col-12 col-md-2' }, h('button', { type: 'submit', class: 'btn btn-primary w-100', id: 'coverage-submit' }, t('matrix.show'))),
-    formError);
+    const form = zoneForm({
+      name: 'coverage', initial,
+      text: { zone: t('matrix.zone'), pick: t('matrix.pickZone'), show: t('matrix.show') },
+      cols: { zone: 'col-12 col-md-6', button: 'col-12 col-md-2' },
+      fields: [h('div', { class: 'col-12 col-md-4' }, h('label', { for: levelId, class: 'form-label fw-semibold' }, t('matrix.level')), levelSelect)],
+      params: (q) => q.set('level', levelSelect.value),
+    });
     const results = h('div', { id: 'coverage-results' });
     const root = h('div', {}, h('h1', {}, t('matrix.title')), h('p', {}, t('matrix.intro')), form, results);
     if (initial) {

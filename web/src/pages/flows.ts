@@ -8,8 +8,8 @@ import { query } from '../api';
 import { FlowsViewDocument, type FlowsInput, type FlowsViewQuery } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { field, into } from '../ui';
-import { needTree, zonePicker } from '../widgets';
-import { COLOURS, chartFigure, chartJs, count, figure, legend, pathwayModels, periodSelect, pickedZone, show, subnav, table, withheldMark } from '../research';
+import { needTree, pickedZone, zonePicker } from '../widgets';
+import { COLOURS, chartFigure, chartJs, count, figure, legend, pathwayModels, periodSelect, show, subnav, table, withheldMark } from '../research';
 
 const PATH = '/research/flows';
 

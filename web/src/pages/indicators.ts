@@ -8,8 +8,8 @@ import { query } from '../api';
 import { IndicatorsViewDocument, type CaseOutcome, type IndicatorFiguresFragment, type IndicatorsViewQuery, type ReferralStatus } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { into } from '../ui';
-import { zonePicker } from '../widgets';
-import { COLOURS, barValue, chartFigure, chartJs, count, figure, legend, periodSelect, pickedZone, previousQuarters, show, subnav, table, tick } from '../research';
+import { pickedZone, zonePicker } from '../widgets';
+import { COLOURS, barValue, chartFigure, chartJs, count, figure, legend, periodSelect, previousQuarters, show, subnav, table, tick } from '../research';
 
 const PATH = '/research/indicators';
 

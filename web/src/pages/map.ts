@@ -4,30 +4,20 @@
 // gives them no location.
 import { h, uid } from '../dom';
 import { formatNumber, t } from '../i18n';
-import { go, onLeave, type Page, type PageContext } from '../router';
+import { onLeave, type Page, type PageContext } from '../router';
 import { session } from '../session';
-import { zonePicker, type Picked } from '../widgets';
+import { pickedZone, zoneForm } from '../widgets';
 import { loadPlaces, type Place } from './mapdata';
 
 export const page: Page = {
   title: () => t('map.title'),
   async render(ctx: PageContext) {
-    const zoneId = ctx.query.get('zone');
-    const initial: Picked | null = zoneId ? { id: zoneId, name: ctx.query.get('name') ?? '' } : null;
-    const picker = zonePicker(initial, () => {}, t('map.zone'));
-    const formError = h('div', { 'aria-live': 'polite' });
-    const form = h('form', {
-      id: 'map-form', class: 'row g-3 align-items-end mb-4', novalidate: true,
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const z = picker.value();
-        if (!z) { formError.replaceChildren(h('p', { class: 'text-danger', role: 'alert' }, t('map.pickZone'))); return; }
-        go(`/map?${new URLSearchParams({ zone: z.id, name: z.name })}`);
-      },
-    },
-    h('div', { class: 'col-12 col-md-8' }, picker.el),
-    h('div', { class: 'col-12 col-md-4' }, h('button', { type: 'submit', class: 'btn btn-primary w-100', id: 'map-submit' }, t('map.show'))),
-    formError);
+    const initial = pickedZone(ctx.query, 'name');
+    const form = zoneForm({
+      name: 'map', initial,
+      text: { zone: t('map.zone'), pick: t('map.pickZone'), show: t('map.show') },
+      cols: { zone: 'col-12 col-md-8', button: 'col-12 col-md-4' },
+    });
     const root = h('div', {}, h('h1', {}, t('map.title')), h('p', {}, t('map.intro')), form);
     const tiles = session.config.mapTiles;
     if (!tiles) root.append(h('div', { class: 'alert alert-info', id: 'map-none', role: 'status' }, t('map.noTiles')));

@@ -10,9 +10,9 @@ import { h, uid } from '../dom';
 import { formatNumber, label, lang, needLabel, t } from '../i18n';
 import { query } from '../api';
 import { NetworkActorDocument, NetworkFlowsDocument, NetworkGraphDocument, type NetworkGraphQuery, type NetworkLayer } from '../gql/graphql';
-import { go, onLeave, type Page, type PageContext } from '../router';
+import { onLeave, type Page, type PageContext } from '../router';
 import { into } from '../ui';
-import { zonePicker, type Picked } from '../widgets';
+import { pickedZone, zoneForm } from '../widgets';
 
 type Analysis = NetworkGraphQuery['networkAnalysis'];
 const LAYERS: NetworkLayer[] = ['PARTNERSHIPS', 'ROUTES', 'REFERRALS'];
@@ -45,30 +45,19 @@ function formatScore(n: number): string {
 export const page: Page = {
   title: () => t('network.title'),
   async render(ctx: PageContext) {
-    const zoneId = ctx.query.get('zone');
-    const initial: Picked | null = zoneId ? { id: zoneId, name: ctx.query.get('name') ?? '' } : null;
+    const initial = pickedZone(ctx.query, 'name');
     const period = ctx.query.get('period') ?? '';
-    const picker = zonePicker(initial, () => {}, t('network.zone'));
     const periodId = uid('period');
     const periodSelect = h('select', { id: periodId, class: 'form-select', name: 'period' },
       h('option', { value: '' }, t('network.periodDefault')),
       periods().map((p) => h('option', { value: p, selected: p === period }, p)));
-    const formError = h('div', { 'aria-live': 'polite' });
-    const form = h('form', {
-      id: 'network-form', class: 'row g-3 align-items-end mb-4', novalidate: true,
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const z = picker.value();
-        if (!z) { formError.replaceChildren(h('p', { class: 'text-danger', role: 'alert' }, t('network.pickZone'))); return; }
-        const q = new URLSearchParams({ zone: z.id, name: z.name });
-        if (periodSelect.value) q.set('period', periodSelect.value);
-        go(`/network?${q}`);
-      },
-    },
-    h('div', { class: 'col-12 col-md-6' }, picker.el),
-    h('div', { class: 'col-12 col-md-3' }, h('label', { for: periodId, class: 'form-label fw-semibold' }, t('network.period')), periodSelect),
-    h('div', { class: 'col-12 col-md-3' }, h('button', { type: 'submit', class: 'btn btn-primary w-100', id: 'network-submit' }, t('network.show'))),
-    formError);
+    const form = zoneForm({
+      name: 'network', initial,
+      text: { zone: t('network.zone'), pick: t('network.pickZone'), show: t('network.show') },
+      cols: { zone: 'col-12 col-md-6', button: 'col-12 col-md-3' },
+      fields: [h('div', { class: 'col-12 col-md-3' }, h('label', { for: periodId, class: 'form-label fw-semibold' }, t('network.period')), periodSelect)],
+      params: (q) => { if (periodSelect.value) q.set('period', periodSelect.value); },
+    });
     const root = h('div', {}, h('h1', {}, t('network.title')), h('p', {}, t('network.intro')), form);
     if (!initial) return root;
     const [data, { default: cy }] = await Promise.all([

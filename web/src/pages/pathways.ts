@@ -8,8 +8,8 @@ import { query } from '../api';
 import { PathwaysViewDocument, type PathwaysInput, type PathwaysViewQuery } from '../gql/graphql';
 import type { Page, PageContext } from '../router';
 import { field, into } from '../ui';
-import { zonePicker } from '../widgets';
-import { COLOURS, barValue, chartFigure, chartJs, count, figure, legend, pathwayModels, periodSelect, pickedZone, show, subnav, table, tick } from '../research';
+import { pickedZone, zonePicker } from '../widgets';
+import { COLOURS, barValue, chartFigure, chartJs, count, figure, legend, pathwayModels, periodSelect, show, subnav, table, tick } from '../research';
 
 const PATH = '/research/pathways';
 

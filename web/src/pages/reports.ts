@@ -7,8 +7,8 @@ import { ApiError } from '../api';
 import type { Page, PageContext } from '../router';
 import { session } from '../session';
 import { errorBox, success } from '../ui';
-import { zonePicker } from '../widgets';
-import { legend, periodSelect, pickedZone, subnav } from '../research';
+import { pickedZone, zonePicker } from '../widgets';
+import { legend, periodSelect, subnav } from '../research';
 
 const PATH = '/research/reports';
 
