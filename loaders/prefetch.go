@@ -157,10 +157,13 @@ func (w walk) byType(g group) map[string][]any {
 	return out
 }
 
-func (w walk) satisfies(typ string) []string {
+func (w walk) satisfies(typ string) []string { return satisfies(w.schema, typ) }
+
+// satisfies is the type and the interfaces it implements: the types whose fields apply to it.
+func satisfies(schema *ast.Schema, typ string) []string {
 	out := []string{typ}
-	if d := w.schema.Types[typ]; d != nil {
-		for _, i := range w.schema.GetImplements(d) {
+	if d := schema.Types[typ]; d != nil {
+		for _, i := range schema.GetImplements(d) {
 			out = append(out, i.Name)
 		}
 	}

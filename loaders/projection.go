@@ -1,6 +1,8 @@
 package loaders
 
 import (
+	"slices"
+
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"snodo/store"
@@ -42,30 +44,18 @@ func projectionsOf(schema *ast.Schema, op *ast.OperationDefinition) projections 
 
 // ask adds to p what the selection asks of nodes of the type typ.
 func ask(schema *ast.Schema, p *store.Projection, typ string, sel ast.SelectionSet) {
-	d := schema.Types[typ]
+	types := satisfies(schema, typ)
 	for _, f := range fieldsOf(sel, map[string]bool{}) {
 		if f.ObjectDefinition == nil {
 			p.Whole = true
 			continue
 		}
-		if on := f.ObjectDefinition; on.Name != typ && !implements(schema, d, on.Name) {
+		if !slices.Contains(types, f.ObjectDefinition.Name) {
 			continue // a field of another type (a fragment on it): never asked of these nodes
 		}
 		_, related := fields[typ+"."+f.Name]
 		p.Ask(f.Name, related)
 	}
-}
-
-func implements(schema *ast.Schema, d *ast.Definition, iface string) bool {
-	if d == nil {
-		return false
-	}
-	for _, i := range schema.GetImplements(d) {
-		if i.Name == iface {
-			return true
-		}
-	}
-	return false
 }
 
 // fieldsOf flattens a selection set's fields through its fragments, whatever their type
