@@ -26,6 +26,9 @@ func (a *rootAhead) Plan(ctx context.Context, label string, src store.Source) ([
 		return nil, nil, nil // only the field's first read of its nodes carries the fields below them
 	}
 	typ, sel := a.w.nodeSelection(a.field)
+	if !slices.Contains(a.w.satisfies(label), typ) {
+		typ, sel = a.w.holding(typ, sel, label)
+	}
 	if len(sel) == 0 || !slices.Contains(a.w.satisfies(label), typ) {
 		return nil, nil, nil // the read is not of the nodes the field answers with
 	}
@@ -63,6 +66,29 @@ func (w walk) nodeSelection(f graphql.CollectedField) (string, ast.SelectionSet)
 		}
 	}
 	return node, sel
+}
+
+// holding is, when the nodes of typ hold a node of the label in a field (a service match's
+// service), that field's type and the selection set asked of it, every alias of it together;
+// typ and nothing otherwise.
+func (w walk) holding(typ string, sel ast.SelectionSet, label string) (string, ast.SelectionSet) {
+	held := w.satisfies(label)
+	var inner ast.SelectionSet
+	name := ""
+	for _, f := range graphql.CollectFields(w.oc, sel, w.satisfies(typ)) {
+		if f.Definition == nil || f.Definition.Type.Elem != nil || !slices.Contains(held, f.Definition.Type.Name()) {
+			continue
+		}
+		if name != "" && f.Name != name {
+			return typ, nil // two fields hold such nodes: which node is which is not known here
+		}
+		name = f.Name
+		inner = append(inner, f.Selections...)
+	}
+	if name == "" {
+		return typ, nil
+	}
+	return label, inner
 }
 
 // fieldType is the named type of a field of an object type, "" when it has no such field.

@@ -16,7 +16,12 @@ import (
 // matches "free places only" for a public reader ($seesConfidential false), whose answer must
 // not tell whether it has places. It is exported for the benchmark
 // that compares the GraphQL layer with the bare query.
-const FindServicesCypher = `
+const FindServicesCypher = finderMatches + `
+RETURN s, best[0] AS zone, best[1] AS need, best[2] AS full, a.name AS askedZone, asked.labelEn AS askedNeed`
+
+// finderMatches binds each matching service s once, with the best of the zones and needs it
+// matches through; FindServicesCypher and the finder's source (finderSource) go on from it.
+const finderMatches = `
 MATCH (a:Zone {id: $zone}), (asked:Need {id: $need})
 MATCH (asked)<-[:BROADER]-*(m0:Need)
 WITH a, asked, collect(m0) AS needs
@@ -30,8 +35,31 @@ WHERE m IN needs AND s.status = 'ACTIVE'
   AND ($channels IS NULL OR s.channel IN $channels)
   AND (NOT $freeOnly OR (s.freePlaces > 0 AND ($seesConfidential OR NOT coalesce(s.confidential, false))))
 WITH a, asked, s, z, m, full ORDER BY full DESC, z.name, m.code
-WITH a, asked, s, collect([z, m, full])[0] AS best
-RETURN s, best[0] AS zone, best[1] AS need, best[2] AS full, a.name AS askedZone, asked.labelEn AS askedNeed`
+WITH a, asked, s, collect([z, m, full])[0] AS best`
+
+// finderSource is the finder's matches as the source of parts, one row per service, bound as
+// root: the fields asked of the services (their provider, needs, zones) are read in the
+// finder's own statement (store.Ahead).
+func finderSource(params map[string]any) Source {
+	text := finderMatches + "\nWITH s AS root, best, a.name AS askedZone, asked.labelEn AS askedNeed, s.id AS pid"
+	return Source{text: text, params: params, key: fmt.Sprintf("finder\x00%v", params), node: "root"}
+}
+
+// finderRows is the part of the finder's source that reads the matches themselves: each
+// service (whole: its rank and barriers read most of it), the zone and the need it matched
+// through, whether the zone covers the asked one fully, and the asked zone's and need's names.
+type finderRows struct {
+	src  Source
+	rows [][]any
+}
+
+func (p *finderRows) source() Source { return p.src }
+
+func (p *finderRows) column(context.Context, *Store) (string, map[string]any) {
+	return "[[root, best[0], best[1], best[2], askedZone, askedNeed]]", nil
+}
+
+func (p *finderRows) take(_ string, items []any) { p.rows = append(p.rows, items[0].([]any)) }
 
 // FindServices returns every active service that covers the need in the zone, best first,
 // each with its coverage, reasons and barriers. Records not verified for staleAfter are stale.
@@ -56,39 +84,47 @@ func (s *Store) FindServices(ctx context.Context, in model.FindServicesInput, st
 		channels = strs(in.Channels)
 	}
 	now := s.now()
-	// The finder first, as a transaction of its own: the zone and the need are checked only when
-	// nothing matched, to tell an ID with no node from a need nobody meets there (a round-trip
-	// and a transaction less for every search that finds something).
-	records, err := readAutoCommit(ctx, s, FindServicesCypher, map[string]any{
+	// The finder first, as a statement of its own with what is asked of its services: the zone
+	// and the need are checked only when nothing matched, to tell an ID with no node from a need
+	// nobody meets there (a round-trip and a transaction less for every search that finds
+	// something).
+	self := &finderRows{src: finderSource(map[string]any{
 		"zone": zone, "need": need, "channels": channels, "freeOnly": in.HasFreePlaces != nil && *in.HasFreePlaces,
 		"seesConfidential": SeesConfidential(ctx),
-	})
-	if err != nil {
+	})}
+	parts, _, deliver := ahead(ctx, "Service", self.src)
+	if err := ReadParts(ctx, s, append([]Part{self}, parts...)); err != nil {
 		return nil, err
 	}
+	records := self.rows
 	if len(records) == 0 {
 		_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) { return struct{}{}, q.check(ctx, tx) })
 		return []*model.ServiceMatch{}, err
 	}
 	out := make([]*model.ServiceMatch, len(records))
+	services := make([]any, len(records))
 	for i, r := range records {
 		// Barriers, reasons and rank are worked out on what the viewer may see, so that they
 		// tell a public reader nothing of a confidential service's hours or places.
-		svc := Visible(ctx, decodeService(r.Values[0].(neo4j.Node)))
+		svc := Visible(ctx, decodeService(r[0].(neo4j.Node)))
+		services[i] = svc
 		m := &model.ServiceMatch{
-			Service: svc, ThroughZone: decodeZone(r.Values[1].(neo4j.Node)), MatchedNeed: decodeNeed(r.Values[2].(neo4j.Node)),
+			Service: svc, ThroughZone: decodeZone(r[1].(neo4j.Node)), MatchedNeed: decodeNeed(r[2].(neo4j.Node)),
 			Coverage: model.CoverageKindPartial, Stale: stale(svc, now, staleAfter),
 			Barriers: model.Barriers(svc, in.Person, in.OpenAt),
 		}
-		if r.Values[3] == true {
+		if r[3] == true {
 			m.Coverage = model.CoverageKindFull
 		}
 		if svc.PlacesUpdatedAt != nil {
 			h := int(now.Sub(*svc.PlacesUpdatedAt).Hours())
 			m.PlacesAgeHours = &h
 		}
-		m.Reasons = reasons(m, r.Values[4].(string), r.Values[5].(string))
+		m.Reasons = reasons(m, r[4].(string), r[5].(string))
 		out[i] = m
+	}
+	if deliver != nil {
+		deliver(services)
 	}
 	model.RankMatches(out)
 	return out, nil
