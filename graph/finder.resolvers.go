@@ -40,7 +40,7 @@ func (r *queryResolver) FindServices(ctx context.Context, input model.FindServic
 	if err != nil {
 		return nil, err
 	}
-	matches, err := r.Store.FindServices(ctx, input, r.StaleAfter)
+	matches, err := r.Store.FindServices(ctx, input, r.StaleAfter, p.Size)
 	if err != nil {
 		return nil, err
 	}

@@ -202,46 +202,51 @@ func TestNodesWithARepeatedIDReadItOnce(t *testing.T) {
 	}
 }
 
-// A search reads the fields asked of its services in its own statement: one round-trip for
-// the matches and their provider (with its zones), needs and zones, every alias of the
-// service answered, each service with its own related nodes.
+// A search reads the fields asked of its services in its own statement when its page covers
+// every match: one round-trip for the matches and their provider (with its zones), needs and
+// zones, every alias of the service answered, each service with its own related nodes. A page
+// of fewer than the matches reads only its own services' fields, a level after.
 func TestFindServicesReadsItsServicesFieldsWithTheMatches(t *testing.T) {
 	e := testenv.Open(t)
 	bulkNetwork(t, e, 40)
 	const fields = `id provider { name zones { name } } needs { code } zones { name }`
-	r := e.Do(t, `query($in: FindServicesInput!) { findServices(input: $in, first: 100) { totalCount edges { node {
-		coverage service { `+fields+` } again: service { name needs { code } } } } } }`,
-		map[string]any{"in": map[string]any{"zoneId": relay.GlobalID("Zone", "z0"), "needId": relay.GlobalID("Need", "n0")}})
-	if len(r.Errors) > 0 {
-		t.Fatalf("errors: %+v", r.Errors)
-	}
-	edges := testenv.Get(r.Data, "findServices", "edges").([]any)
-	if len(edges) < 10 {
-		t.Fatalf("want the services of n0 in z0, got %d", len(edges))
-	}
-	if r.Queries != 1 {
-		t.Errorf("round-trips: %d, want exactly 1: the matches with the fields of their services", r.Queries)
-	}
-	// The same services read by ID, a level at a time through their loaders' other path.
-	ids := make([]string, len(edges))
-	for i, edge := range edges {
-		ids[i] = testenv.Get(edge, "node", "service", "id").(string)
-	}
-	byID := e.Do(t, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Service { `+fields+` name } } }`, map[string]any{"ids": ids})
-	if len(byID.Errors) > 0 {
-		t.Fatalf("errors: %+v", byID.Errors)
-	}
-	for i, edge := range edges {
-		want := testenv.Get(byID.Data, "nodes", i)
-		got := testenv.Get(edge, "node", "service")
-		for _, f := range []string{"provider", "needs", "zones"} {
-			if !reflect.DeepEqual(testenv.Get(got, f), testenv.Get(want, f)) {
-				t.Errorf("service %v, %s: %v, want %v", ids[i], f, testenv.Get(got, f), testenv.Get(want, f))
-			}
+	for _, page := range []struct {
+		first, trips int
+	}{{100, 1}, {5, 2}} {
+		r := e.Do(t, `query($in: FindServicesInput!, $first: Int) { findServices(input: $in, first: $first) { totalCount edges { node {
+			coverage service { `+fields+` } again: service { name needs { code } } } } } }`,
+			map[string]any{"first": page.first, "in": map[string]any{"zoneId": relay.GlobalID("Zone", "z0"), "needId": relay.GlobalID("Need", "n0")}})
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %+v", r.Errors)
 		}
-		again := testenv.Get(edge, "node", "again")
-		if testenv.Get(again, "name") != testenv.Get(want, "name") || !reflect.DeepEqual(testenv.Get(again, "needs"), testenv.Get(want, "needs")) {
-			t.Errorf("service %v through its alias: %v, want %v", ids[i], again, want)
+		edges := testenv.Get(r.Data, "findServices", "edges").([]any)
+		if total := testenv.Get(r.Data, "findServices", "totalCount").(float64); total < 10 || len(edges) != min(page.first, int(total)) {
+			t.Fatalf("first %d: %d edges of %v matches", page.first, len(edges), total)
+		}
+		if r.Queries != int64(page.trips) {
+			t.Errorf("first %d: round-trips: %d, want exactly %d", page.first, r.Queries, page.trips)
+		}
+		// The same services read by ID, a level at a time through their loaders' other path.
+		ids := make([]string, len(edges))
+		for i, edge := range edges {
+			ids[i] = testenv.Get(edge, "node", "service", "id").(string)
+		}
+		byID := e.Do(t, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Service { `+fields+` name } } }`, map[string]any{"ids": ids})
+		if len(byID.Errors) > 0 {
+			t.Fatalf("errors: %+v", byID.Errors)
+		}
+		for i, edge := range edges {
+			want := testenv.Get(byID.Data, "nodes", i)
+			got := testenv.Get(edge, "node", "service")
+			for _, f := range []string{"provider", "needs", "zones"} {
+				if !reflect.DeepEqual(testenv.Get(got, f), testenv.Get(want, f)) {
+					t.Errorf("first %d, service %v, %s: %v, want %v", page.first, ids[i], f, testenv.Get(got, f), testenv.Get(want, f))
+				}
+			}
+			again := testenv.Get(edge, "node", "again")
+			if testenv.Get(again, "name") != testenv.Get(want, "name") || !reflect.DeepEqual(testenv.Get(again, "needs"), testenv.Get(want, "needs")) {
+				t.Errorf("first %d, service %v through its alias: %v, want %v", page.first, ids[i], again, want)
+			}
 		}
 	}
 }
