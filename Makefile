@@ -57,9 +57,10 @@ schemathesis:
 		$(SCHEMATHESIS_VENV)/bin/pip install -q --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); \
 	fi
 
-# Regenerates graph/generated.go, model/models_gen.go and the resolver stubs from the schema.
+# Regenerates graph/generated.go, model/models_gen.go and the resolver stubs from the schema
+# (gqlgen, then cmd/generate's one change to graph/generated.go).
 generate:
-	$(GO) run github.com/99designs/gqlgen generate
+	$(GO) run ./cmd/generate
 
 # Starts the local Neo4j (idempotent) unless NEO4J_URI names another server.
 neo4j:

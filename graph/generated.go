@@ -34154,7 +34154,7 @@ func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.Selecti
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "zone":
 			field := field
 
@@ -34192,7 +34192,7 @@ func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.Selecti
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "kind":
 			out.Values[i] = ec._ActivityRecord_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34343,7 +34343,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "parent":
 			field := field
 
@@ -34381,7 +34381,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "children":
 			field := field
 
@@ -34419,7 +34419,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "services":
 			field := field
 
@@ -34457,7 +34457,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "partnerships":
 			field := field
 
@@ -34495,7 +34495,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Actor_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34548,7 +34548,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34677,7 +34677,7 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34917,7 +34917,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35147,7 +35147,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "needs":
 			field := field
 
@@ -35185,7 +35185,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "model":
 			field := field
 
@@ -35223,7 +35223,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "stage":
 			field := field
 
@@ -35261,7 +35261,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "managingActor":
 			field := field
 
@@ -35299,7 +35299,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "caseManager":
 			out.Values[i] = ec._Case_caseManager(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -35357,7 +35357,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "plan":
 			field := field
 
@@ -35395,7 +35395,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "view":
 			out.Values[i] = ec._Case_view(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35448,7 +35448,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35534,7 +35534,7 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "referral":
 			field := field
 
@@ -35572,7 +35572,7 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "status":
 			out.Values[i] = ec._CaseChange_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -35615,7 +35615,7 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35696,7 +35696,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35767,7 +35767,7 @@ func (ec *executionContext) _CaseCountRow(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "open":
 			out.Values[i] = ec._CaseCountRow_open(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36065,7 +36065,7 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "scope":
 			out.Values[i] = ec._Consent_scope(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36262,7 +36262,7 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "need":
 			field := field
 
@@ -36300,7 +36300,7 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "full":
 			out.Values[i] = ec._CoverageCell_full(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36391,7 +36391,7 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "need":
 			field := field
 
@@ -36429,7 +36429,7 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "kind":
 			out.Values[i] = ec._CoverageGap_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36692,7 +36692,7 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "period":
 			out.Values[i] = ec._Indicators_period(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36795,7 +36795,7 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "casesByExploitation":
 			out.Values[i] = ec._Indicators_casesByExploitation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -36891,7 +36891,7 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "service":
 			field := field
 
@@ -36929,7 +36929,7 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "status":
 			out.Values[i] = ec._Intervention_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37101,7 +37101,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "partnership":
 			field := field
 
@@ -37139,7 +37139,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "role":
 			out.Values[i] = ec._Membership_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37230,7 +37230,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37643,7 +37643,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "narrower":
 			field := field
 
@@ -37681,7 +37681,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "services":
 			field := field
 
@@ -37719,7 +37719,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37800,7 +37800,7 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37871,7 +37871,7 @@ func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "need":
 			field := field
 
@@ -37909,7 +37909,7 @@ func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "openCases":
 			out.Values[i] = ec._NeedDemand_openCases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38093,7 +38093,7 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "links":
 			out.Values[i] = ec._NetworkAnalysis_links(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38136,7 +38136,7 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "isolated":
 			field := field
 
@@ -38174,7 +38174,7 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiringPartnerships":
 			out.Values[i] = ec._NetworkAnalysis_expiringPartnerships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38255,7 +38255,7 @@ func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.Selec
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38326,7 +38326,7 @@ func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "target":
 			field := field
 
@@ -38364,7 +38364,7 @@ func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "layers":
 			out.Values[i] = ec._NetworkLink_layers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38576,7 +38576,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "parent":
 			field := field
 
@@ -38614,7 +38614,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "subPartnerships":
 			field := field
 
@@ -38652,7 +38652,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "members":
 			field := field
 
@@ -38690,7 +38690,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Partnership_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38743,7 +38743,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "viewerCanEdit":
 			field := field
 
@@ -38781,7 +38781,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "ending":
 			field := field
 
@@ -38819,7 +38819,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38900,7 +38900,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39120,7 +39120,7 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._PathwayModel_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39173,7 +39173,7 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39398,7 +39398,7 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39474,7 +39474,7 @@ func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.Selectio
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "description":
 			out.Values[i] = ec._ProjectTarget_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39527,7 +39527,7 @@ func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.Selectio
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "from":
 			out.Values[i] = ec._ProjectTarget_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40393,7 +40393,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "from":
 			field := field
 
@@ -40431,7 +40431,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "to":
 			field := field
 
@@ -40469,7 +40469,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "need":
 			field := field
 
@@ -40507,7 +40507,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "status":
 			out.Values[i] = ec._Referral_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40590,7 +40590,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Referral_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40734,7 +40734,7 @@ func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.Sel
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41047,7 +41047,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "to":
 			field := field
 
@@ -41085,7 +41085,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "needs":
 			field := field
 
@@ -41123,7 +41123,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "stage":
 			field := field
 
@@ -41161,7 +41161,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "instrument":
 			out.Values[i] = ec._Route_instrument(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -41204,7 +41204,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Route_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41252,7 +41252,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "agreementEnding":
 			field := field
 
@@ -41290,7 +41290,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "viewerCanEdit":
 			field := field
 
@@ -41328,7 +41328,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41409,7 +41409,7 @@ func (ec *executionContext) _RouteConnection(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41624,7 +41624,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "category":
 			field := field
 
@@ -41662,7 +41662,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "channel":
 			out.Values[i] = ec._Service_channel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41745,7 +41745,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "location":
 			field := field
 
@@ -41783,7 +41783,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "capacity":
 			field := field
 
@@ -41821,7 +41821,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "freePlaces":
 			field := field
 
@@ -41859,7 +41859,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "placesUpdatedAt":
 			field := field
 
@@ -41897,7 +41897,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "openingHours":
 			field := field
 
@@ -41935,7 +41935,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "needs":
 			field := field
 
@@ -41973,7 +41973,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "zones":
 			field := field
 
@@ -42011,7 +42011,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "lastVerifiedAt":
 			out.Values[i] = ec._Service_lastVerifiedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -42069,7 +42069,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42160,7 +42160,7 @@ func (ec *executionContext) _ServiceCategory(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "narrower":
 			field := field
 
@@ -42198,7 +42198,7 @@ func (ec *executionContext) _ServiceCategory(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42279,7 +42279,7 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42476,7 +42476,7 @@ func (ec *executionContext) _ServiceMatchConnection(ctx context.Context, sel ast
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42653,7 +42653,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "model":
 			field := field
 
@@ -42691,7 +42691,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42956,7 +42956,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "referral":
 			field := field
 
@@ -42994,7 +42994,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "actors":
 			field := field
 
@@ -43032,7 +43032,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "services":
 			field := field
 
@@ -43070,7 +43070,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "zone":
 			field := field
 
@@ -43108,7 +43108,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43285,7 +43285,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "zones":
 			field := field
 
@@ -43323,7 +43323,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43492,7 +43492,7 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43654,7 +43654,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "url":
 			out.Values[i] = ec._WebhookEndpoint_url(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -43712,7 +43712,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43793,7 +43793,7 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43932,7 +43932,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "children":
 			field := field
 
@@ -43970,7 +43970,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "actors":
 			field := field
 
@@ -44008,7 +44008,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "services":
 			field := field
 
@@ -44046,7 +44046,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Zone_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44099,7 +44099,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "viewerCanEdit":
 			field := field
 
@@ -44137,7 +44137,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44218,7 +44218,7 @@ func (ec *executionContext) _ZoneConnection(ctx context.Context, sel ast.Selecti
 				continue
 			}
 
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			concurrently(ctx, out, i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44825,7 +44825,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNActivityCount2ᚕᚖsnodoᚋmodelᚐActivityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActivityCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActivityCount2ᚖsnodoᚋmodelᚐActivityCount(ctx, sel, v[i])
@@ -44879,7 +44879,7 @@ func (ec *executionContext) marshalNActor2snodoᚋmodelᚐActor(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNActor2ᚕᚖsnodoᚋmodelᚐActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Actor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx, sel, v[i])
@@ -44905,7 +44905,7 @@ func (ec *executionContext) marshalNActor2ᚖsnodoᚋmodelᚐActor(ctx context.C
 }
 
 func (ec *executionContext) marshalNActorCentrality2ᚕᚖsnodoᚋmodelᚐActorCentralityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorCentrality) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorCentrality2ᚖsnodoᚋmodelᚐActorCentrality(ctx, sel, v[i])
@@ -44949,7 +44949,7 @@ func (ec *executionContext) marshalNActorEdge2snodoᚋmodelᚐEdge(ctx context.C
 }
 
 func (ec *executionContext) marshalNActorEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Actor]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -45052,7 +45052,7 @@ func (ec *executionContext) marshalNAuditEntryEdge2snodoᚋmodelᚐEdge(ctx cont
 }
 
 func (ec *executionContext) marshalNAuditEntryEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.AuditEntry]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntryEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -45068,7 +45068,7 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ct
 }
 
 func (ec *executionContext) marshalNBarrier2ᚕᚖsnodoᚋmodelᚐBarrierᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Barrier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBarrier2ᚖsnodoᚋmodelᚐBarrier(ctx, sel, v[i])
@@ -45120,7 +45120,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNBreakdownCount2ᚕᚖsnodoᚋmodelᚐBreakdownCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BreakdownCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBreakdownCount2ᚖsnodoᚋmodelᚐBreakdownCount(ctx, sel, v[i])
@@ -45184,7 +45184,7 @@ func (ec *executionContext) marshalNCaseConnection2ᚖsnodoᚋmodelᚐConnection
 }
 
 func (ec *executionContext) marshalNCaseCountRow2ᚕᚖsnodoᚋmodelᚐCaseCountRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CaseCountRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCaseCountRow2ᚖsnodoᚋmodelᚐCaseCountRow(ctx, sel, v[i])
@@ -45233,7 +45233,7 @@ func (ec *executionContext) marshalNCaseEdge2snodoᚋmodelᚐEdge(ctx context.Co
 }
 
 func (ec *executionContext) marshalNCaseEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Case]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCaseEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -45336,7 +45336,7 @@ func (ec *executionContext) unmarshalNConsentScope2ᚕsnodoᚋmodelᚐConsentSco
 }
 
 func (ec *executionContext) marshalNConsentScope2ᚕsnodoᚋmodelᚐConsentScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsentScope) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConsentScope2snodoᚋmodelᚐConsentScope(ctx, sel, v[i])
@@ -45399,7 +45399,7 @@ func (ec *executionContext) marshalNCoverage2ᚖsnodoᚋmodelᚐCoverage(ctx con
 }
 
 func (ec *executionContext) marshalNCoverageCell2ᚕᚖsnodoᚋmodelᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageCell) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoverageCell2ᚖsnodoᚋmodelᚐCoverageCell(ctx, sel, v[i])
@@ -45425,7 +45425,7 @@ func (ec *executionContext) marshalNCoverageCell2ᚖsnodoᚋmodelᚐCoverageCell
 }
 
 func (ec *executionContext) marshalNCoverageGap2ᚕᚖsnodoᚋmodelᚐCoverageGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoverageGap2ᚖsnodoᚋmodelᚐCoverageGap(ctx, sel, v[i])
@@ -45701,7 +45701,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNIntervention2ᚕᚖsnodoᚋmodelᚐInterventionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Intervention) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIntervention2ᚖsnodoᚋmodelᚐIntervention(ctx, sel, v[i])
@@ -45775,7 +45775,7 @@ func (ec *executionContext) unmarshalNLegalStatus2ᚕsnodoᚋmodelᚐLegalStatus
 }
 
 func (ec *executionContext) marshalNLegalStatus2ᚕsnodoᚋmodelᚐLegalStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LegalStatus) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLegalStatus2snodoᚋmodelᚐLegalStatus(ctx, sel, v[i])
@@ -45848,7 +45848,7 @@ func (ec *executionContext) marshalNMembershipEdge2snodoᚋmodelᚐEdge(ctx cont
 }
 
 func (ec *executionContext) marshalNMembershipEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Membership]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembershipEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -45883,7 +45883,7 @@ func (ec *executionContext) marshalNNeed2snodoᚋmodelᚐNeed(ctx context.Contex
 }
 
 func (ec *executionContext) marshalNNeed2ᚕᚖsnodoᚋmodelᚐNeedᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Need) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeed2ᚖsnodoᚋmodelᚐNeed(ctx, sel, v[i])
@@ -45923,7 +45923,7 @@ func (ec *executionContext) marshalNNeedConnection2ᚖsnodoᚋmodelᚐConnection
 }
 
 func (ec *executionContext) marshalNNeedDemand2ᚕᚖsnodoᚋmodelᚐNeedDemandᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NeedDemand) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedDemand2ᚖsnodoᚋmodelᚐNeedDemand(ctx, sel, v[i])
@@ -45953,7 +45953,7 @@ func (ec *executionContext) marshalNNeedEdge2snodoᚋmodelᚐEdge(ctx context.Co
 }
 
 func (ec *executionContext) marshalNNeedEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Need]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeedEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -45983,7 +45983,7 @@ func (ec *executionContext) marshalNNetworkAnalysis2ᚖsnodoᚋmodelᚐNetworkAn
 }
 
 func (ec *executionContext) marshalNNetworkComponent2ᚕᚖsnodoᚋmodelᚐNetworkComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkComponent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkComponent2ᚖsnodoᚋmodelᚐNetworkComponent(ctx, sel, v[i])
@@ -46038,7 +46038,7 @@ func (ec *executionContext) unmarshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLay
 }
 
 func (ec *executionContext) marshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkLayer) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, sel, v[i])
@@ -46054,7 +46054,7 @@ func (ec *executionContext) marshalNNetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayer
 }
 
 func (ec *executionContext) marshalNNetworkLink2ᚕᚖsnodoᚋmodelᚐNetworkLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkLink2ᚖsnodoᚋmodelᚐNetworkLink(ctx, sel, v[i])
@@ -46080,7 +46080,7 @@ func (ec *executionContext) marshalNNetworkLink2ᚖsnodoᚋmodelᚐNetworkLink(c
 }
 
 func (ec *executionContext) marshalNNode2ᚕsnodoᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2snodoᚋmodelᚐNode(ctx, sel, v[i])
@@ -46095,7 +46095,7 @@ func (ec *executionContext) unmarshalNOpenCaseInput2snodoᚋmodelᚐOpenCaseInpu
 }
 
 func (ec *executionContext) marshalNOpeningHours2ᚕᚖsnodoᚋmodelᚐOpeningHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OpeningHours) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOpeningHours2ᚖsnodoᚋmodelᚐOpeningHours(ctx, sel, v[i])
@@ -46134,7 +46134,7 @@ func (ec *executionContext) marshalNPartnership2snodoᚋmodelᚐPartnership(ctx 
 }
 
 func (ec *executionContext) marshalNPartnership2ᚕᚖsnodoᚋmodelᚐPartnershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Partnership) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnership2ᚖsnodoᚋmodelᚐPartnership(ctx, sel, v[i])
@@ -46178,7 +46178,7 @@ func (ec *executionContext) marshalNPartnershipEdge2snodoᚋmodelᚐEdge(ctx con
 }
 
 func (ec *executionContext) marshalNPartnershipEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Partnership]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnershipEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -46238,7 +46238,7 @@ func (ec *executionContext) marshalNPartnershipStatus2snodoᚋmodelᚐPartnershi
 }
 
 func (ec *executionContext) marshalNPathSequence2ᚕᚖsnodoᚋmodelᚐPathSequenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathSequence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPathSequence2ᚖsnodoᚋmodelᚐPathSequence(ctx, sel, v[i])
@@ -46268,7 +46268,7 @@ func (ec *executionContext) marshalNPathwayModel2snodoᚋmodelᚐPathwayModel(ct
 }
 
 func (ec *executionContext) marshalNPathwayModel2ᚕᚖsnodoᚋmodelᚐPathwayModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathwayModel) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPathwayModel2ᚖsnodoᚋmodelᚐPathwayModel(ctx, sel, v[i])
@@ -46327,7 +46327,7 @@ func (ec *executionContext) marshalNPathwaysTaken2ᚖsnodoᚋmodelᚐPathwaysTak
 }
 
 func (ec *executionContext) marshalNPlacesPoint2ᚕᚖsnodoᚋmodelᚐPlacesPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlacesPoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlacesPoint2ᚖsnodoᚋmodelᚐPlacesPoint(ctx, sel, v[i])
@@ -46353,7 +46353,7 @@ func (ec *executionContext) marshalNPlacesPoint2ᚖsnodoᚋmodelᚐPlacesPoint(c
 }
 
 func (ec *executionContext) marshalNProjectTarget2ᚕᚖsnodoᚋmodelᚐProjectTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProjectTarget) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectTarget2ᚖsnodoᚋmodelᚐProjectTarget(ctx, sel, v[i])
@@ -46413,7 +46413,7 @@ func (ec *executionContext) unmarshalNReferInput2snodoᚋmodelᚐReferInput(ctx 
 }
 
 func (ec *executionContext) marshalNReferral2ᚕᚖsnodoᚋmodelᚐReferralᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Referral) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferral2ᚖsnodoᚋmodelᚐReferral(ctx, sel, v[i])
@@ -46439,7 +46439,7 @@ func (ec *executionContext) marshalNReferral2ᚖsnodoᚋmodelᚐReferral(ctx con
 }
 
 func (ec *executionContext) marshalNReferralChange2ᚕᚖsnodoᚋmodelᚐReferralChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReferralChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralChange2ᚖsnodoᚋmodelᚐReferralChange(ctx, sel, v[i])
@@ -46483,7 +46483,7 @@ func (ec *executionContext) marshalNReferralEdge2snodoᚋmodelᚐEdge(ctx contex
 }
 
 func (ec *executionContext) marshalNReferralEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Referral]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -46499,7 +46499,7 @@ func (ec *executionContext) marshalNReferralEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx 
 }
 
 func (ec *executionContext) marshalNReferralFlow2ᚕᚖsnodoᚋmodelᚐReferralFlowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReferralFlow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralFlow2ᚖsnodoᚋmodelᚐReferralFlow(ctx, sel, v[i])
@@ -46602,7 +46602,7 @@ func (ec *executionContext) unmarshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx contex
 }
 
 func (ec *executionContext) marshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2snodoᚋmodelᚐRole(ctx, sel, v[i])
@@ -46618,7 +46618,7 @@ func (ec *executionContext) marshalNRole2ᚕsnodoᚋmodelᚐRoleᚄ(ctx context.
 }
 
 func (ec *executionContext) marshalNRoute2ᚕᚖsnodoᚋmodelᚐRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Route) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoute2ᚖsnodoᚋmodelᚐRoute(ctx, sel, v[i])
@@ -46662,7 +46662,7 @@ func (ec *executionContext) marshalNRouteEdge2snodoᚋmodelᚐEdge(ctx context.C
 }
 
 func (ec *executionContext) marshalNRouteEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Route]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRouteEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -46688,7 +46688,7 @@ func (ec *executionContext) marshalNRouteEnd2snodoᚋmodelᚐRouteEnd(ctx contex
 }
 
 func (ec *executionContext) marshalNRoutePath2ᚕᚖsnodoᚋmodelᚐRoutePathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoutePath) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoutePath2ᚖsnodoᚋmodelᚐRoutePath(ctx, sel, v[i])
@@ -46732,7 +46732,7 @@ func (ec *executionContext) marshalNService2snodoᚋmodelᚐService(ctx context.
 }
 
 func (ec *executionContext) marshalNService2ᚕᚖsnodoᚋmodelᚐServiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Service) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNService2ᚖsnodoᚋmodelᚐService(ctx, sel, v[i])
@@ -46762,7 +46762,7 @@ func (ec *executionContext) marshalNServiceCategory2snodoᚋmodelᚐServiceCateg
 }
 
 func (ec *executionContext) marshalNServiceCategory2ᚕᚖsnodoᚋmodelᚐServiceCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ServiceCategory) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceCategory2ᚖsnodoᚋmodelᚐServiceCategory(ctx, sel, v[i])
@@ -46816,7 +46816,7 @@ func (ec *executionContext) marshalNServiceEdge2snodoᚋmodelᚐEdge(ctx context
 }
 
 func (ec *executionContext) marshalNServiceEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Service]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -46860,7 +46860,7 @@ func (ec *executionContext) marshalNServiceMatchEdge2snodoᚋmodelᚐEdge(ctx co
 }
 
 func (ec *executionContext) marshalNServiceMatchEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.ServiceMatch]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceMatchEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -46919,7 +46919,7 @@ func (ec *executionContext) marshalNStage2snodoᚋmodelᚐStage(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNStage2ᚕᚖsnodoᚋmodelᚐStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Stage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStage2ᚖsnodoᚋmodelᚐStage(ctx, sel, v[i])
@@ -46945,7 +46945,7 @@ func (ec *executionContext) marshalNStage2ᚖsnodoᚋmodelᚐStage(ctx context.C
 }
 
 func (ec *executionContext) marshalNStageFunnel2ᚕᚖsnodoᚋmodelᚐStageFunnelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StageFunnel) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStageFunnel2ᚖsnodoᚋmodelᚐStageFunnel(ctx, sel, v[i])
@@ -47045,7 +47045,7 @@ func (ec *executionContext) marshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(
 }
 
 func (ec *executionContext) marshalNTargetProgress2ᚕᚖsnodoᚋmodelᚐTargetProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TargetProgress) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTargetProgress2ᚖsnodoᚋmodelᚐTargetProgress(ctx, sel, v[i])
@@ -47071,7 +47071,7 @@ func (ec *executionContext) marshalNTargetProgress2ᚖsnodoᚋmodelᚐTargetProg
 }
 
 func (ec *executionContext) marshalNTraceEdge2ᚕᚖsnodoᚋmodelᚐTraceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TraceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTraceEdge2ᚖsnodoᚋmodelᚐTraceEdge(ctx, sel, v[i])
@@ -47097,7 +47097,7 @@ func (ec *executionContext) marshalNTraceEdge2ᚖsnodoᚋmodelᚐTraceEdge(ctx c
 }
 
 func (ec *executionContext) marshalNTraceEvent2ᚕᚖsnodoᚋmodelᚐTraceEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TraceEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTraceEvent2ᚖsnodoᚋmodelᚐTraceEvent(ctx, sel, v[i])
@@ -47147,7 +47147,7 @@ func (ec *executionContext) unmarshalNTraceEventKind2ᚕsnodoᚋmodelᚐTraceEve
 }
 
 func (ec *executionContext) marshalNTraceEventKind2ᚕsnodoᚋmodelᚐTraceEventKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TraceEventKind) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, sel, v[i])
@@ -47163,7 +47163,7 @@ func (ec *executionContext) marshalNTraceEventKind2ᚕsnodoᚋmodelᚐTraceEvent
 }
 
 func (ec *executionContext) marshalNTraceNode2ᚕᚖsnodoᚋmodelᚐTraceNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TraceNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTraceNode2ᚖsnodoᚋmodelᚐTraceNode(ctx, sel, v[i])
@@ -47224,7 +47224,7 @@ func (ec *executionContext) unmarshalNUpdateZoneInput2snodoᚋmodelᚐUpdateZone
 }
 
 func (ec *executionContext) marshalNUserError2ᚕᚖsnodoᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserError) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2ᚖsnodoᚋmodelᚐUserError(ctx, sel, v[i])
@@ -47302,7 +47302,7 @@ func (ec *executionContext) marshalNWebhookDeliveryEdge2snodoᚋmodelᚐEdge(ctx
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.WebhookDelivery]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookDeliveryEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -47370,7 +47370,7 @@ func (ec *executionContext) marshalNWebhookEndpointEdge2snodoᚋmodelᚐEdge(ctx
 }
 
 func (ec *executionContext) marshalNWebhookEndpointEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.WebhookEndpoint]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEndpointEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -47405,7 +47405,7 @@ func (ec *executionContext) marshalNZone2snodoᚋmodelᚐZone(ctx context.Contex
 }
 
 func (ec *executionContext) marshalNZone2ᚕᚖsnodoᚋmodelᚐZoneᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Zone) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNZone2ᚖsnodoᚋmodelᚐZone(ctx, sel, v[i])
@@ -47459,7 +47459,7 @@ func (ec *executionContext) marshalNZoneContextPayload2ᚖsnodoᚋmodelᚐZoneCo
 }
 
 func (ec *executionContext) marshalNZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneContextValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ZoneContextValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNZoneContextValue2ᚖsnodoᚋmodelᚐZoneContextValue(ctx, sel, v[i])
@@ -47489,7 +47489,7 @@ func (ec *executionContext) marshalNZoneEdge2snodoᚋmodelᚐEdge(ctx context.Co
 }
 
 func (ec *executionContext) marshalNZoneEdge2ᚕsnodoᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edge[*model.Zone]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNZoneEdge2snodoᚋmodelᚐEdge(ctx, sel, v[i])
@@ -47543,7 +47543,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -47589,7 +47589,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -47617,7 +47617,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -47637,7 +47637,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -47721,7 +47721,7 @@ func (ec *executionContext) marshalOActorKind2ᚕsnodoᚋmodelᚐActorKindᚄ(ct
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorKind2snodoᚋmodelᚐActorKind(ctx, sel, v[i])
@@ -48097,7 +48097,7 @@ func (ec *executionContext) marshalOLegalStatus2ᚕsnodoᚋmodelᚐLegalStatus�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLegalStatus2snodoᚋmodelᚐLegalStatus(ctx, sel, v[i])
@@ -48180,7 +48180,7 @@ func (ec *executionContext) marshalONetworkLayer2ᚕsnodoᚋmodelᚐNetworkLayer
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkLayer2snodoᚋmodelᚐNetworkLayer(ctx, sel, v[i])
@@ -48271,7 +48271,7 @@ func (ec *executionContext) marshalOPartnershipKind2ᚕsnodoᚋmodelᚐPartnersh
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnershipKind2snodoᚋmodelᚐPartnershipKind(ctx, sel, v[i])
@@ -48331,7 +48331,7 @@ func (ec *executionContext) marshalOPartnershipStatus2ᚕsnodoᚋmodelᚐPartner
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnershipStatus2snodoᚋmodelᚐPartnershipStatus(ctx, sel, v[i])
@@ -48412,7 +48412,7 @@ func (ec *executionContext) marshalORecordStatus2ᚕsnodoᚋmodelᚐRecordStatus
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, sel, v[i])
@@ -48471,7 +48471,7 @@ func (ec *executionContext) marshalOReferralStatus2ᚕsnodoᚋmodelᚐReferralSt
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralStatus2snodoᚋmodelᚐReferralStatus(ctx, sel, v[i])
@@ -48568,7 +48568,7 @@ func (ec *executionContext) marshalOServiceChannel2ᚕsnodoᚋmodelᚐServiceCha
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceChannel2snodoᚋmodelᚐServiceChannel(ctx, sel, v[i])
@@ -48636,7 +48636,7 @@ func (ec *executionContext) marshalOServiceStatus2ᚕsnodoᚋmodelᚐServiceStat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNServiceStatus2snodoᚋmodelᚐServiceStatus(ctx, sel, v[i])
@@ -48765,7 +48765,7 @@ func (ec *executionContext) marshalOTraceEventKind2ᚕsnodoᚋmodelᚐTraceEvent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, sel, v[i])
@@ -48837,7 +48837,7 @@ func (ec *executionContext) marshalOZoneContextValue2ᚕᚖsnodoᚋmodelᚐZoneC
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNZoneContextValue2ᚖsnodoᚋmodelᚐZoneContextValue(ctx, sel, v[i])
@@ -48881,7 +48881,7 @@ func (ec *executionContext) marshalOZoneKind2ᚕsnodoᚋmodelᚐZoneKindᚄ(ctx 
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNZoneKind2snodoᚋmodelᚐZoneKind(ctx, sel, v[i])
@@ -48924,7 +48924,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -48943,7 +48943,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -48962,7 +48962,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -48988,7 +48988,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

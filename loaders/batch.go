@@ -17,9 +17,12 @@ const wait = 5 * time.Millisecond
 // waiting to be read together.
 type batcher[K comparable, V any] struct {
 	fetch func(ctx context.Context, keys []K) (map[K]V, error)
-	mu    sync.Mutex
-	cache map[K]*entry[V]
-	batch []K
+	// missed, when set, is told of each key asked that the cache does not hold, and reports
+	// whether the request ran inline until then (Inline).
+	missed func() bool
+	mu     sync.Mutex
+	cache  map[K]*entry[V]
+	batch  []K
 }
 
 type entry[V any] struct {
@@ -68,30 +71,39 @@ func (b *batcher[K, V]) has(k K) bool {
 }
 
 // enqueue returns the entry of each key, adding the keys not cached to the batch; the first key
-// of a new batch starts its timer.
-func (b *batcher[K, V]) enqueue(ctx context.Context, keys ...K) []*entry[V] {
+// of a new batch starts its timer. now is true when the batch is to be read at once, by the
+// caller (flush): a key was missed while the request ran inline, so no sibling is there to
+// join the batch, and waiting would only add to the request's time.
+func (b *batcher[K, V]) enqueue(ctx context.Context, keys ...K) (out []*entry[V], now bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]*entry[V], len(keys))
+	out = make([]*entry[V], len(keys))
 	for i, k := range keys {
 		e, ok := b.cache[k]
 		if !ok {
+			if b.missed != nil && b.missed() {
+				now = true
+			}
 			e = &entry[V]{done: make(chan struct{})}
 			b.cache[k] = e
-			if len(b.batch) == 0 {
+			if len(b.batch) == 0 && !now {
 				time.AfterFunc(wait, func() { b.flush(ctx) }) // the request's context: its deadline bounds the read
 			}
 			b.batch = append(b.batch, k)
 		}
 		out[i] = e
 	}
-	return out
+	return out, now
 }
 
 func (b *batcher[K, V]) flush(ctx context.Context) {
 	b.mu.Lock()
 	keys := b.batch
 	b.batch = nil
+	if len(keys) == 0 {
+		b.mu.Unlock()
+		return // read already, by a caller that could not wait (enqueue)
+	}
 	entries := make([]*entry[V], len(keys))
 	for i, k := range keys {
 		entries[i] = b.cache[k]
@@ -111,7 +123,11 @@ func (b *batcher[K, V]) flush(ctx context.Context) {
 
 // load returns the value of the key: from the cache, or read with the keys asked meanwhile.
 func (b *batcher[K, V]) load(ctx context.Context, k K) (V, error) {
-	e := b.enqueue(ctx, k)[0]
+	entries, now := b.enqueue(ctx, k)
+	if now {
+		b.flush(ctx)
+	}
+	e := entries[0]
 	select {
 	case <-e.done:
 		return e.v, e.err
@@ -123,7 +139,10 @@ func (b *batcher[K, V]) load(ctx context.Context, k K) (V, error) {
 
 // loadAll returns the values of the keys, in order.
 func (b *batcher[K, V]) loadAll(ctx context.Context, keys []K) ([]V, error) {
-	entries := b.enqueue(ctx, keys...)
+	entries, now := b.enqueue(ctx, keys...)
+	if now {
+		b.flush(ctx)
+	}
 	out := make([]V, len(keys))
 	for i, e := range entries {
 		select {

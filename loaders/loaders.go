@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"snodo/model"
 	"snodo/relay"
@@ -18,6 +19,8 @@ type Loaders struct {
 	store *store.Store
 	mu    sync.Mutex
 	m     map[any]any
+	mode  atomic.Int32 // how the request's fields run (inline.go)
+	count *Executions  // counts how they ran, for the tests; nil otherwise
 }
 
 type ctxKey struct{}
@@ -29,7 +32,9 @@ func New(s *store.Store) *Loaders { return &Loaders{store: s, m: map[any]any{}} 
 // its own log of case reads, so that each case read is audited once per request.
 func Middleware(s *store.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(WithLoaders(store.WithReadLog(r.Context()), New(s))))
+		l := New(s)
+		l.count, _ = r.Context().Value(executionsKey{}).(*Executions)
+		next.ServeHTTP(w, r.WithContext(WithLoaders(store.WithReadLog(r.Context()), l)))
 	})
 }
 
@@ -59,6 +64,7 @@ func loader[K comparable, V any](ctx context.Context, key any, mk func(*store.St
 		return v.(*batcher[K, V])
 	}
 	v := mk(l.store)
+	v.missed = l.missed
 	l.m[key] = v
 	return v
 }

@@ -37,7 +37,7 @@ func Prefetch(schema *ast.Schema) graphql.FieldMiddleware {
 		if !ok {
 			return next(ctx)
 		}
-		w := walk{schema: schema, oc: graphql.GetOperationContext(ctx), l: l, proj: new(projections)}
+		w := walk{schema: schema, oc: graphql.GetOperationContext(ctx), l: l, proj: new(projections), gap: new(bool)}
 		if schema.Query != nil && fc.Object == schema.Query.Name {
 			// A query's lookup or page reads the first level below its nodes with them.
 			ctx = store.WithAhead(ctx, &rootAhead{w: w, field: fc.Field})
@@ -47,6 +47,7 @@ func Prefetch(schema *ast.Schema) graphql.FieldMiddleware {
 			return res, err
 		}
 		w.run(ctx, []group{{typ: fc.Field.Definition.Type.Name(), values: flatten(nil, reflect.ValueOf(res)), sel: fc.Field.Selections}})
+		l.readAhead(!*w.gap)
 		return res, err
 	}
 }
@@ -63,12 +64,20 @@ type walk struct {
 	oc     *graphql.OperationContext
 	l      *Loaders
 	proj   *projections // made on first use, shared by the walk's copies
+	// gap, shared by the walk's copies, is set when the walk leaves a field with a selection
+	// set to its resolver: one it does not know, or whose reading it could not plan.
+	gap *bool
 }
 
 // maxLevels bounds the walk; the depth limit of the server is far below it.
 const maxLevels = 32
 
 func (w walk) run(ctx context.Context, groups []group) {
+	defer func() {
+		if len(groups) > 0 {
+			*w.gap = true // the levels below the last one read are left to their loaders
+		}
+	}()
 	for level := 0; len(groups) > 0 && level < maxLevels; level++ {
 		var fetches []*fetch
 		queue := groups
@@ -84,10 +93,16 @@ func (w walk) run(ctx context.Context, groups []group) {
 						if ft := sp.plan(ctx, w, values, f); ft != nil {
 							w.derive(ctx, ft, 1)
 							fetches = append(fetches, ft)
+						} else {
+							*w.gap = true
 						}
 						continue
 					}
 					// A plain field (a struct field, such as an edge's node): follow it.
+					if !plain(values, f.Name) {
+						*w.gap = true // a resolver the walk does not know
+						continue
+					}
 					if children := follow(values, f.Name); len(children) > 0 {
 						queue = append(queue, group{typ: f.Definition.Type.Name(), values: children, sel: f.Selections})
 					}
@@ -99,6 +114,7 @@ func (w walk) run(ctx context.Context, groups []group) {
 			parts = ft.allParts(parts)
 		}
 		if err := store.ReadParts(ctx, w.l.store, parts); err != nil {
+			*w.gap = true
 			return // the resolvers read what they need through their loaders, and report the error
 		}
 		if f := ObserveBatch; f != nil && len(parts) > 0 {
@@ -228,6 +244,8 @@ func (s listSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 			known = append(known, v...)
 		} else if !b.has(id) {
 			ids = append(ids, id)
+		} else {
+			*w.gap = true // being read by a loader: its children are not walked
 		}
 	}
 	part := &store.RelatedPart[T]{Rel: s.rel, From: store.Keys(ids), Props: w.props(s.rel)}
@@ -295,6 +313,8 @@ func (s pageSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.
 			known = append(known, c)
 		} else if !pages.has(keyOf(id, p)) {
 			ids = append(ids, id)
+		} else {
+			*w.gap = true
 		}
 		if wantCount && !counts.has(id) {
 			countIDs = append(countIDs, id)
@@ -372,6 +392,8 @@ func (s getSpec[T]) plan(ctx context.Context, w walk, parents []any, f graphql.C
 			known = append(known, v)
 		} else if !b.has(id) {
 			ids = append(ids, id)
+		} else {
+			*w.gap = true
 		}
 	}
 	part := &store.GetPart[T]{Kind: s.kind, IDs: ids}
@@ -534,6 +556,23 @@ func follow(values []any, name string) []any {
 		out = flatten(out, rv.Field(i))
 	}
 	return out
+}
+
+// plain reports whether the GraphQL field is a struct field of the values (what follow reads),
+// not a resolver: true when there is no value to tell.
+func plain(values []any, name string) bool {
+	if len(values) == 0 {
+		return true
+	}
+	t := reflect.TypeOf(values[0])
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	_, ok := fieldIndex(t, name)
+	return ok
 }
 
 // flatten appends the value, or each element of a list, leaving out nils and scalars.

@@ -20,6 +20,9 @@ type Response struct {
 	}
 	// Queries is how many Cypher queries the request sent.
 	Queries int64
+	// Inline and Concurrent count how its fields with resolvers, and its lists of objects, ran:
+	// inline, or each in a goroutine (loaders.Inline).
+	Inline, Concurrent int64
 }
 
 // Code is the extensions.code of the first error, or "" when there is none.

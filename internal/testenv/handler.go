@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"snodo/auth"
+	"snodo/loaders"
 	"snodo/server"
 	"snodo/store"
 )
@@ -37,6 +38,7 @@ func send(tb testing.TB, h http.Handler, token, query string, vars map[string]an
 	tb.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, counter := store.WithQueryCounter(context.Background())
+	ctx, runs := loaders.WithExecutions(ctx)
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
@@ -49,5 +51,6 @@ func send(tb testing.TB, h http.Handler, token, query string, vars map[string]an
 		tb.Fatalf("the answer is not JSON (status %d): %s", rec.Code, rec.Body.String())
 	}
 	r.Status, r.Queries = rec.Code, counter.Load()
+	r.Inline, r.Concurrent = runs.Inline.Load(), runs.Concurrent.Load()
 	return r
 }
