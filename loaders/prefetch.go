@@ -86,10 +86,14 @@ func (w walk) run(ctx context.Context, groups []group) {
 			queue = queue[1:]
 			for typ, values := range w.byType(g) {
 				for _, f := range graphql.CollectFields(w.oc, g.sel, w.satisfies(typ)) {
-					if len(f.Selections) == 0 || f.Definition == nil {
+					if f.Definition == nil {
 						continue
 					}
-					if sp, ok := fields[typ+"."+f.Name]; ok {
+					sp, ok := fields[typ+"."+f.Name]
+					if !ok && len(f.Selections) == 0 {
+						continue // a property: nothing to read
+					}
+					if ok {
 						if ft := sp.plan(ctx, w, values, f); ft != nil {
 							w.derive(ctx, ft, 1)
 							fetches = append(fetches, ft)
@@ -145,7 +149,7 @@ func (w walk) derive(ctx context.Context, ft *fetch, depth int) {
 		return
 	}
 	for _, f := range graphql.CollectFields(w.oc, ft.sel, w.satisfies(ft.typ)) {
-		if len(f.Selections) == 0 || f.Definition == nil {
+		if f.Definition == nil {
 			continue
 		}
 		if sp, ok := fields[ft.typ+"."+f.Name]; ok {
@@ -419,8 +423,45 @@ func (s getSpec[T]) derive(context.Context, walk, store.Source, graphql.Collecte
 	return nil
 }
 
-// fields are the relationship fields the walk reads ahead, by "Type.field": the directory's,
-// whose reading has no guard. Case-level fields are read through their guards, by their loaders.
+// mayChangeSpec is viewerCanEdit, read through MayChange: whether the viewer may change each
+// parent, a node of the label.
+type mayChangeSpec struct{ label string }
+
+func (s mayChangeSpec) plan(ctx context.Context, w walk, parents []any, f graphql.CollectedField) *fetch {
+	b := mayChangeLoader(ctx, s.label)
+	var ids []string
+	for _, id := range keys(parents, idOf) {
+		if !b.has(id) {
+			ids = append(ids, id)
+		}
+	}
+	part := &store.MayChangePart{Label: s.label, From: store.Keys(ids)}
+	ft := &fetch{typ: f.Definition.Type.Name(), deliver: func() []any {
+		for _, id := range ids {
+			b.prime(id, part.Out[id])
+		}
+		return nil
+	}}
+	if len(ids) > 0 {
+		ft.parts = []store.Part{part}
+	}
+	return ft
+}
+
+func (s mayChangeSpec) derive(ctx context.Context, w walk, from store.Source, f graphql.CollectedField) *fetch {
+	b := mayChangeLoader(ctx, s.label)
+	part := &store.MayChangePart{Label: s.label, From: from}
+	return &fetch{typ: f.Definition.Type.Name(), parts: []store.Part{part}, forKids: func(parents []any) []any {
+		for _, id := range keys(parents, idOf) {
+			b.prime(id, part.Out[id])
+		}
+		return nil
+	}}
+}
+
+// fields are the fields the walk reads ahead, by "Type.field": the directory's relationship
+// fields, whose reading has no guard, and viewerCanEdit. Case-level fields are read through
+// their guards, by their loaders.
 var fields = map[string]spec{
 	"Service.provider":            listSpec[*model.Actor]{&store.ServiceProvider},
 	"Service.category":            listSpec[*model.ServiceCategory]{&store.ServiceCategory},
@@ -446,6 +487,12 @@ var fields = map[string]spec{
 	"Zone.services":               pageSpec[*model.Service]{rel: &store.ZoneServices},
 	"Membership.actor":            getSpec[*model.Actor]{store.ActorKind, func(p any) string { return p.(*model.Membership).ActorID }},
 	"Membership.partnership":      getSpec[*model.Partnership]{store.PartnershipKind, func(p any) string { return p.(*model.Membership).PartnershipID }},
+	"Zone.viewerCanEdit":          mayChangeSpec{"Zone"},
+	"Actor.viewerCanEdit":         mayChangeSpec{"Actor"},
+	"Service.viewerCanEdit":       mayChangeSpec{"Service"},
+	"Partnership.viewerCanEdit":   mayChangeSpec{"Partnership"},
+	"Route.viewerCanEdit":         mayChangeSpec{"Route"},
+	"PathwayModel.viewerCanEdit":  mayChangeSpec{"PathwayModel"},
 }
 
 // primeEnds primes the loader of kind k with the related nodes of a membership page.
@@ -472,6 +519,10 @@ func idOf(v any) string {
 	case *model.ServiceCategory:
 		return v.ID
 	case *model.Partnership:
+		return v.ID
+	case *model.Route:
+		return v.ID
+	case *model.PathwayModel:
 		return v.ID
 	}
 	return ""

@@ -96,26 +96,45 @@ func authorize(ctx context.Context, tx neo4j.ManagedTransaction, label, key stri
 // all the keys: the API's viewerCanEdit. Keys with no node are false.
 func (s *Store) MayChange(ctx context.Context, label string, keys []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(keys))
-	pred, params, allowAll, ok := changeRule(auth.From(ctx), label)
-	if !ok {
-		for _, k := range keys {
-			out[k] = false
-		}
-		return out, nil
-	}
-	records, err := readAutoCommit(ctx, s, "UNWIND $keys AS k MATCH (n:"+label+" {id: k}) RETURN k, "+pred,
-		merge(params, map[string]any{"keys": keys}))
-	if err != nil {
-		return nil, err
-	}
 	for _, k := range keys {
 		out[k] = false
 	}
-	for _, r := range records {
-		k, _ := r.Values[0].(string)
-		out[k] = allowAll || r.Values[1] == true
+	if _, _, _, ok := changeRule(auth.From(ctx), label); !ok {
+		return out, nil // no rule lets the viewer change such a node: nothing to read
+	}
+	part := &MayChangePart{Label: label, From: Keys(keys)}
+	if err := readPartsTx(ctx, s, part); err != nil {
+		return nil, err
+	}
+	for k, may := range part.Out {
+		out[k] = may
 	}
 	return out, nil
+}
+
+// MayChangePart reads MayChange for many nodes of a label, as a part of a combined statement:
+// the read ahead of viewerCanEdit with the level that asks it (loaders/prefetch.go).
+type MayChangePart struct {
+	Label string
+	From  Source
+	Out   map[string]bool // by key; false, or absent, when the viewer may not change it
+}
+
+func (p *MayChangePart) source() Source { return p.From }
+
+func (p *MayChangePart) column(ctx context.Context, _ *Store) (string, map[string]any) {
+	pred, params, _, ok := changeRule(auth.From(ctx), p.Label)
+	if !ok {
+		return "[]", nil
+	}
+	return "COLLECT { MATCH (n:" + p.Label + " {id: pid}) RETURN " + pred + " }", params
+}
+
+func (p *MayChangePart) take(pid string, items []any) {
+	if p.Out == nil {
+		p.Out = map[string]bool{}
+	}
+	p.Out[pid] = len(items) > 0 && items[0] == true
 }
 
 // authorizeAll checks that a coordinator keeps every node of the keys wholly (zones, actors or
