@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -25,15 +26,22 @@ func concurrently(ctx context.Context, out *graphql.FieldSet, i int, f func(cont
 	out.Concurrently(i, f)
 }
 
+// chunk is the fewest items a list gives a goroutine of its own while it runs inline: a long
+// list is split between the processors, one goroutine each, so that a request alone on the
+// server still uses every core, at a goroutine per processor rather than one per item.
+const chunk = 16
+
 // marshalSlice marshals the n items of a list as graphql.MarshalSliceConcurrently does, with
-// the same field context for each item and the same handling of panics, but inline while the
-// request may run inline: the items from the first one that may not run concurrently.
+// the same field context for each item and the same handling of panics. While the request may
+// run inline, the items run inline, in one run per processor for a long list (chunk), and
+// each in a goroutine of its own from the first item that may not run inline.
 func marshalSlice(ctx context.Context, n int, workerLimit int64, omitPanicHandler bool, item func(context.Context, int) graphql.Marshaler) graphql.Array {
 	if n < 2 || !loaders.Inline(ctx) {
 		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, item)
 	}
 	ret := make(graphql.Array, n)
 	var failed atomic.Bool
+	var wg sync.WaitGroup
 	run := func(i int) {
 		child := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
 		if !omitPanicHandler {
@@ -46,20 +54,33 @@ func marshalSlice(ctx context.Context, n int, workerLimit int64, omitPanicHandle
 		}
 		ret[i] = item(child, i)
 	}
-	i := 0
-	for ; i < n && (i == 0 || loaders.Inline(ctx)); i++ {
-		run(i)
-	}
-	// The rest, concurrently, from the first item that may not run inline (an item before it
-	// asked its loaders for a key they did not hold).
-	var wg sync.WaitGroup
-	for ; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+	// span runs the items from..to-1: inline, and concurrently from the first one that may not
+	// run inline (an item before it asked its loaders for a key they did not hold).
+	span := func(from, to int) {
+		i := from
+		for ; i < to && (i == from || loaders.Inline(ctx)); i++ {
 			run(i)
-		}(i)
+		}
+		for ; i < to; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				run(i)
+			}(i)
+		}
 	}
+	runs := 1
+	if n >= 2*chunk {
+		runs = min(runtime.GOMAXPROCS(0), n/chunk)
+	}
+	for r := 1; r < runs; r++ {
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			span(from, to)
+		}(r*n/runs, (r+1)*n/runs)
+	}
+	span(0, n/runs)
 	wg.Wait()
 	if failed.Load() {
 		return nil
