@@ -12036,46 +12036,14 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActivityCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityCount_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ActivityKind) graphql.Marshaler {
-			return ec.marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityCount", field, false, false, errors.New("field of type ActivityKind does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ActivityCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityCount", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -12242,23 +12210,7 @@ func (ec *executionContext) fieldContext_ActivityPayload_userErrors(_ context.Co
 }
 
 func (ec *executionContext) _ActivityRecord_id(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type ID does not have child fields"))
@@ -12329,299 +12281,91 @@ func (ec *executionContext) fieldContext_ActivityRecord_zone(_ context.Context, 
 }
 
 func (ec *executionContext) _ActivityRecord_kind(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ActivityKind) graphql.Marshaler {
-			return ec.marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNActivityKind2snodoᚋmodelᚐActivityKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type ActivityKind does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_from(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, field.Selections, obj.From) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_to(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, field.Selections, obj.To) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_count(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_exploitation(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_exploitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Exploitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ExploitationKind) graphql.Marshaler {
-			return ec.marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, field.Selections, obj.Exploitation) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_exploitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type ExploitationKind does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_gender(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_gender(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Gender, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
-			return ec.marshalOGender2ᚖsnodoᚋmodelᚐGender(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOGender2ᚖsnodoᚋmodelᚐGender(ctx, field.Selections, obj.Gender) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type Gender does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_ageBand(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_ageBand(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgeBand, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AgeBand) graphql.Marshaler {
-			return ec.marshalOAgeBand2ᚖsnodoᚋmodelᚐAgeBand(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAgeBand2ᚖsnodoᚋmodelᚐAgeBand(ctx, field.Selections, obj.AgeBand) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_ageBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type AgeBand does not have child fields"))
 }
 
 func (ec *executionContext) _ActivityRecord_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.ActivityRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityRecord_recordedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecordedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RecordedBy) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActivityRecord_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityRecord", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Actor_id(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Actor_kind(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ActorKind) graphql.Marshaler {
-			return ec.marshalNActorKind2snodoᚋmodelᚐActorKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNActorKind2snodoᚋmodelᚐActorKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type ActorKind does not have child fields"))
 }
 
 func (ec *executionContext) _Actor_description(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Actor_taxCode(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_taxCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TaxCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TaxCode) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_taxCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type String does not have child fields"))
@@ -12692,23 +12436,7 @@ func (ec *executionContext) fieldContext_Actor_location(_ context.Context, field
 }
 
 func (ec *executionContext) _Actor_status(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
-			return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type RecordStatus does not have child fields"))
@@ -12957,23 +12685,7 @@ func (ec *executionContext) fieldContext_Actor_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Actor_version(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Actor_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -13035,23 +12747,7 @@ func (ec *executionContext) fieldContext_ActorCentrality_actor(_ context.Context
 }
 
 func (ec *executionContext) _ActorCentrality_degree(ctx context.Context, field graphql.CollectedField, obj *model.ActorCentrality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorCentrality_degree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Degree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Degree) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActorCentrality_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorCentrality", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -13168,23 +12864,7 @@ func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Actor]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -13287,23 +12967,7 @@ func (ec *executionContext) fieldContext_ActorPayload_userErrors(_ context.Conte
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, errors.New("field of type ID does not have child fields"))
@@ -13333,138 +12997,42 @@ func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_subject(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Subject) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _AuditEntry_role(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
-			return ec.marshalNRole2snodoᚋmodelᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRole2snodoᚋmodelᚐRole(ctx, field.Selections, obj.Role) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type Role does not have child fields"))
 }
 
 func (ec *executionContext) _AuditEntry_actorId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_actorId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.ActorID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AuditAction) graphql.Marshaler {
-			return ec.marshalNAuditAction2snodoᚋmodelᚐAuditAction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAuditAction2snodoᚋmodelᚐAuditAction(ctx, field.Selections, obj.Action) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type AuditAction does not have child fields"))
 }
 
 func (ec *executionContext) _AuditEntry_operation(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_operation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Operation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Operation) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _AuditEntry_targetId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_targetId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TargetID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.TargetID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntry_targetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type ID does not have child fields"))
@@ -13558,23 +13126,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.AuditEntry]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -13613,161 +13165,49 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _Barrier_code(ctx context.Context, field graphql.CollectedField, obj *model.Barrier) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Barrier_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.BarrierCode) graphql.Marshaler {
-			return ec.marshalNBarrierCode2snodoᚋmodelᚐBarrierCode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBarrierCode2snodoᚋmodelᚐBarrierCode(ctx, field.Selections, obj.Code) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Barrier_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Barrier", field, false, false, errors.New("field of type BarrierCode does not have child fields"))
 }
 
 func (ec *executionContext) _Barrier_message(ctx context.Context, field graphql.CollectedField, obj *model.Barrier) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Barrier_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Message) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Barrier_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Barrier", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BreakdownCount_key(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BreakdownCount_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_BreakdownCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BreakdownCount", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BreakdownCount_count(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BreakdownCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_BreakdownCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BreakdownCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Case_code(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Case_status(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.CaseStatus) graphql.Marshaler {
-			return ec.marshalNCaseStatus2snodoᚋmodelᚐCaseStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCaseStatus2snodoᚋmodelᚐCaseStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type CaseStatus does not have child fields"))
@@ -13820,23 +13260,7 @@ func (ec *executionContext) fieldContext_Case_closedAt(_ context.Context, field 
 }
 
 func (ec *executionContext) _Case_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseOutcome) graphql.Marshaler {
-			return ec.marshalOCaseOutcome2ᚖsnodoᚋmodelᚐCaseOutcome(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOCaseOutcome2ᚖsnodoᚋmodelᚐCaseOutcome(ctx, field.Selections, obj.Outcome) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type CaseOutcome does not have child fields"))
@@ -14003,46 +13427,14 @@ func (ec *executionContext) fieldContext_Case_managingActor(_ context.Context, f
 }
 
 func (ec *executionContext) _Case_caseManager(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_caseManager(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CaseManager, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.CaseManager) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_caseManager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Case_employability(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_employability(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Employability, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Employability) graphql.Marshaler {
-			return ec.marshalOEmployability2ᚖsnodoᚋmodelᚐEmployability(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOEmployability2ᚖsnodoᚋmodelᚐEmployability(ctx, field.Selections, obj.Employability) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_employability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type Employability does not have child fields"))
@@ -14072,23 +13464,7 @@ func (ec *executionContext) fieldContext_Case_overdue(_ context.Context, field g
 }
 
 func (ec *executionContext) _Case_notes(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_notes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Notes) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type String does not have child fields"))
@@ -14159,69 +13535,21 @@ func (ec *executionContext) fieldContext_Case_plan(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Case_view(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_view(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.View, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.CaseView) graphql.Marshaler {
-			return ec.marshalNCaseView2snodoᚋmodelᚐCaseView(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCaseView2snodoᚋmodelᚐCaseView(ctx, field.Selections, obj.View) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_view(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type CaseView does not have child fields"))
 }
 
 func (ec *executionContext) _Case_version(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Case_exploitation(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_exploitation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Exploitation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ExploitationKind) graphql.Marshaler {
-			return ec.marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOExploitationKind2ᚖsnodoᚋmodelᚐExploitationKind(ctx, field.Selections, obj.Exploitation) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Case_exploitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, errors.New("field of type ExploitationKind does not have child fields"))
@@ -14260,46 +13588,14 @@ func (ec *executionContext) fieldContext_Case_project(_ context.Context, field g
 }
 
 func (ec *executionContext) _CaseChange_id(ctx context.Context, field graphql.CollectedField, obj *model.CaseChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseChange_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseChange", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _CaseChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.CaseChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseChange_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TraceEventKind) graphql.Marshaler {
-			return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseChange", field, false, false, errors.New("field of type TraceEventKind does not have child fields"))
@@ -14393,23 +13689,7 @@ func (ec *executionContext) fieldContext_CaseChange_referral(_ context.Context, 
 }
 
 func (ec *executionContext) _CaseChange_status(ctx context.Context, field graphql.CollectedField, obj *model.CaseChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseChange_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReferralStatus) graphql.Marshaler {
-			return ec.marshalOReferralStatus2ᚖsnodoᚋmodelᚐReferralStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOReferralStatus2ᚖsnodoᚋmodelᚐReferralStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseChange", field, false, false, errors.New("field of type ReferralStatus does not have child fields"))
@@ -14567,161 +13847,49 @@ func (ec *executionContext) fieldContext_CaseCountRow_zone(_ context.Context, fi
 }
 
 func (ec *executionContext) _CaseCountRow_open(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCountRow_open(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Open, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Open) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_included(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCountRow_included(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Included, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Included) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_included(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_transferred(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCountRow_transferred(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Transferred, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Transferred) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_transferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_droppedOut(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCountRow_droppedOut(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DroppedOut, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DroppedOut) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_droppedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_other(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCountRow_other(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Other, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Other) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCountRow_total(ctx context.Context, field graphql.CollectedField, obj *model.CaseCountRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCountRow_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCountRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCountRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCounts_period(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCounts_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Period) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCounts_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type String does not have child fields"))
@@ -14760,69 +13928,21 @@ func (ec *executionContext) fieldContext_CaseCounts_rows(_ context.Context, fiel
 }
 
 func (ec *executionContext) _CaseCounts_threshold(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCounts_threshold(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Threshold, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Threshold) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCounts_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseCounts_maxNoise(ctx context.Context, field graphql.CollectedField, obj *model.CaseCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseCounts_maxNoise(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxNoise, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxNoise) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseCounts_maxNoise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseCounts", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Case]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CaseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -15131,23 +14251,7 @@ func (ec *executionContext) fieldContext_Consent_scope(_ context.Context, field 
 }
 
 func (ec *executionContext) _Consent_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Consent_recordedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecordedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RecordedBy) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Consent_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type String does not have child fields"))
@@ -15177,115 +14281,35 @@ func (ec *executionContext) fieldContext_Consent_withdrawnAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Consent_withdrawnBy(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Consent_withdrawnBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithdrawnBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.WithdrawnBy) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Consent_withdrawnBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contacts_phone(ctx context.Context, field graphql.CollectedField, obj *model.Contacts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contacts_phone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Phone) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Contacts_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contacts_email(ctx context.Context, field graphql.CollectedField, obj *model.Contacts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contacts_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Contacts_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contacts_website(ctx context.Context, field graphql.CollectedField, obj *model.Contacts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contacts_website(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Website) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Contacts_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Contacts_address(ctx context.Context, field graphql.CollectedField, obj *model.Contacts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Contacts_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Contacts_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contacts", field, false, false, errors.New("field of type String does not have child fields"))
@@ -15475,92 +14499,28 @@ func (ec *executionContext) fieldContext_CoverageCell_need(_ context.Context, fi
 }
 
 func (ec *executionContext) _CoverageCell_full(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageCell_full(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Full, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Full) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageCell_full(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageCell_partial(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageCell_partial(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partial, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Partial) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageCell_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageCell_withFreePlaces(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageCell_withFreePlaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithFreePlaces, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.WithFreePlaces) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageCell_withFreePlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageCell_stale(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageCell_stale(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stale, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Stale) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageCell_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -15631,92 +14591,28 @@ func (ec *executionContext) fieldContext_CoverageGap_need(_ context.Context, fie
 }
 
 func (ec *executionContext) _CoverageGap_kind(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageGap_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.GapKind) graphql.Marshaler {
-			return ec.marshalNGapKind2snodoᚋmodelᚐGapKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNGapKind2snodoᚋmodelᚐGapKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageGap_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, errors.New("field of type GapKind does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageGap_full(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageGap_full(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Full, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Full) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageGap_full(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _CoverageGap_partial(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageGap_partial(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partial, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Partial) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_CoverageGap_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _DeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeletePayload_deletedId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeletedID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.DeletedID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_DeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, errors.New("field of type ID does not have child fields"))
@@ -15755,23 +14651,7 @@ func (ec *executionContext) fieldContext_DeletePayload_userErrors(_ context.Cont
 }
 
 func (ec *executionContext) _Demand_period(ctx context.Context, field graphql.CollectedField, obj *model.Demand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Demand_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Period) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Demand_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Demand", field, false, false, errors.New("field of type String does not have child fields"))
@@ -15865,23 +14745,7 @@ func (ec *executionContext) fieldContext_Figure_value(_ context.Context, field g
 }
 
 func (ec *executionContext) _Figure_withheld(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Figure_withheld(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Withheld, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WithheldReason) graphql.Marshaler {
-			return ec.marshalOWithheldReason2ᚖsnodoᚋmodelᚐWithheldReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOWithheldReason2ᚖsnodoᚋmodelᚐWithheldReason(ctx, field.Selections, obj.Withheld) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Figure_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Figure", field, false, false, errors.New("field of type WithheldReason does not have child fields"))
@@ -15966,92 +14830,28 @@ func (ec *executionContext) fieldContext_Indicators_zone(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Indicators_period(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Period) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_casesOpened(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_casesOpened(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CasesOpened, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CasesOpened) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_casesOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_casesInCharge(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_casesInCharge(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CasesInCharge, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CasesInCharge) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_casesInCharge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_casesClosed(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_casesClosed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CasesClosed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CasesClosed) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_casesClosed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -16218,46 +15018,14 @@ func (ec *executionContext) fieldContext_Indicators_interventionsByCategory(_ co
 }
 
 func (ec *executionContext) _Indicators_shelterPlacesFree(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_shelterPlacesFree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShelterPlacesFree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ShelterPlacesFree) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_shelterPlacesFree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Indicators_shelterCapacity(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_shelterCapacity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShelterCapacity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ShelterCapacity) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_shelterCapacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -16296,23 +15064,7 @@ func (ec *executionContext) fieldContext_Indicators_shelterPlacesOverTime(_ cont
 }
 
 func (ec *executionContext) _Indicators_overdueCases(ctx context.Context, field graphql.CollectedField, obj *model.Indicators) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Indicators_overdueCases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OverdueCases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.OverdueCases) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Indicators_overdueCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicators", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -16479,23 +15231,7 @@ func (ec *executionContext) fieldContext_Indicators_targets(_ context.Context, f
 }
 
 func (ec *executionContext) _Intervention_id(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Intervention_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Intervention_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, true, false, errors.New("field of type ID does not have child fields"))
@@ -16566,69 +15302,21 @@ func (ec *executionContext) fieldContext_Intervention_service(_ context.Context,
 }
 
 func (ec *executionContext) _Intervention_status(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Intervention_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.InterventionStatus) graphql.Marshaler {
-			return ec.marshalNInterventionStatus2snodoᚋmodelᚐInterventionStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInterventionStatus2snodoᚋmodelᚐInterventionStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Intervention_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, errors.New("field of type InterventionStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Intervention_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Intervention_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, field.Selections, obj.StartDate) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Intervention_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Intervention_endDate(ctx context.Context, field graphql.CollectedField, obj *model.Intervention) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Intervention_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, field.Selections, obj.EndDate) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Intervention_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Intervention", field, false, false, errors.New("field of type Date does not have child fields"))
@@ -16827,46 +15515,14 @@ func (ec *executionContext) fieldContext_Membership_partnership(_ context.Contex
 }
 
 func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.MemberRole) graphql.Marshaler {
-			return ec.marshalNMemberRole2snodoᚋmodelᚐMemberRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNMemberRole2snodoᚋmodelᚐMemberRole(ctx, field.Selections, obj.Role) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Membership_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, errors.New("field of type MemberRole does not have child fields"))
 }
 
 func (ec *executionContext) _Membership_since(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_since(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Since, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, field.Selections, obj.Since) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Membership_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, errors.New("field of type Date does not have child fields"))
@@ -16960,23 +15616,7 @@ func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Membership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -19123,92 +17763,28 @@ func (ec *executionContext) fieldContext_Mutation_deleteZone(ctx context.Context
 }
 
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Need_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Need_code(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Need_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Need_labelIt(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_labelIt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LabelIt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LabelIt) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Need_labelIt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Need_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_labelEn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LabelEn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LabelEn) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Need_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, false, false, errors.New("field of type String does not have child fields"))
@@ -19474,92 +18050,28 @@ func (ec *executionContext) fieldContext_NeedDemand_need(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NeedDemand_openCases(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_openCases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OpenCases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.OpenCases) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_openCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedDemand_referralsSent(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_referralsSent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReferralsSent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ReferralsSent) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_referralsSent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedDemand_refusedNoPlaces(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_refusedNoPlaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefusedNoPlaces, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RefusedNoPlaces) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_refusedNoPlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedDemand_waiting(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_waiting(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Waiting, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Waiting) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_waiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -19598,115 +18110,35 @@ func (ec *executionContext) fieldContext_NeedDemand_medianWaitDays(_ context.Con
 }
 
 func (ec *executionContext) _NeedDemand_unmet(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_unmet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unmet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Unmet) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_unmet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedDemand_full(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_full(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Full, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Full) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_full(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedDemand_partial(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_partial(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partial, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Partial) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedDemand_withFreePlaces(ctx context.Context, field graphql.CollectedField, obj *model.NeedDemand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedDemand_withFreePlaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WithFreePlaces, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.WithFreePlaces) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedDemand_withFreePlaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedDemand", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Need]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NeedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NeedEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -19745,115 +18177,35 @@ func (ec *executionContext) fieldContext_NeedEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _NetworkAnalysis_actorCount(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkAnalysis_actorCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActorCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ActorCount) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NetworkAnalysis_actorCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NetworkAnalysis_ties(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkAnalysis_ties(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Ties, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Ties) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NetworkAnalysis_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _NetworkAnalysis_period(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkAnalysis_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Period) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NetworkAnalysis_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _NetworkAnalysis_betweennessExact(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkAnalysis_betweennessExact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BetweennessExact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.BetweennessExact) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NetworkAnalysis_betweennessExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _NetworkAnalysis_betweennessSources(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkAnalysis_betweennessSources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BetweennessSources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.BetweennessSources) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_NetworkAnalysis_betweennessSources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -20174,322 +18526,98 @@ func (ec *executionContext) fieldContext_NetworkLink_layers(_ context.Context, f
 }
 
 func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpeningHours_day(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Day, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Weekday) graphql.Marshaler {
-			return ec.marshalNWeekday2snodoᚋmodelᚐWeekday(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNWeekday2snodoᚋmodelᚐWeekday(ctx, field.Selections, obj.Day) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_OpeningHours_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpeningHours", field, false, false, errors.New("field of type Weekday does not have child fields"))
 }
 
 func (ec *executionContext) _OpeningHours_opens(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpeningHours_opens(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Opens, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Opens) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_OpeningHours_opens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpeningHours", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _OpeningHours_closes(ctx context.Context, field graphql.CollectedField, obj *model.OpeningHours) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OpeningHours_closes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Closes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Closes) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_OpeningHours_closes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OpeningHours", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StartCursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_id(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_title(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Title) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_kind(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.PartnershipKind) graphql.Marshaler {
-			return ec.marshalNPartnershipKind2snodoᚋmodelᚐPartnershipKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPartnershipKind2snodoᚋmodelᚐPartnershipKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type PartnershipKind does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_description(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_status(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.PartnershipStatus) graphql.Marshaler {
-			return ec.marshalNPartnershipStatus2snodoᚋmodelᚐPartnershipStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPartnershipStatus2snodoᚋmodelᚐPartnershipStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type PartnershipStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, field.Selections, obj.StartDate) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _Partnership_endDate(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, field.Selections, obj.EndDate) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type Date does not have child fields"))
@@ -20682,23 +18810,7 @@ func (ec *executionContext) fieldContext_Partnership_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Partnership_version(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Partnership_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -20891,23 +19003,7 @@ func (ec *executionContext) fieldContext_PartnershipConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _PartnershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Partnership]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PartnershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -21010,138 +19106,42 @@ func (ec *executionContext) fieldContext_PartnershipPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _PathSequence_steps(ctx context.Context, field graphql.CollectedField, obj *model.PathSequence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathSequence_steps(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Steps, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Steps) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathSequence_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathSequence", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PathSequence_cases(ctx context.Context, field graphql.CollectedField, obj *model.PathSequence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathSequence_cases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Cases) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathSequence_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathSequence", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _PathwayModel_id(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathwayModel_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathwayModel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwayModel", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _PathwayModel_name(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathwayModel_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathwayModel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwayModel", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PathwayModel_description(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathwayModel_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathwayModel_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwayModel", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PathwayModel_maxDurationDays(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathwayModel_maxDurationDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxDurationDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MaxDurationDays) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathwayModel_maxDurationDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwayModel", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -21226,23 +19226,7 @@ func (ec *executionContext) fieldContext_PathwayModel_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _PathwayModel_version(ctx context.Context, field graphql.CollectedField, obj *model.PathwayModel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathwayModel_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathwayModel_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwayModel", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -21336,23 +19320,7 @@ func (ec *executionContext) fieldContext_PathwayModelPayload_userErrors(_ contex
 }
 
 func (ec *executionContext) _PathwaysTaken_cases(ctx context.Context, field graphql.CollectedField, obj *model.PathwaysTaken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathwaysTaken_cases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Cases) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PathwaysTaken_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathwaysTaken", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -21478,46 +19446,14 @@ func (ec *executionContext) fieldContext_PlacesPoint_at(_ context.Context, field
 }
 
 func (ec *executionContext) _PlacesPoint_free(ctx context.Context, field graphql.CollectedField, obj *model.PlacesPoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlacesPoint_free(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Free, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Free) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PlacesPoint_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlacesPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _PlacesPoint_capacity(ctx context.Context, field graphql.CollectedField, obj *model.PlacesPoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlacesPoint_capacity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Capacity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Capacity) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_PlacesPoint_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlacesPoint", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -21547,23 +19483,7 @@ func (ec *executionContext) fieldContext_Plan_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Plan_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Plan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plan_createdBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.CreatedBy) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Plan_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plan", field, false, false, errors.New("field of type String does not have child fields"))
@@ -21602,23 +19522,7 @@ func (ec *executionContext) fieldContext_Plan_interventions(_ context.Context, f
 }
 
 func (ec *executionContext) _ProjectTarget_id(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectTarget_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ProjectTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type ID does not have child fields"))
@@ -21657,69 +19561,21 @@ func (ec *executionContext) fieldContext_ProjectTarget_project(_ context.Context
 }
 
 func (ec *executionContext) _ProjectTarget_description(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectTarget_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ProjectTarget_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ProjectTarget_measure(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectTarget_measure(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Measure, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TargetMeasure) graphql.Marshaler {
-			return ec.marshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTargetMeasure2snodoᚋmodelᚐTargetMeasure(ctx, field.Selections, obj.Measure) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ProjectTarget_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type TargetMeasure does not have child fields"))
 }
 
 func (ec *executionContext) _ProjectTarget_count(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectTarget_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ProjectTarget_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -21758,46 +19614,14 @@ func (ec *executionContext) fieldContext_ProjectTarget_zone(_ context.Context, f
 }
 
 func (ec *executionContext) _ProjectTarget_from(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectTarget_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, field.Selections, obj.From) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ProjectTarget_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _ProjectTarget_to(ctx context.Context, field graphql.CollectedField, obj *model.ProjectTarget) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectTarget_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDate2snodoᚋmodelᚐDate(ctx, field.Selections, obj.To) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ProjectTarget_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectTarget", field, false, false, errors.New("field of type Date does not have child fields"))
@@ -23536,23 +21360,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Referral_id(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, true, false, errors.New("field of type ID does not have child fields"))
@@ -23678,23 +21486,7 @@ func (ec *executionContext) fieldContext_Referral_need(_ context.Context, field 
 }
 
 func (ec *executionContext) _Referral_status(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ReferralStatus) graphql.Marshaler {
-			return ec.marshalNReferralStatus2snodoᚋmodelᚐReferralStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNReferralStatus2snodoᚋmodelᚐReferralStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type ReferralStatus does not have child fields"))
@@ -23770,46 +21562,14 @@ func (ec *executionContext) fieldContext_Referral_completedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Referral_reason(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Reason) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Referral_refusalReason(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_refusalReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RefusalReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RefusalReason) graphql.Marshaler {
-			return ec.marshalORefusalReason2ᚖsnodoᚋmodelᚐRefusalReason(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalORefusalReason2ᚖsnodoᚋmodelᚐRefusalReason(ctx, field.Selections, obj.RefusalReason) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_refusalReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type RefusalReason does not have child fields"))
@@ -23839,46 +21599,14 @@ func (ec *executionContext) fieldContext_Referral_onHoldAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Referral_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_outcome(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Outcome) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Referral_offRoute(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_offRoute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OffRoute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.OffRoute) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_offRoute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type Boolean does not have child fields"))
@@ -23917,23 +21645,7 @@ func (ec *executionContext) fieldContext_Referral_history(_ context.Context, fie
 }
 
 func (ec *executionContext) _Referral_version(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Referral_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Referral_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -23972,23 +21684,7 @@ func (ec *executionContext) fieldContext_Referral_consent(_ context.Context, fie
 }
 
 func (ec *executionContext) _ReferralChange_status(ctx context.Context, field graphql.CollectedField, obj *model.ReferralChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralChange_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ReferralStatus) graphql.Marshaler {
-			return ec.marshalNReferralStatus2snodoᚋmodelᚐReferralStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNReferralStatus2snodoᚋmodelᚐReferralStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralChange_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralChange", field, false, false, errors.New("field of type ReferralStatus does not have child fields"))
@@ -24018,46 +21714,14 @@ func (ec *executionContext) fieldContext_ReferralChange_at(_ context.Context, fi
 }
 
 func (ec *executionContext) _ReferralChange_by(ctx context.Context, field graphql.CollectedField, obj *model.ReferralChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralChange_by(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.By, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.By) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralChange_note(ctx context.Context, field graphql.CollectedField, obj *model.ReferralChange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralChange_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralChange", field, false, false, errors.New("field of type String does not have child fields"))
@@ -24151,23 +21815,7 @@ func (ec *executionContext) fieldContext_ReferralConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ReferralEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Referral]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -24206,207 +21854,63 @@ func (ec *executionContext) fieldContext_ReferralEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _ReferralFlow_from(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.From) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_fromId(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_fromId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FromID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.FromID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_fromId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_to(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.To) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_toId(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_toId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ToID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOID2ᚖstring(ctx, field.Selections, obj.ToID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_sent(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_sent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Sent) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_accepted(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_accepted(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Accepted, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Accepted) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_refused(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_refused(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Refused, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Refused) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_completed(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_completed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Completed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Completed) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ReferralFlow_offRoute(ctx context.Context, field graphql.CollectedField, obj *model.ReferralFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReferralFlow_offRoute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OffRoute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.OffRoute) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ReferralFlow_offRoute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReferralFlow", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -24669,23 +22173,7 @@ func (ec *executionContext) fieldContext_RegisterWebhookPayload_endpoint(_ conte
 }
 
 func (ec *executionContext) _RegisterWebhookPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.RegisterWebhookPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegisterWebhookPayload_secret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Secret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Secret) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_RegisterWebhookPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterWebhookPayload", field, false, false, errors.New("field of type String does not have child fields"))
@@ -24724,23 +22212,7 @@ func (ec *executionContext) fieldContext_RegisterWebhookPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _Route_id(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Route_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Route_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Route", field, true, false, errors.New("field of type ID does not have child fields"))
@@ -24857,23 +22329,7 @@ func (ec *executionContext) fieldContext_Route_stage(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Route_instrument(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Route_instrument(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Instrument, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Instrument) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Route_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Route", field, false, false, errors.New("field of type String does not have child fields"))
@@ -24935,23 +22391,7 @@ func (ec *executionContext) fieldContext_Route_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Route_version(ctx context.Context, field graphql.CollectedField, obj *model.Route) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Route_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Route_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Route", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -25135,23 +22575,7 @@ func (ec *executionContext) fieldContext_RouteConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _RouteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Route]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RouteEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_RouteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RouteEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -25190,23 +22614,7 @@ func (ec *executionContext) fieldContext_RouteEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _RoutePath_hops(ctx context.Context, field graphql.CollectedField, obj *model.RoutePath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoutePath_hops(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hops, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Hops) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_RoutePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoutePath", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -25309,69 +22717,21 @@ func (ec *executionContext) fieldContext_RoutePayload_userErrors(_ context.Conte
 }
 
 func (ec *executionContext) _Service_id(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Service_name(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
@@ -25442,161 +22802,49 @@ func (ec *executionContext) fieldContext_Service_category(_ context.Context, fie
 }
 
 func (ec *executionContext) _Service_channel(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ServiceChannel) graphql.Marshaler {
-			return ec.marshalNServiceChannel2snodoᚋmodelᚐServiceChannel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNServiceChannel2snodoᚋmodelᚐServiceChannel(ctx, field.Selections, obj.Channel) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ServiceChannel does not have child fields"))
 }
 
 func (ec *executionContext) _Service_status(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ServiceStatus) graphql.Marshaler {
-			return ec.marshalNServiceStatus2snodoᚋmodelᚐServiceStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNServiceStatus2snodoᚋmodelᚐServiceStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type ServiceStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Service_accessConditions(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_accessConditions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AccessConditions, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AccessConditions) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_accessConditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Service_requiredDocuments(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_requiredDocuments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequiredDocuments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.RequiredDocuments) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_requiredDocuments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Service_languages(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_languages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Languages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Languages) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Service_minAge(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_minAge(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinAge, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MinAge) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_minAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Service_maxAge(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_maxAge(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxAge, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MaxAge) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_maxAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -25626,23 +22874,7 @@ func (ec *executionContext) fieldContext_Service_legalStatuses(_ context.Context
 }
 
 func (ec *executionContext) _Service_confidential(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_confidential(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidential, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Confidential) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_confidential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
@@ -25869,23 +23101,7 @@ func (ec *executionContext) fieldContext_Service_zones(_ context.Context, field 
 }
 
 func (ec *executionContext) _Service_lastVerifiedAt(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_lastVerifiedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastVerifiedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODate2ᚖsnodoᚋmodelᚐDate(ctx, field.Selections, obj.LastVerifiedAt) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_lastVerifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Date does not have child fields"))
@@ -25938,23 +23154,7 @@ func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Service_version(ctx context.Context, field graphql.CollectedField, obj *model.Service) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Service_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Service_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -25984,92 +23184,28 @@ func (ec *executionContext) fieldContext_Service_viewerCanEdit(_ context.Context
 }
 
 func (ec *executionContext) _ServiceCategory_id(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCategory) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceCategory_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceCategory_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceCategory", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _ServiceCategory_code(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCategory) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceCategory_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceCategory_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceCategory", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ServiceCategory_labelIt(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCategory) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceCategory_labelIt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LabelIt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LabelIt) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceCategory_labelIt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceCategory", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ServiceCategory_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.ServiceCategory) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceCategory_labelEn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LabelEn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.LabelEn) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceCategory_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceCategory", field, false, false, errors.New("field of type String does not have child fields"))
@@ -26227,23 +23363,7 @@ func (ec *executionContext) fieldContext_ServiceConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ServiceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Service]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -26314,23 +23434,7 @@ func (ec *executionContext) fieldContext_ServiceMatch_service(_ context.Context,
 }
 
 func (ec *executionContext) _ServiceMatch_coverage(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceMatch_coverage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Coverage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.CoverageKind) graphql.Marshaler {
-			return ec.marshalNCoverageKind2snodoᚋmodelᚐCoverageKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNCoverageKind2snodoᚋmodelᚐCoverageKind(ctx, field.Selections, obj.Coverage) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceMatch_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type CoverageKind does not have child fields"))
@@ -26401,23 +23505,7 @@ func (ec *executionContext) fieldContext_ServiceMatch_matchedNeed(_ context.Cont
 }
 
 func (ec *executionContext) _ServiceMatch_reasons(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceMatch_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Reasons) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type String does not have child fields"))
@@ -26456,46 +23544,14 @@ func (ec *executionContext) fieldContext_ServiceMatch_barriers(_ context.Context
 }
 
 func (ec *executionContext) _ServiceMatch_stale(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceMatch_stale(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stale, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Stale) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceMatch_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ServiceMatch_placesAgeHours(ctx context.Context, field graphql.CollectedField, obj *model.ServiceMatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceMatch_placesAgeHours(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PlacesAgeHours, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PlacesAgeHours) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceMatch_placesAgeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceMatch", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -26589,23 +23645,7 @@ func (ec *executionContext) fieldContext_ServiceMatchConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _ServiceMatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.ServiceMatch]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ServiceMatchEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ServiceMatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceMatchEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -26708,92 +23748,28 @@ func (ec *executionContext) fieldContext_ServicePayload_userErrors(_ context.Con
 }
 
 func (ec *executionContext) _Stage_id(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Stage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Stage_code(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Stage_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Stage_name(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Stage_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Stage_position(ctx context.Context, field graphql.CollectedField, obj *model.Stage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stage_position(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Position, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Position) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Stage_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stage", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -26896,23 +23872,7 @@ func (ec *executionContext) fieldContext_StageFunnel_stage(_ context.Context, fi
 }
 
 func (ec *executionContext) _StageFunnel_reached(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StageFunnel_reached(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reached, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Reached) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_StageFunnel_reached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -26951,23 +23911,7 @@ func (ec *executionContext) fieldContext_StageFunnel_medianDwellDays(_ context.C
 }
 
 func (ec *executionContext) _StageFunnel_dropOuts(ctx context.Context, field graphql.CollectedField, obj *model.StageFunnel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StageFunnel_dropOuts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DropOuts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.DropOuts) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_StageFunnel_dropOuts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StageFunnel", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -27068,115 +24012,35 @@ func (ec *executionContext) fieldContext_TargetProgress_target(_ context.Context
 }
 
 func (ec *executionContext) _TargetProgress_months(ctx context.Context, field graphql.CollectedField, obj *model.TargetProgress) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TargetProgress_months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Months) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TargetProgress_months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetProgress", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TargetProgress_achieved(ctx context.Context, field graphql.CollectedField, obj *model.TargetProgress) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TargetProgress_achieved(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Achieved, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Achieved) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TargetProgress_achieved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TargetProgress", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _TraceEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.TraceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceEdge_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.From) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceEdge", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _TraceEdge_to(ctx context.Context, field graphql.CollectedField, obj *model.TraceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceEdge_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.To) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceEdge", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _TraceEdge_kind(ctx context.Context, field graphql.CollectedField, obj *model.TraceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceEdge_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -27229,69 +24093,21 @@ func (ec *executionContext) fieldContext_TraceEvent_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _TraceEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.TraceEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TraceEventKind) graphql.Marshaler {
-			return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceEvent", field, false, false, errors.New("field of type TraceEventKind does not have child fields"))
 }
 
 func (ec *executionContext) _TraceEvent_by(ctx context.Context, field graphql.CollectedField, obj *model.TraceEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceEvent_by(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.By, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.By) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceEvent_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TraceEvent_summary(ctx context.Context, field graphql.CollectedField, obj *model.TraceEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceEvent_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Summary) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceEvent_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceEvent", field, false, false, errors.New("field of type String does not have child fields"))
@@ -27458,184 +24274,56 @@ func (ec *executionContext) fieldContext_TraceEvent_zone(_ context.Context, fiel
 }
 
 func (ec *executionContext) _TraceNode_id(ctx context.Context, field graphql.CollectedField, obj *model.TraceNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceNode_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceNode", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _TraceNode_type(ctx context.Context, field graphql.CollectedField, obj *model.TraceNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceNode_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Type) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceNode_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceNode", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TraceNode_label(ctx context.Context, field graphql.CollectedField, obj *model.TraceNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TraceNode_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_TraceNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TraceNode", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserError_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Field) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserError_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Message) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserError_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.UserErrorCode) graphql.Marshaler {
-			return ec.marshalNUserErrorCode2snodoᚋmodelᚐUserErrorCode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNUserErrorCode2snodoᚋmodelᚐUserErrorCode(ctx, field.Selections, obj.Code) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type UserErrorCode does not have child fields"))
 }
 
 func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Viewer_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Subject) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Viewer_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
-			return ec.marshalNRole2snodoᚋmodelᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRole2snodoᚋmodelᚐRole(ctx, field.Selections, obj.Role) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, errors.New("field of type Role does not have child fields"))
@@ -27706,115 +24394,35 @@ func (ec *executionContext) fieldContext_Viewer_zones(_ context.Context, field g
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_eventId(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.EventID) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_kind(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TraceEventKind) graphql.Marshaler {
-			return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTraceEventKind2snodoᚋmodelᚐTraceEventKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type TraceEventKind does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryStatus) graphql.Marshaler {
-			return ec.marshalNWebhookDeliveryStatus2snodoᚋmodelᚐWebhookDeliveryStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNWebhookDeliveryStatus2snodoᚋmodelᚐWebhookDeliveryStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type WebhookDeliveryStatus does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attempts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Attempts) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -27890,46 +24498,14 @@ func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context
 }
 
 func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastStatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.LastStatusCode) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastError, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastError) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
@@ -28046,23 +24622,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.WebhookDelivery]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -28165,23 +24725,7 @@ func (ec *executionContext) fieldContext_WebhookDeliveryPayload_userErrors(_ con
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookEndpoint", field, true, false, errors.New("field of type ID does not have child fields"))
@@ -28220,23 +24764,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_actor(_ context.Context
 }
 
 func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
@@ -28289,23 +24817,7 @@ func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _WebhookEndpoint_registeredBy(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpoint) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpoint_registeredBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RegisteredBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RegisteredBy) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookEndpoint_registeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
@@ -28443,23 +24955,7 @@ func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.WebhookEndpoint]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookEndpointEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_WebhookEndpointEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookEndpointEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -28498,115 +24994,35 @@ func (ec *executionContext) fieldContext_WebhookEndpointEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _Zone_id(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Zone_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GlobalID(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.GlobalID()) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Zone_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Zone", field, true, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _Zone_name(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Zone_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Zone_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Zone_kind(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Zone_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ZoneKind) graphql.Marshaler {
-			return ec.marshalNZoneKind2snodoᚋmodelᚐZoneKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNZoneKind2snodoᚋmodelᚐZoneKind(ctx, field.Selections, obj.Kind) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Zone_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type ZoneKind does not have child fields"))
 }
 
 func (ec *executionContext) _Zone_istatCode(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Zone_istatCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IstatCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.IstatCode) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Zone_istatCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Zone_status(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Zone_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RecordStatus) graphql.Marshaler {
-			return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNRecordStatus2snodoᚋmodelᚐRecordStatus(ctx, field.Selections, obj.Status) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Zone_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type RecordStatus does not have child fields"))
@@ -28823,23 +25239,7 @@ func (ec *executionContext) fieldContext_Zone_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Zone_version(ctx context.Context, field graphql.CollectedField, obj *model.Zone) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Zone_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_Zone_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Zone", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -29064,46 +25464,14 @@ func (ec *executionContext) fieldContext_ZoneContextPayload_userErrors(_ context
 }
 
 func (ec *executionContext) _ZoneContextValue_indicator(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ZoneContextValue_indicator(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Indicator, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ContextIndicator) graphql.Marshaler {
-			return ec.marshalNContextIndicator2snodoᚋmodelᚐContextIndicator(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNContextIndicator2snodoᚋmodelᚐContextIndicator(ctx, field.Selections, obj.Indicator) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ZoneContextValue_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type ContextIndicator does not have child fields"))
 }
 
 func (ec *executionContext) _ZoneContextValue_year(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ZoneContextValue_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ZoneContextValue_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type Int does not have child fields"))
@@ -29133,92 +25501,28 @@ func (ec *executionContext) fieldContext_ZoneContextValue_value(_ context.Contex
 }
 
 func (ec *executionContext) _ZoneContextValue_source(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ZoneContextValue_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Source) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ZoneContextValue_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ZoneContextValue_note(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ZoneContextValue_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Note) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ZoneContextValue_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ZoneContextValue_enteredBy(ctx context.Context, field graphql.CollectedField, obj *model.ZoneContextValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ZoneContextValue_enteredBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EnteredBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EnteredBy) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ZoneContextValue_enteredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneContextValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ZoneEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Zone]) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ZoneEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext_ZoneEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ZoneEdge", field, false, false, errors.New("field of type String does not have child fields"))
@@ -29321,23 +25625,7 @@ func (ec *executionContext) fieldContext_ZonePayload_userErrors(_ context.Contex
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
@@ -29367,23 +25655,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
@@ -29456,23 +25728,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
@@ -29548,23 +25804,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
@@ -29715,23 +25955,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
@@ -29793,23 +26017,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue) // a plain leaf (cmd/generate)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
@@ -34005,8 +30213,8 @@ func (ec *executionContext) _ActivityCount(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34049,12 +30257,12 @@ func (ec *executionContext) _ActivityCount(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var activityPayloadImplementors = []string{"ActivityPayload"}
@@ -34063,8 +30271,8 @@ func (ec *executionContext) _ActivityPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34092,12 +30300,12 @@ func (ec *executionContext) _ActivityPayload(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var activityRecordImplementors = []string{"ActivityRecord"}
@@ -34106,8 +30314,8 @@ func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34134,6 +30342,7 @@ func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.Selecti
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34172,6 +30381,7 @@ func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.Selecti
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34246,12 +30456,12 @@ func (ec *executionContext) _ActivityRecord(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var actorImplementors = []string{"Actor", "Node", "RouteEnd"}
@@ -34260,8 +30470,8 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34323,6 +30533,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34361,6 +30572,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34399,6 +30611,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34437,6 +30650,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34475,6 +30689,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34528,6 +30743,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34562,12 +30778,12 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var actorCentralityImplementors = []string{"ActorCentrality"}
@@ -34576,8 +30792,8 @@ func (ec *executionContext) _ActorCentrality(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorCentralityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34610,12 +30826,12 @@ func (ec *executionContext) _ActorCentrality(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var actorConnectionImplementors = []string{"ActorConnection"}
@@ -34624,8 +30840,8 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34657,6 +30873,7 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34691,12 +30908,12 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var actorEdgeImplementors = []string{"ActorEdge"}
@@ -34705,8 +30922,8 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34734,12 +30951,12 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var actorPayloadImplementors = []string{"ActorPayload"}
@@ -34748,8 +30965,8 @@ func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34777,12 +30994,12 @@ func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var auditEntryImplementors = []string{"AuditEntry", "Node"}
@@ -34791,8 +31008,8 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34850,12 +31067,12 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
@@ -34864,8 +31081,8 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34897,6 +31114,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -34931,12 +31149,12 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
@@ -34945,8 +31163,8 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34974,12 +31192,12 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var barrierImplementors = []string{"Barrier"}
@@ -34988,8 +31206,8 @@ func (ec *executionContext) _Barrier(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, barrierImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35017,12 +31235,12 @@ func (ec *executionContext) _Barrier(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var breakdownCountImplementors = []string{"BreakdownCount"}
@@ -35031,8 +31249,8 @@ func (ec *executionContext) _BreakdownCount(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, breakdownCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35060,12 +31278,12 @@ func (ec *executionContext) _BreakdownCount(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseImplementors = []string{"Case", "Node"}
@@ -35074,8 +31292,8 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35127,6 +31345,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35165,6 +31384,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35203,6 +31423,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35241,6 +31462,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35279,6 +31501,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35337,6 +31560,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35375,6 +31599,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35428,6 +31653,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35462,12 +31688,12 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseChangeImplementors = []string{"CaseChange"}
@@ -35476,8 +31702,8 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35514,6 +31740,7 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35552,6 +31779,7 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35595,6 +31823,7 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35629,12 +31858,12 @@ func (ec *executionContext) _CaseChange(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseConnectionImplementors = []string{"CaseConnection"}
@@ -35643,8 +31872,8 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35676,6 +31905,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35710,12 +31940,12 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseCountRowImplementors = []string{"CaseCountRow"}
@@ -35724,8 +31954,8 @@ func (ec *executionContext) _CaseCountRow(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseCountRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35747,6 +31977,7 @@ func (ec *executionContext) _CaseCountRow(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -35811,12 +32042,12 @@ func (ec *executionContext) _CaseCountRow(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseCountsImplementors = []string{"CaseCounts"}
@@ -35825,8 +32056,8 @@ func (ec *executionContext) _CaseCounts(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35864,12 +32095,12 @@ func (ec *executionContext) _CaseCounts(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseEdgeImplementors = []string{"CaseEdge"}
@@ -35878,8 +32109,8 @@ func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35907,12 +32138,12 @@ func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var casePayloadImplementors = []string{"CasePayload"}
@@ -35921,8 +32152,8 @@ func (ec *executionContext) _CasePayload(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, casePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35950,12 +32181,12 @@ func (ec *executionContext) _CasePayload(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var caseTraceImplementors = []string{"CaseTrace"}
@@ -35964,8 +32195,8 @@ func (ec *executionContext) _CaseTrace(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseTraceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36003,12 +32234,12 @@ func (ec *executionContext) _CaseTrace(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var consentImplementors = []string{"Consent"}
@@ -36017,8 +32248,8 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, consentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36045,6 +32276,7 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36099,12 +32331,12 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var contactsImplementors = []string{"Contacts"}
@@ -36113,8 +32345,8 @@ func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36152,12 +32384,12 @@ func (ec *executionContext) _Contacts(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var coverageImplementors = []string{"Coverage"}
@@ -36166,8 +32398,8 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36205,12 +32437,12 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var coverageCellImplementors = []string{"CoverageCell"}
@@ -36219,8 +32451,8 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCellImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36242,6 +32474,7 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36280,6 +32513,7 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36334,12 +32568,12 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var coverageGapImplementors = []string{"CoverageGap"}
@@ -36348,8 +32582,8 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGapImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36371,6 +32605,7 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36409,6 +32644,7 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36458,12 +32694,12 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var deletePayloadImplementors = []string{"DeletePayload"}
@@ -36472,8 +32708,8 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36501,12 +32737,12 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var demandImplementors = []string{"Demand"}
@@ -36515,8 +32751,8 @@ func (ec *executionContext) _Demand(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, demandImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36549,12 +32785,12 @@ func (ec *executionContext) _Demand(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var figureImplementors = []string{"Figure"}
@@ -36563,8 +32799,8 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, figureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36592,12 +32828,12 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var geoPointImplementors = []string{"GeoPoint"}
@@ -36606,8 +32842,8 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, geoPointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36635,12 +32871,12 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var indicatorsImplementors = []string{"Indicators"}
@@ -36649,8 +32885,8 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36672,6 +32908,7 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36775,6 +33012,7 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36829,12 +33067,12 @@ func (ec *executionContext) _Indicators(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var interventionImplementors = []string{"Intervention", "Node"}
@@ -36843,8 +33081,8 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, interventionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36871,6 +33109,7 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36909,6 +33148,7 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -36958,12 +33198,12 @@ func (ec *executionContext) _Intervention(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var interventionPayloadImplementors = []string{"InterventionPayload"}
@@ -36972,8 +33212,8 @@ func (ec *executionContext) _InterventionPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, interventionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37001,12 +33241,12 @@ func (ec *executionContext) _InterventionPayload(ctx context.Context, sel ast.Se
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var mapPlacesImplementors = []string{"MapPlaces"}
@@ -37015,8 +33255,8 @@ func (ec *executionContext) _MapPlaces(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, mapPlacesImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37044,12 +33284,12 @@ func (ec *executionContext) _MapPlaces(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var membershipImplementors = []string{"Membership"}
@@ -37058,8 +33298,8 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37081,6 +33321,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37119,6 +33360,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37163,12 +33405,12 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var membershipConnectionImplementors = []string{"MembershipConnection"}
@@ -37177,8 +33419,8 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37210,6 +33452,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37244,12 +33487,12 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var membershipEdgeImplementors = []string{"MembershipEdge"}
@@ -37258,8 +33501,8 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37287,12 +33530,12 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -37304,8 +33547,8 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -37566,12 +33809,12 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var needImplementors = []string{"Need", "Node"}
@@ -37580,8 +33823,8 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37623,6 +33866,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37661,6 +33905,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37699,6 +33944,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37733,12 +33979,12 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var needConnectionImplementors = []string{"NeedConnection"}
@@ -37747,8 +33993,8 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37780,6 +34026,7 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37814,12 +34061,12 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var needDemandImplementors = []string{"NeedDemand"}
@@ -37828,8 +34075,8 @@ func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, needDemandImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37851,6 +34098,7 @@ func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37889,6 +34137,7 @@ func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -37968,12 +34217,12 @@ func (ec *executionContext) _NeedDemand(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var needEdgeImplementors = []string{"NeedEdge"}
@@ -37982,8 +34231,8 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38011,12 +34260,12 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var networkAnalysisImplementors = []string{"NetworkAnalysis"}
@@ -38025,8 +34274,8 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, networkAnalysisImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38073,6 +34322,7 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38116,6 +34366,7 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38154,6 +34405,7 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38193,12 +34445,12 @@ func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var networkComponentImplementors = []string{"NetworkComponent"}
@@ -38207,8 +34459,8 @@ func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, networkComponentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38235,6 +34487,7 @@ func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.Selec
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38269,12 +34522,12 @@ func (ec *executionContext) _NetworkComponent(ctx context.Context, sel ast.Selec
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var networkLinkImplementors = []string{"NetworkLink"}
@@ -38283,8 +34536,8 @@ func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, networkLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38306,6 +34559,7 @@ func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38344,6 +34598,7 @@ func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38383,12 +34638,12 @@ func (ec *executionContext) _NetworkLink(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var openingHoursImplementors = []string{"OpeningHours"}
@@ -38397,8 +34652,8 @@ func (ec *executionContext) _OpeningHours(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, openingHoursImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38431,12 +34686,12 @@ func (ec *executionContext) _OpeningHours(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -38445,8 +34700,8 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38484,12 +34739,12 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var partnershipImplementors = []string{"Partnership", "Node"}
@@ -38498,8 +34753,8 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38556,6 +34811,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38594,6 +34850,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38632,6 +34889,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38670,6 +34928,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38723,6 +34982,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38761,6 +35021,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38799,6 +35060,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38833,12 +35095,12 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var partnershipConnectionImplementors = []string{"PartnershipConnection"}
@@ -38847,8 +35109,8 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38880,6 +35142,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -38914,12 +35177,12 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var partnershipEdgeImplementors = []string{"PartnershipEdge"}
@@ -38928,8 +35191,8 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38957,12 +35220,12 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var partnershipPayloadImplementors = []string{"PartnershipPayload"}
@@ -38971,8 +35234,8 @@ func (ec *executionContext) _PartnershipPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39000,12 +35263,12 @@ func (ec *executionContext) _PartnershipPayload(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var pathSequenceImplementors = []string{"PathSequence"}
@@ -39014,8 +35277,8 @@ func (ec *executionContext) _PathSequence(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathSequenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39043,12 +35306,12 @@ func (ec *executionContext) _PathSequence(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var pathwayModelImplementors = []string{"PathwayModel", "Node"}
@@ -39057,8 +35320,8 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathwayModelImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39100,6 +35363,7 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -39153,6 +35417,7 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -39187,12 +35452,12 @@ func (ec *executionContext) _PathwayModel(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var pathwayModelPayloadImplementors = []string{"PathwayModelPayload"}
@@ -39201,8 +35466,8 @@ func (ec *executionContext) _PathwayModelPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathwayModelPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39230,12 +35495,12 @@ func (ec *executionContext) _PathwayModelPayload(ctx context.Context, sel ast.Se
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var pathwaysTakenImplementors = []string{"PathwaysTaken"}
@@ -39244,8 +35509,8 @@ func (ec *executionContext) _PathwaysTaken(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathwaysTakenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39283,12 +35548,12 @@ func (ec *executionContext) _PathwaysTaken(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var placesPointImplementors = []string{"PlacesPoint"}
@@ -39297,8 +35562,8 @@ func (ec *executionContext) _PlacesPoint(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, placesPointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39331,12 +35596,12 @@ func (ec *executionContext) _PlacesPoint(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var planImplementors = []string{"Plan"}
@@ -39345,8 +35610,8 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, planImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39378,6 +35643,7 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -39412,12 +35678,12 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var projectTargetImplementors = []string{"ProjectTarget"}
@@ -39426,8 +35692,8 @@ func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39454,6 +35720,7 @@ func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.Selectio
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -39507,6 +35774,7 @@ func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.Selectio
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -39551,12 +35819,12 @@ func (ec *executionContext) _ProjectTarget(ctx context.Context, sel ast.Selectio
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var projectTargetPayloadImplementors = []string{"ProjectTargetPayload"}
@@ -39565,8 +35833,8 @@ func (ec *executionContext) _ProjectTargetPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectTargetPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39594,12 +35862,12 @@ func (ec *executionContext) _ProjectTargetPayload(ctx context.Context, sel ast.S
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var queryImplementors = []string{"Query"}
@@ -39611,8 +35879,8 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -40331,12 +36599,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var referralImplementors = []string{"Referral", "Node"}
@@ -40345,8 +36613,8 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40373,6 +36641,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -40411,6 +36680,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -40449,6 +36719,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -40487,6 +36758,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -40570,6 +36842,7 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -40614,12 +36887,12 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var referralChangeImplementors = []string{"ReferralChange"}
@@ -40628,8 +36901,8 @@ func (ec *executionContext) _ReferralChange(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40667,12 +36940,12 @@ func (ec *executionContext) _ReferralChange(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var referralConnectionImplementors = []string{"ReferralConnection"}
@@ -40681,8 +36954,8 @@ func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40714,6 +36987,7 @@ func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.Sel
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -40748,12 +37022,12 @@ func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var referralEdgeImplementors = []string{"ReferralEdge"}
@@ -40762,8 +37036,8 @@ func (ec *executionContext) _ReferralEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40791,12 +37065,12 @@ func (ec *executionContext) _ReferralEdge(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var referralFlowImplementors = []string{"ReferralFlow"}
@@ -40805,8 +37079,8 @@ func (ec *executionContext) _ReferralFlow(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralFlowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40894,12 +37168,12 @@ func (ec *executionContext) _ReferralFlow(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var referralPayloadImplementors = []string{"ReferralPayload"}
@@ -40908,8 +37182,8 @@ func (ec *executionContext) _ReferralPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40937,12 +37211,12 @@ func (ec *executionContext) _ReferralPayload(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var registerWebhookPayloadImplementors = []string{"RegisterWebhookPayload"}
@@ -40951,8 +37225,8 @@ func (ec *executionContext) _RegisterWebhookPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, registerWebhookPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40985,12 +37259,12 @@ func (ec *executionContext) _RegisterWebhookPayload(ctx context.Context, sel ast
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var routeImplementors = []string{"Route", "Node"}
@@ -40999,8 +37273,8 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, routeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41027,6 +37301,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41065,6 +37340,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41103,6 +37379,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41141,6 +37418,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41184,6 +37462,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41232,6 +37511,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41270,6 +37550,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41308,6 +37589,7 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41342,12 +37624,12 @@ func (ec *executionContext) _Route(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var routeConnectionImplementors = []string{"RouteConnection"}
@@ -41356,8 +37638,8 @@ func (ec *executionContext) _RouteConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, routeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41389,6 +37671,7 @@ func (ec *executionContext) _RouteConnection(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41423,12 +37706,12 @@ func (ec *executionContext) _RouteConnection(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var routeEdgeImplementors = []string{"RouteEdge"}
@@ -41437,8 +37720,8 @@ func (ec *executionContext) _RouteEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, routeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41466,12 +37749,12 @@ func (ec *executionContext) _RouteEdge(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var routePathImplementors = []string{"RoutePath"}
@@ -41480,8 +37763,8 @@ func (ec *executionContext) _RoutePath(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, routePathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41509,12 +37792,12 @@ func (ec *executionContext) _RoutePath(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var routePayloadImplementors = []string{"RoutePayload"}
@@ -41523,8 +37806,8 @@ func (ec *executionContext) _RoutePayload(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, routePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41552,12 +37835,12 @@ func (ec *executionContext) _RoutePayload(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceImplementors = []string{"Service", "RouteEnd", "Node"}
@@ -41566,8 +37849,8 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41604,6 +37887,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41642,6 +37926,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41725,6 +38010,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41763,6 +38049,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41801,6 +38088,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41839,6 +38127,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41877,6 +38166,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41915,6 +38205,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41953,6 +38244,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -41991,6 +38283,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42049,6 +38342,7 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42083,12 +38377,12 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceCategoryImplementors = []string{"ServiceCategory", "Node"}
@@ -42097,8 +38391,8 @@ func (ec *executionContext) _ServiceCategory(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceCategoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42140,6 +38434,7 @@ func (ec *executionContext) _ServiceCategory(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42178,6 +38473,7 @@ func (ec *executionContext) _ServiceCategory(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42212,12 +38508,12 @@ func (ec *executionContext) _ServiceCategory(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceConnectionImplementors = []string{"ServiceConnection"}
@@ -42226,8 +38522,8 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42259,6 +38555,7 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42293,12 +38590,12 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceEdgeImplementors = []string{"ServiceEdge"}
@@ -42307,8 +38604,8 @@ func (ec *executionContext) _ServiceEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42336,12 +38633,12 @@ func (ec *executionContext) _ServiceEdge(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceMatchImplementors = []string{"ServiceMatch"}
@@ -42350,8 +38647,8 @@ func (ec *executionContext) _ServiceMatch(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42409,12 +38706,12 @@ func (ec *executionContext) _ServiceMatch(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceMatchConnectionImplementors = []string{"ServiceMatchConnection"}
@@ -42423,8 +38720,8 @@ func (ec *executionContext) _ServiceMatchConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceMatchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42456,6 +38753,7 @@ func (ec *executionContext) _ServiceMatchConnection(ctx context.Context, sel ast
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42490,12 +38788,12 @@ func (ec *executionContext) _ServiceMatchConnection(ctx context.Context, sel ast
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var serviceMatchEdgeImplementors = []string{"ServiceMatchEdge"}
@@ -42504,8 +38802,8 @@ func (ec *executionContext) _ServiceMatchEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceMatchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42533,12 +38831,12 @@ func (ec *executionContext) _ServiceMatchEdge(ctx context.Context, sel ast.Selec
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var servicePayloadImplementors = []string{"ServicePayload"}
@@ -42547,8 +38845,8 @@ func (ec *executionContext) _ServicePayload(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, servicePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42576,12 +38874,12 @@ func (ec *executionContext) _ServicePayload(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var stageImplementors = []string{"Stage", "Node"}
@@ -42590,8 +38888,8 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, stageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42633,6 +38931,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42671,6 +38970,7 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42705,12 +39005,12 @@ func (ec *executionContext) _Stage(ctx context.Context, sel ast.SelectionSet, ob
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var stageFunnelImplementors = []string{"StageFunnel"}
@@ -42719,8 +39019,8 @@ func (ec *executionContext) _StageFunnel(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, stageFunnelImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42758,12 +39058,12 @@ func (ec *executionContext) _StageFunnel(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -42792,8 +39092,8 @@ func (ec *executionContext) _TargetProgress(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, targetProgressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42826,12 +39126,12 @@ func (ec *executionContext) _TargetProgress(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var traceEdgeImplementors = []string{"TraceEdge"}
@@ -42840,8 +39140,8 @@ func (ec *executionContext) _TraceEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, traceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42879,12 +39179,12 @@ func (ec *executionContext) _TraceEdge(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var traceEventImplementors = []string{"TraceEvent"}
@@ -42893,8 +39193,8 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, traceEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42936,6 +39236,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -42974,6 +39275,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43012,6 +39314,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43050,6 +39353,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43088,6 +39392,7 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43122,12 +39427,12 @@ func (ec *executionContext) _TraceEvent(ctx context.Context, sel ast.SelectionSe
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var traceNodeImplementors = []string{"TraceNode"}
@@ -43136,8 +39441,8 @@ func (ec *executionContext) _TraceNode(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, traceNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43170,12 +39475,12 @@ func (ec *executionContext) _TraceNode(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -43184,8 +39489,8 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43218,12 +39523,12 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -43232,8 +39537,8 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43265,6 +39570,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43303,6 +39609,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43337,12 +39644,12 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery"}
@@ -43351,8 +39658,8 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43425,12 +39732,12 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
@@ -43439,8 +39746,8 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43472,6 +39779,7 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43506,12 +39814,12 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
@@ -43520,8 +39828,8 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43549,12 +39857,12 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookDeliveryPayloadImplementors = []string{"WebhookDeliveryPayload"}
@@ -43563,8 +39871,8 @@ func (ec *executionContext) _WebhookDeliveryPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43592,12 +39900,12 @@ func (ec *executionContext) _WebhookDeliveryPayload(ctx context.Context, sel ast
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookEndpointImplementors = []string{"WebhookEndpoint"}
@@ -43606,8 +39914,8 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43634,6 +39942,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43692,6 +40001,7 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43726,12 +40036,12 @@ func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.Select
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookEndpointConnectionImplementors = []string{"WebhookEndpointConnection"}
@@ -43740,8 +40050,8 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43773,6 +40083,7 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43807,12 +40118,12 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var webhookEndpointEdgeImplementors = []string{"WebhookEndpointEdge"}
@@ -43821,8 +40132,8 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43850,12 +40161,12 @@ func (ec *executionContext) _WebhookEndpointEdge(ctx context.Context, sel ast.Se
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var zoneImplementors = []string{"Zone", "Node"}
@@ -43864,8 +40175,8 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, zoneImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43912,6 +40223,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43950,6 +40262,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -43988,6 +40301,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -44026,6 +40340,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -44079,6 +40394,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -44117,6 +40433,7 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -44151,12 +40468,12 @@ func (ec *executionContext) _Zone(ctx context.Context, sel ast.SelectionSet, obj
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var zoneConnectionImplementors = []string{"ZoneConnection"}
@@ -44165,8 +40482,8 @@ func (ec *executionContext) _ZoneConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, zoneConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44198,6 +40515,7 @@ func (ec *executionContext) _ZoneConnection(ctx context.Context, sel ast.Selecti
 			}
 
 			if field.IsDeferred() {
+				deferredFieldSet, deferLabelToView = deferredGroup(deferredFieldSet, deferLabelToView)
 				deferredFieldSet.AddField(field)
 				fieldIndex := len(deferredFieldSet.Values) - 1
 				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
@@ -44232,12 +40550,12 @@ func (ec *executionContext) _ZoneConnection(ctx context.Context, sel ast.Selecti
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var zoneContextPayloadImplementors = []string{"ZoneContextPayload"}
@@ -44246,8 +40564,8 @@ func (ec *executionContext) _ZoneContextPayload(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, zoneContextPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44275,12 +40593,12 @@ func (ec *executionContext) _ZoneContextPayload(ctx context.Context, sel ast.Sel
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var zoneContextValueImplementors = []string{"ZoneContextValue"}
@@ -44289,8 +40607,8 @@ func (ec *executionContext) _ZoneContextValue(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, zoneContextValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44338,12 +40656,12 @@ func (ec *executionContext) _ZoneContextValue(ctx context.Context, sel ast.Selec
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var zoneEdgeImplementors = []string{"ZoneEdge"}
@@ -44352,8 +40670,8 @@ func (ec *executionContext) _ZoneEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, zoneEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44381,12 +40699,12 @@ func (ec *executionContext) _ZoneEdge(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var zonePayloadImplementors = []string{"ZonePayload"}
@@ -44395,8 +40713,8 @@ func (ec *executionContext) _ZonePayload(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, zonePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44424,12 +40742,12 @@ func (ec *executionContext) _ZonePayload(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -44438,8 +40756,8 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44482,12 +40800,12 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -44496,8 +40814,8 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44535,12 +40853,12 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -44549,8 +40867,8 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44598,12 +40916,12 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -44612,8 +40930,8 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44661,12 +40979,12 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -44675,8 +40993,8 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44724,12 +41042,12 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -44738,8 +41056,8 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	var deferredFieldSet *graphql.FieldSet
+	var deferLabelToView map[string]*graphql.FieldSetView
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -44812,12 +41130,12 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	ec.ProcessDeferredGroup(graphql.DeferredGroup{
 		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
+		Path:     deferredPath(ctx, deferLabelToView),
 		FieldSet: deferredFieldSet,
 		Context:  ctx,
 	})
 
-	return out
+	return objectOut(fields, out)
 }
 
 // endregion **************************** object.gotpl ****************************
