@@ -312,9 +312,13 @@ func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, pr
 		where, orderBy, params = p.window(rel.order)
 		limit = " LIMIT $pageLimit"
 	}
+	// A page's items carry their sort key, for their cursors; a whole list's are its nodes alone.
 	item := "[" + projectionOf("n", props) + ", sortKey]"
-	if rel.withRel {
+	switch {
+	case rel.withRel:
 		item = "[n, sortKey, r]"
+	case p == nil:
+		item = projectionOf("n", props)
 	}
 	rv := relVar(rel.withRel)
 	guard, gparams := rel.guardOf(ctx, s)
@@ -328,7 +332,11 @@ func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, pr
 func rowsOf(items []any, withRel bool) []row {
 	out := make([]row, len(items))
 	for i, v := range items {
-		item := v.([]any)
+		item, ok := v.([]any)
+		if !ok {
+			out[i] = row{node: asNode(v)} // a node of a whole list, without its sort key
+			continue
+		}
 		out[i] = row{node: asNode(item[0]), sort: item[1]}
 		if withRel {
 			rr := item[2].(neo4j.Relationship)
