@@ -9,7 +9,7 @@ import (
 // WithPlanLog returns a context under which every statement the store runs is also EXPLAINed,
 // and a function giving each statement's text and plan so far.
 func WithPlanLog(ctx context.Context) (context.Context, func() []StatementPlan) {
-	pl := &planLog{}
+	pl := &planLog{explain: true}
 	return context.WithValue(ctx, planKey{}, pl), func() []StatementPlan {
 		pl.mu.Lock()
 		defer pl.mu.Unlock()

@@ -127,7 +127,9 @@ func readAutoCommit(ctx context.Context, s *Store, cypher string, params map[str
 	session := s.session(ctx, neo4j.AccessModeRead)
 	defer func() { _ = session.Close(context.Background()) }()
 	if pl, ok := ctx.Value(planKey{}).(*planLog); ok {
-		if err := pl.explainAutoCommit(ctx, session, cypher, params); err != nil {
+		if err := pl.note(ctx, func(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error) {
+			return session.Run(ctx, cypher, params)
+		}, cypher, params); err != nil {
 			return nil, leave(err)
 		}
 	}
@@ -327,7 +329,7 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	}
 	w := watchQuery(ctx)
 	if pl, ok := ctx.Value(planKey{}).(*planLog); ok {
-		if err := pl.explain(ctx, tx, cypher, params); err != nil {
+		if err := pl.note(ctx, tx.Run, cypher, params); err != nil {
 			return nil, err
 		}
 	}
@@ -341,45 +343,67 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 	return records, err
 }
 
-// planLog keeps the plan of every statement run under a context that carries it: the plan
-// tests read the plans of what the store's functions send (plan_test.go).
+// planLog keeps every statement run under a context that carries it, as sent, and when explain
+// is set its plan too: the plan tests read the plans of what the store's functions send
+// (plan_test.go), and the region benchmark runs a request's own statements bare
+// (WithStatementLog).
 type planLog struct {
-	mu    sync.Mutex
-	plans []statementPlan
+	explain bool
+	mu      sync.Mutex
+	plans   []statementPlan
 }
 
 type statementPlan struct {
 	cypher string
+	params map[string]any
 	plan   neo4j.Plan
 }
 
 type planKey struct{}
 
-func (pl *planLog) explain(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
-	result, err := tx.Run(ctx, "EXPLAIN "+cypher, driverParams(params))
-	if err != nil {
-		return err
-	}
-	return pl.keep(ctx, cypher, result)
-}
+// runner is how a statement is sent: a session's auto-commit Run or a transaction's.
+type runner func(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error)
 
-func (pl *planLog) explainAutoCommit(ctx context.Context, session neo4j.SessionWithContext, cypher string, params map[string]any) error {
-	result, err := session.Run(ctx, "EXPLAIN "+cypher, driverParams(params))
-	if err != nil {
-		return err
-	}
-	return pl.keep(ctx, cypher, result)
-}
-
-func (pl *planLog) keep(ctx context.Context, cypher string, result neo4j.ResultWithContext) error {
-	summary, err := result.Consume(ctx)
-	if err != nil {
-		return err
+// note keeps the statement, EXPLAINed through run when the log wants plans.
+func (pl *planLog) note(ctx context.Context, run runner, cypher string, params map[string]any) error {
+	kept := statementPlan{cypher: cypher, params: driverParams(params)}
+	if pl.explain {
+		result, err := run(ctx, "EXPLAIN "+cypher, kept.params)
+		if err != nil {
+			return err
+		}
+		summary, err := result.Consume(ctx)
+		if err != nil {
+			return err
+		}
+		kept.plan = summary.Plan()
 	}
 	pl.mu.Lock()
 	defer pl.mu.Unlock()
-	pl.plans = append(pl.plans, statementPlan{cypher, summary.Plan()})
+	pl.plans = append(pl.plans, kept)
 	return nil
+}
+
+// Statement is a Cypher statement the store sent, with its parameters as the driver sent them.
+type Statement struct {
+	Cypher string
+	Params map[string]any
+}
+
+// WithStatementLog returns a context under which the store keeps every statement it sends, and
+// a function giving them so far, in order. The region benchmark runs a request's own statements
+// bare with it (graph/peer_bench_test.go); nothing in serving sets it.
+func WithStatementLog(ctx context.Context) (context.Context, func() []Statement) {
+	pl := &planLog{}
+	return context.WithValue(ctx, planKey{}, pl), func() []Statement {
+		pl.mu.Lock()
+		defer pl.mu.Unlock()
+		out := make([]Statement, len(pl.plans))
+		for i, p := range pl.plans {
+			out[i] = Statement{p.cypher, p.params}
+		}
+		return out
+	}
 }
 
 // driverParams is the one place where parameters are put in the form the driver sends safely:
