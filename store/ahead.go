@@ -87,7 +87,7 @@ type pageRow struct {
 
 func (p *pageRows) source() Source { return p.src }
 
-func (p *pageRows) column(context.Context, *Store) (string, map[string]any) {
+func (p *pageRows) column(context.Context, *Store, string) (string, map[string]any) {
 	return "[[" + projectionOf("root", p.props) + ", rootSort, rootAt]]", nil
 }
 

@@ -62,7 +62,7 @@ type finderRows struct {
 
 func (p *finderRows) source() Source { return p.src }
 
-func (p *finderRows) column(context.Context, *Store) (string, map[string]any) {
+func (p *finderRows) column(context.Context, *Store, string) (string, map[string]any) {
 	return "[[root, best[0], best[1], best[2], askedZone, askedNeed, whole]]", nil
 }
 

@@ -20,8 +20,9 @@ import (
 type Part interface {
 	// source is where the part's parents come from.
 	source() Source
-	// column is the part's expression over the parent pid, a list of items, and its parameters.
-	column(ctx context.Context, s *Store) (string, map[string]any)
+	// column is the part's expression over the parent pid, a list of items, and its parameters;
+	// node, when set, is the variable bound to the parent node itself (Source.node).
+	column(ctx context.Context, s *Store, node string) (string, map[string]any)
 	// take reads the items of one parent.
 	take(pid string, items []any)
 }
@@ -40,6 +41,10 @@ type Source struct {
 	// when, when set, is a boolean the text binds: the parts planned on the source read only
 	// where it holds (whenPart), and the sources through it have no parents where it does not.
 	when string
+	// base and via, for a source made by Via, are the key of the source it starts from and the
+	// pattern of the field it follows: partsStatement reads its parts inside the items of that
+	// field's part, when the statement has one (see carrier).
+	base, via string
 }
 
 // Keys is the source of the parents with the keys.
@@ -55,7 +60,7 @@ func Via[T any](src Source, rel *Rel[T]) Source {
 		text += " WITH * WHERE " + src.when
 	}
 	return Source{text: text + " MATCH " + fromNode(rel.pattern, src.node) + " WITH DISTINCT n AS parent WITH parent, parent.id AS pid",
-		params: src.params, key: src.key + "\x01" + rel.pattern, node: "parent"}
+		params: src.params, key: src.key + "\x01" + rel.pattern, node: "parent", base: src.key, via: rel.pattern}
 }
 
 // parentPattern is how every Rel's pattern starts: the parent, by its key.
@@ -81,8 +86,8 @@ func fromNode(pattern, node string) string {
 // it takes nothing.
 type whenPart struct{ Part }
 
-func (p whenPart) column(ctx context.Context, s *Store) (string, map[string]any) {
-	text, params := p.Part.column(ctx, s)
+func (p whenPart) column(ctx context.Context, s *Store, node string) (string, map[string]any) {
+	text, params := p.Part.column(ctx, s, node)
 	if when := p.source().when; when != "" {
 		text = "CASE WHEN " + when + " THEN " + text + " END"
 	}
@@ -101,8 +106,18 @@ type RelatedPart[T any] struct {
 
 func (p *RelatedPart[T]) source() Source { return p.From }
 
-func (p *RelatedPart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
-	return relatedColumn(ctx, s, *p.Rel, nil, p.Props, p.From.node)
+func (p *RelatedPart[T]) column(ctx context.Context, s *Store, node string) (string, map[string]any) {
+	return relatedColumn(ctx, s, *p.Rel, nil, p.Props, node, nil)
+}
+
+// carries reports whether the part's related nodes are those of the field of the pattern: a
+// whole list, each node of which a source Via that field can be read inside.
+func (p *RelatedPart[T]) carries(pattern string) bool {
+	return p.Rel.pattern == pattern && !p.Rel.withRel
+}
+
+func (p *RelatedPart[T]) carrying(ctx context.Context, s *Store, node string, kids nested) (string, map[string]any) {
+	return relatedColumn(ctx, s, *p.Rel, nil, p.Props, node, &kids)
 }
 
 func (p *RelatedPart[T]) take(pid string, items []any) {
@@ -127,8 +142,8 @@ type PagePart[T any] struct {
 
 func (p *PagePart[T]) source() Source { return p.From }
 
-func (p *PagePart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
-	return relatedColumn(ctx, s, *p.Rel, &p.Page, nil, p.From.node)
+func (p *PagePart[T]) column(ctx context.Context, s *Store, node string) (string, map[string]any) {
+	return relatedColumn(ctx, s, *p.Rel, &p.Page, nil, node, nil)
 }
 
 func (p *PagePart[T]) take(pid string, items []any) {
@@ -155,9 +170,9 @@ type CountPart[T any] struct {
 
 func (p *CountPart[T]) source() Source { return p.From }
 
-func (p *CountPart[T]) column(ctx context.Context, s *Store) (string, map[string]any) {
+func (p *CountPart[T]) column(ctx context.Context, s *Store, node string) (string, map[string]any) {
 	guard, gparams := p.Rel.guardOf(ctx, s)
-	return fmt.Sprintf("[COUNT { MATCH %s WHERE %s WITH DISTINCT n RETURN n }]", fromNode(p.Rel.pattern, p.From.node), guard), gparams
+	return fmt.Sprintf("[COUNT { MATCH %s WHERE %s WITH DISTINCT n RETURN n }]", fromNode(p.Rel.pattern, node), guard), gparams
 }
 
 func (p *CountPart[T]) take(pid string, items []any) {
@@ -178,7 +193,7 @@ type GetPart[T any] struct {
 
 func (p *GetPart[T]) source() Source { return Keys(p.IDs) }
 
-func (p *GetPart[T]) column(context.Context, *Store) (string, map[string]any) {
+func (p *GetPart[T]) column(context.Context, *Store, string) (string, map[string]any) {
 	return "COLLECT { MATCH (n:" + p.Kind.label + " {id: pid}) RETURN " + projectionOf("n", p.Props) + " }", nil
 }
 
@@ -232,11 +247,36 @@ type partsRead struct {
 	cypher string
 	params map[string]any
 	groups [][]Part // by the part column of a row: the parts of its items, in order
+	// kids[g][i] is the group whose columns each item of part i of group g carries (a carrier:
+	// the group's source is Via that part's field), -1 when it carries none.
+	kids [][]int
 }
+
+// A carrier is a part whose items are the parents of a source Via its field. partsStatement
+// reads that source's parts inside the carrier's items, instead of in a branch of the statement
+// of their own that would find the carrier's parents and related nodes again: a page of
+// services with its providers' zones read the page four times, and the nested fields of one
+// service came back as five rows of four branches.
+type carrier interface {
+	Part
+	// carries reports whether the part reads the field of the pattern, whole.
+	carries(pattern string) bool
+	// carrying is the part's column with each item [node, columns], the node bound as
+	// kids.node for the columns.
+	carrying(ctx context.Context, s *Store, node string, kids nested) (string, map[string]any)
+}
+
+// nested are the columns a carrier's items carry: a list expression over kids.node.
+type nested struct{ node, columns string }
+
+// pidRef finds a column that reads the parent's key: such a column needs its source's own
+// rows, which bind pid, and is not read inside a carrier.
+var pidRef = regexp.MustCompile(`\bpid\b`)
 
 // partsStatement builds one statement for the parts: a branch per source, each row a parent
 // and a list of one column per part of that source; the branches joined by UNION ALL inside a
-// CALL, every parameter renamed apart.
+// CALL, every parameter renamed apart. A source Via a field that another source's part reads
+// whole has no branch: its columns ride in that part's items (carrier).
 func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 	var st partsRead
 	var sources []Source
@@ -249,21 +289,65 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 			index[src.key] = g
 			sources = append(sources, src)
 			st.groups = append(st.groups, nil)
+			st.kids = append(st.kids, nil)
 		}
 		st.groups[g] = append(st.groups[g], p)
+		st.kids[g] = append(st.kids[g], -1)
 	}
 	st.params = map[string]any{}
-	branches := make([]string, len(sources))
 	n := 0
+	column := func(text string, ps map[string]any) string {
+		text = renameParams(text, ps, fmt.Sprintf("p%d_", n), st.params)
+		n++
+		return text
+	}
+	// Each group's own columns, over the node its source binds, or over the variable of its
+	// items when a carrier carries it.
+	cols := make([][]partColumn, len(sources))
+	folded := make([]bool, len(sources))
 	for g, src := range sources {
-		cols := make([]string, len(st.groups[g]))
-		for i, p := range st.groups[g] {
-			text, ps := p.column(ctx, s)
-			cols[i] = renameParams(text, ps, fmt.Sprintf("p%d_", n), st.params)
-			n++
+		pg, ok := index[src.base]
+		if ok && src.via != "" && src.when == "" && sources[pg].when == "" {
+			for i, p := range st.groups[pg] {
+				if c, ok := p.(carrier); ok && st.kids[pg][i] < 0 && c.carries(src.via) {
+					node := fmt.Sprintf("via%d", g)
+					texts, reads := columnsOf(ctx, s, st.groups[g], node)
+					if !reads {
+						st.kids[pg][i], folded[g], cols[g] = g, true, texts
+					}
+					break
+				}
+			}
 		}
-		branches[g] = fmt.Sprintf("%s RETURN %d AS part, pid, [%s] AS items",
-			renameParams(src.text, src.params, fmt.Sprintf("s%d_", g), st.params), g, strings.Join(cols, ", "))
+	}
+	for g, src := range sources {
+		if !folded[g] {
+			cols[g], _ = columnsOf(ctx, s, st.groups[g], src.node)
+		}
+	}
+	// A group's columns, with each carrier's kids inside its items, depth first.
+	var render func(g int, node string) string
+	render = func(g int, node string) string {
+		out := make([]string, len(st.groups[g]))
+		for i, p := range st.groups[g] {
+			k := st.kids[g][i]
+			if k < 0 {
+				out[i] = column(cols[g][i].text, cols[g][i].params)
+				continue
+			}
+			kid := fmt.Sprintf("via%d", k)
+			text, ps := p.(carrier).carrying(ctx, s, node, nested{node: kid, columns: render(k, kid)})
+			out[i] = column(text, ps)
+		}
+		return "[" + strings.Join(out, ", ") + "]"
+	}
+	var branches []string
+	for g, src := range sources {
+		if folded[g] {
+			continue
+		}
+		branches = append(branches, fmt.Sprintf("%s RETURN %d AS part, pid, %s AS items",
+			renameParams(src.text, src.params, fmt.Sprintf("s%d_", g), st.params), g, render(g, src.node)))
 	}
 	st.cypher = branches[0]
 	if len(branches) > 1 {
@@ -272,16 +356,58 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 	return st
 }
 
-// deliver gives each part its column of every row.
+// partColumn is a part's column as it gave it, before its parameters are renamed.
+type partColumn struct {
+	text   string
+	params map[string]any
+}
+
+// columnsOf are the columns of the parts over node; readsPid reports that one of them reads
+// the parent's key.
+func columnsOf(ctx context.Context, s *Store, parts []Part, node string) (cols []partColumn, readsPid bool) {
+	cols = make([]partColumn, len(parts))
+	for i, p := range parts {
+		text, ps := p.column(ctx, s, node)
+		cols[i] = partColumn{text, ps}
+		readsPid = readsPid || pidRef.MatchString(text)
+	}
+	return cols, readsPid
+}
+
+// deliver gives each part its column of every row, and each carried part its column of every
+// distinct node of its carrier.
 func (st partsRead) deliver(records []*neo4j.Record) {
+	seen := make([]map[string]bool, len(st.groups))
 	for _, rec := range records {
-		group := st.groups[int(rec.Values[0].(int64))]
-		pid := rec.Values[1].(string)
-		for i, items := range rec.Values[2].([]any) {
-			if items != nil { // nil: a whenPart not read for this row
-				group[i].take(pid, items.([]any))
-			}
+		st.give(int(rec.Values[0].(int64)), rec.Values[1].(string), rec.Values[2].([]any), seen)
+	}
+}
+
+// give gives the parts of group g the columns of the parent pid.
+func (st partsRead) give(g int, pid string, columns []any, seen []map[string]bool) {
+	for i, items := range columns {
+		if items == nil { // a whenPart not read for this row
+			continue
 		}
+		list := items.([]any)
+		if k := st.kids[g][i]; k >= 0 {
+			// Each item is [node, columns of group k over it]; a node two parents share
+			// carries the same columns twice, and gives them once.
+			nodes := make([]any, len(list))
+			if seen[k] == nil {
+				seen[k] = map[string]bool{}
+			}
+			for j, item := range list {
+				pair := item.([]any)
+				nodes[j] = pair[0]
+				if id, _ := asNode(pair[0]).Props["id"].(string); !seen[k][id] {
+					seen[k][id] = true
+					st.give(k, id, pair[1].([]any), seen)
+				}
+			}
+			list = nodes
+		}
+		st.groups[g][i].take(pid, list)
 	}
 }
 
@@ -305,25 +431,31 @@ var paramRef = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
 
 // relatedColumn is the column of a relationship field over the parent pid: its related nodes
 // (and relationships), each with its sort key, in order; one page of them when p is set.
-func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, props []string, node string) (string, map[string]any) {
+func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, props []string, node string, kids *nested) (string, map[string]any) {
 	where, orderBy, params := "true", "sortKey, n.id", map[string]any{}
 	limit := ""
 	if p != nil {
 		where, orderBy, params = p.window(rel.order)
 		limit = " LIMIT $pageLimit"
 	}
-	// A page's items carry their sort key, for their cursors; a whole list's are its nodes alone.
+	// A page's items carry their sort key, for their cursors; a whole list's are its nodes alone,
+	// or, when it carries the parts of a source through it, each node with their columns.
 	item := "[" + projectionOf("n", props) + ", sortKey]"
 	switch {
 	case rel.withRel:
 		item = "[n, sortKey, r]"
+	case kids != nil:
+		item = "WITH n AS " + kids.node + " RETURN [" + projectionOf(kids.node, props) + ", " + kids.columns + "]"
 	case p == nil:
 		item = projectionOf("n", props)
+	}
+	if kids == nil {
+		item = "RETURN " + item
 	}
 	rv := relVar(rel.withRel)
 	guard, gparams := rel.guardOf(ctx, s)
 	column := fmt.Sprintf("COLLECT { MATCH %s WHERE %s WITH DISTINCT n%s WITH n%s, %s AS sortKey WHERE %s "+
-		"WITH n%s, sortKey ORDER BY %s%s RETURN %s }",
+		"WITH n%s, sortKey ORDER BY %s%s %s }",
 		fromNode(rel.pattern, node), guard, rv, rv, rel.order.expr, where, rv, orderBy, limit, item)
 	return column, merge(params, gparams)
 }

@@ -122,7 +122,7 @@ type MayChangePart struct {
 
 func (p *MayChangePart) source() Source { return p.From }
 
-func (p *MayChangePart) column(ctx context.Context, _ *Store) (string, map[string]any) {
+func (p *MayChangePart) column(ctx context.Context, _ *Store, _ string) (string, map[string]any) {
 	pred, params, _, ok := changeRule(auth.From(ctx), p.Label)
 	if !ok {
 		return "[]", nil
