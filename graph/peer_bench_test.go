@@ -77,6 +77,27 @@ RETURN s.id AS id, s.name AS name, s.channel AS channel, s.status AS status, s.f
 		params: map[string]any{"zone": "g-mun-42", "need": "g-need-work", "first": 100},
 	},
 	{
+		// Not a question of the instrument: a page whose fields have fields of their own, the
+		// shape of the app's lists, read in one statement (store.partsStatement's carriers).
+		name: "d-services-page-nested",
+		graphql: `query ServicesPageNested($first: Int!) {
+  services(first: $first, orderBy: {field: NAME, direction: ASC}) {
+    edges { node { id name provider { name zones { name } } needs { code broader { code } } zones { name parents { name } } } }
+  }
+}`,
+		vars: map[string]any{"first": 100},
+		cypher: `MATCH (s:Service) WHERE s.name IS NOT NULL
+WITH s ORDER BY s.name, s.id LIMIT $first
+RETURN s.id AS id, s.name AS name,
+  COLLECT { MATCH (s)<-[:PROVIDES]-(a:Actor)
+            RETURN a {.name, zones: COLLECT { MATCH (a)-[:OPERATES_IN]->(z:Zone) WITH z ORDER BY z.name RETURN z.name }} }[0] AS provider,
+  COLLECT { MATCH (s)-[:MEETS]->(n:Need) WITH n ORDER BY n.code
+            RETURN n {.code, broader: COLLECT { MATCH (n)-[:BROADER]->(b:Need) RETURN b.code }[0]} } AS needs,
+  COLLECT { MATCH (s)-[:AVAILABLE_IN]->(z:Zone) WITH z ORDER BY z.name
+            RETURN z {.name, parents: COLLECT { MATCH (z)-[:PART_OF]->(p:Zone) WITH p ORDER BY p.name RETURN p.name }} } AS zones`,
+		params: map[string]any{"first": 100},
+	},
+	{
 		name: "c-service-by-id",
 		graphql: `query ServiceById($id: ID!) {
   node(id: $id) {
