@@ -17,8 +17,12 @@ func (p props) str(k string) string {
 	return s
 }
 
+// optStr is the property, nil when absent. The copy is made only when there is one: a variable
+// whose address is returned is put on the heap where it is declared, so taking the address of
+// the type switch's own variable cost an allocation for every absent property of every node.
 func (p props) optStr(k string) *string {
-	if s, ok := p[k].(string); ok {
+	if v, ok := p[k].(string); ok {
+		s := v
 		return &s
 	}
 	return nil
@@ -49,7 +53,8 @@ func (p props) time(k string) time.Time {
 }
 
 func (p props) optTime(k string) *time.Time {
-	if t, ok := p[k].(time.Time); ok {
+	if v, ok := p[k].(time.Time); ok {
+		t := v // as optStr
 		return &t
 	}
 	return nil
