@@ -130,11 +130,12 @@ func rankedPage[T any](items []T, p store.Page, key func(T) string) (*model.Conn
 	end := min(start+p.Size, len(items))
 	c := &model.Connection[T]{Edges: make([]model.Edge[T], 0, end-start)}
 	for i := start; i < end; i++ {
-		c.Edges = append(c.Edges, model.Edge[T]{Cursor: relay.Cursor{Sort: int64(i), Key: key(items[i])}.Encode(), Node: items[i]})
+		c.Edges = append(c.Edges, model.Edge[T]{At: relay.Cursor{Sort: int64(i), Key: key(items[i])}, Node: items[i]})
 	}
 	c.PageInfo.HasNextPage, c.PageInfo.HasPreviousPage = end < len(items), start > 0
 	if n := len(c.Edges); n > 0 {
-		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[n-1].Cursor
+		start, end := c.Edges[0].Cursor(), c.Edges[n-1].Cursor()
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &start, &end
 	}
 	return c.WithTotal(len(items)), nil
 }

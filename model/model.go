@@ -5,6 +5,8 @@ package model
 import (
 	"context"
 	"time"
+
+	"snodo/relay"
 )
 
 // Node is any object with a global ID.
@@ -28,11 +30,15 @@ type PageInfo struct {
 	EndCursor       *string
 }
 
-// Edge is an item of a page with its cursor.
+// Edge is an item of a page with its place in the list, which is encoded as its cursor only
+// when the cursor is asked (a page of 100 services encoded 100 cursors that no one read).
 type Edge[T any] struct {
-	Cursor string
-	Node   T
+	At   relay.Cursor
+	Node T
 }
+
+// Cursor is the edge's cursor.
+func (e Edge[T]) Cursor() string { return e.At.Encode() }
 
 // Connection is a page of a list, Relay style. The total is counted only when asked for.
 type Connection[T any] struct {

@@ -104,7 +104,7 @@ func connection[T any](p Page, rows []row, decode func(row) T) *model.Connection
 	c := &model.Connection[T]{Edges: make([]model.Edge[T], len(rows))}
 	for i, r := range rows {
 		id, _ := r.node.Props["id"].(string)
-		c.Edges[i] = model.Edge[T]{Cursor: relay.Cursor{Sort: r.sort, Key: id}.Encode(), Node: decode(r)}
+		c.Edges[i] = model.Edge[T]{At: relay.Cursor{Sort: r.sort, Key: id}, Node: decode(r)}
 	}
 	if p.Backward {
 		c.PageInfo.HasPreviousPage = more
@@ -114,7 +114,8 @@ func connection[T any](p Page, rows []row, decode func(row) T) *model.Connection
 		c.PageInfo.HasPreviousPage = p.Cursor != nil
 	}
 	if n := len(c.Edges); n > 0 {
-		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[n-1].Cursor
+		start, end := c.Edges[0].Cursor(), c.Edges[n-1].Cursor()
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &start, &end
 	}
 	return c
 }

@@ -290,7 +290,7 @@ func TestConnection(t *testing.T) {
 					conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage, c.next, c.previous)
 			}
 			for _, e := range conn.Edges {
-				cur, err := relay.ParseCursor(e.Cursor)
+				cur, err := relay.ParseCursor(e.Cursor())
 				if err != nil || cur.Key != e.Node || cur.Sort != "s-"+e.Node {
 					t.Errorf("the cursor of %s reads %+v, %v", e.Node, cur, err)
 				}
@@ -299,7 +299,7 @@ func TestConnection(t *testing.T) {
 				if conn.PageInfo.StartCursor != nil || conn.PageInfo.EndCursor != nil {
 					t.Error("an empty page has start or end cursors")
 				}
-			} else if *conn.PageInfo.StartCursor != conn.Edges[0].Cursor || *conn.PageInfo.EndCursor != conn.Edges[n-1].Cursor {
+			} else if *conn.PageInfo.StartCursor != conn.Edges[0].Cursor() || *conn.PageInfo.EndCursor != conn.Edges[n-1].Cursor() {
 				t.Error("the start and end cursors are not those of the first and last edges")
 			}
 		})
