@@ -93,7 +93,7 @@ func (p *pageRows) column(context.Context, *Store, string) (string, map[string]a
 
 func (p *pageRows) take(_ string, items []any) {
 	item := items[0].([]any)
-	p.rows = append(p.rows, pageRow{at: item[2].(int64), row: row{node: asNode(item[0]), sort: item[1]}})
+	p.rows = append(p.rows, pageRow{at: item[2].(int64), row: row{node: nodeOf(item[0], p.props), sort: item[1]}})
 }
 
 // inOrder is the page's rows in the order the page statement gave them.

@@ -192,7 +192,7 @@ func list[T any](ctx context.Context, s *Store, q query, p Page, o order, decode
 	if err != nil {
 		return nil, err
 	}
-	rows := rowsOf(records[0].Values[0].([]any), false)
+	rows := rowsOf(records[0].Values[0].([]any), false, true, nil)
 	c := connection(p, rows, func(r row) T { return decode(r.node) })
 	c.Count = func(ctx context.Context) (int, error) { return s.count(ctx, q) }
 	return c, nil

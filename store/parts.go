@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -116,6 +117,8 @@ func (p *RelatedPart[T]) carries(pattern string) bool {
 	return p.Rel.pattern == pattern && !p.Rel.withRel
 }
 
+func (p *RelatedPart[T]) key(node any) string { return nodeKey(node, p.Props) }
+
 func (p *RelatedPart[T]) carrying(ctx context.Context, s *Store, node string, kids nested) (string, map[string]any) {
 	return relatedColumn(ctx, s, *p.Rel, nil, p.Props, node, &kids)
 }
@@ -127,7 +130,7 @@ func (p *RelatedPart[T]) take(pid string, items []any) {
 	if p.Out == nil {
 		p.Out = map[string][]T{}
 	}
-	for _, r := range rowsOf(items, p.Rel.withRel) {
+	for _, r := range rowsOf(items, p.Rel.withRel, p.Rel.withRel, p.Props) {
 		p.Out[pid] = append(p.Out[pid], p.Rel.decode(pid, r.node, r.rel))
 	}
 }
@@ -153,7 +156,7 @@ func (p *PagePart[T]) take(pid string, items []any) {
 	if p.rows == nil {
 		p.rows = map[string][]row{}
 	}
-	p.rows[pid] = rowsOf(items, p.Rel.withRel)
+	p.rows[pid] = rowsOf(items, p.Rel.withRel, true, nil)
 }
 
 // Of is the page of the parent; a parent with no related node has an empty page.
@@ -204,7 +207,7 @@ func (p *GetPart[T]) take(pid string, items []any) {
 	if p.Out == nil {
 		p.Out = map[string]T{}
 	}
-	p.Out[pid] = p.Kind.decode(asNode(items[0]))
+	p.Out[pid] = p.Kind.decode(nodeOf(items[0], p.Props))
 }
 
 // Guarded reports whether nodes of the kind are read through the rule of caseread.go, so that
@@ -264,6 +267,8 @@ type carrier interface {
 	// carrying is the part's column with each item [node, columns], the node bound as
 	// kids.node for the columns.
 	carrying(ctx context.Context, s *Store, node string, kids nested) (string, map[string]any)
+	// key is the key of the node of an item.
+	key(node any) string
 }
 
 // nested are the columns a carrier's items carry: a list expression over kids.node.
@@ -391,6 +396,7 @@ func (st partsRead) give(g int, pid string, columns []any, seen []map[string]boo
 		}
 		list := items.([]any)
 		if k := st.kids[g][i]; k >= 0 {
+			carrier := st.groups[g][i].(carrier)
 			// Each item is [node, columns of group k over it]; a node two parents share
 			// carries the same columns twice, and gives them once.
 			nodes := make([]any, len(list))
@@ -400,7 +406,7 @@ func (st partsRead) give(g int, pid string, columns []any, seen []map[string]boo
 			for j, item := range list {
 				pair := item.([]any)
 				nodes[j] = pair[0]
-				if id, _ := asNode(pair[0]).Props["id"].(string); !seen[k][id] {
+				if id := carrier.key(pair[0]); !seen[k][id] {
 					seen[k][id] = true
 					st.give(k, id, pair[1].([]any), seen)
 				}
@@ -460,16 +466,18 @@ func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, pr
 	return column, merge(params, gparams)
 }
 
-// rowsOf reads the items of relatedColumn.
-func rowsOf(items []any, withRel bool) []row {
+// rowsOf reads the items of relatedColumn: each [n, sortKey, r] for a field with its
+// relationship, [node, sortKey] for a page (sorted), the node alone otherwise; a node is whole,
+// or the properties props in order (projectionOf).
+func rowsOf(items []any, withRel, sorted bool, props []string) []row {
 	out := make([]row, len(items))
 	for i, v := range items {
-		item, ok := v.([]any)
-		if !ok {
-			out[i] = row{node: asNode(v)} // a node of a whole list, without its sort key
+		if !sorted && !withRel {
+			out[i] = row{node: nodeOf(v, props)} // a node of a whole list, without its sort key
 			continue
 		}
-		out[i] = row{node: asNode(item[0]), sort: item[1]}
+		item := v.([]any)
+		out[i] = row{node: nodeOf(item[0], props), sort: item[1]}
 		if withRel {
 			rr := item[2].(neo4j.Relationship)
 			out[i].rel = &rr
@@ -491,10 +499,28 @@ func EndNodes[T, K any](p *PagePart[T], k Kind[K]) map[string]K {
 	return out
 }
 
-// asNode is a node as read: whole, or a map projection of it, whose properties are the node's.
-func asNode(v any) neo4j.Node {
-	if m, ok := v.(map[string]any); ok {
-		return neo4j.Node{Props: m}
+// nodeOf is a node as read: whole when props is empty, else the list of the properties props in
+// order (projectionOf), absent ones null, which are left out.
+func nodeOf(v any, props []string) neo4j.Node {
+	if len(props) == 0 {
+		return v.(neo4j.Node)
 	}
-	return v.(neo4j.Node)
+	values := v.([]any)
+	m := make(map[string]any, len(props))
+	for i, k := range props {
+		if values[i] != nil {
+			m[k] = values[i]
+		}
+	}
+	return neo4j.Node{Props: m}
+}
+
+// nodeKey is the key of a node as nodeOf reads it, without reading the rest.
+func nodeKey(v any, props []string) string {
+	if len(props) == 0 {
+		id, _ := v.(neo4j.Node).Props["id"].(string)
+		return id
+	}
+	id, _ := v.([]any)[slices.Index(props, "id")].(string)
+	return id
 }

@@ -79,11 +79,13 @@ func (p *Projection) Props() []string {
 	return out
 }
 
-// projectionOf is the Cypher map projection of the node variable to the properties (the
-// variable itself, the whole node, when none).
+// projectionOf is the list of the properties of the node variable, in order (the variable
+// itself, the whole node, when none): a list rather than a map projection, so that neither
+// Neo4j nor the driver writes and reads the properties' names again for every node (nodeOf
+// puts them back).
 func projectionOf(node string, props []string) string {
 	if len(props) == 0 {
 		return node
 	}
-	return node + " {." + strings.Join(props, ", .") + "}"
+	return "[" + node + "." + strings.Join(props, ", "+node+".") + "]"
 }
