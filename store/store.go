@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -394,15 +395,24 @@ type Statement struct {
 // a function giving them so far, in order. The region benchmark runs a request's own statements
 // bare with it (graph/peer_bench_test.go); nothing in serving sets it.
 func WithStatementLog(ctx context.Context) (context.Context, func() []Statement) {
-	pl := &planLog{}
-	return context.WithValue(ctx, planKey{}, pl), func() []Statement {
-		pl.mu.Lock()
-		defer pl.mu.Unlock()
-		out := make([]Statement, len(pl.plans))
-		for i, p := range pl.plans {
-			out[i] = Statement{p.cypher, p.params}
+	ctx, kept := withLog(ctx, false)
+	return ctx, func() []Statement {
+		var out []Statement
+		for _, p := range kept() {
+			out = append(out, Statement{p.cypher, p.params})
 		}
 		return out
+	}
+}
+
+// withLog returns a context carrying a new log, EXPLAINing when explain is set, and a function
+// giving a copy of what it kept so far.
+func withLog(ctx context.Context, explain bool) (context.Context, func() []statementPlan) {
+	pl := &planLog{explain: explain}
+	return context.WithValue(ctx, planKey{}, pl), func() []statementPlan {
+		pl.mu.Lock()
+		defer pl.mu.Unlock()
+		return slices.Clone(pl.plans)
 	}
 }
 
