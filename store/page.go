@@ -254,14 +254,16 @@ func Get[T any](ctx context.Context, s *Store, k Kind[T], keys []string) (map[st
 	if out, ok, err := getAhead(ctx, s, k, keys); ok {
 		return out, err
 	}
-	// One statement, so one auto-commit transaction: a round-trip less than a managed one.
-	records, err := readAutoCommit(ctx, s, "UNWIND $ids AS id MATCH (n:"+k.label+" {id: id}) RETURN n", map[string]any{"ids": keys})
+	// One statement, so one auto-commit transaction: a round-trip less than a managed one; and
+	// one record, as partsStatement's.
+	records, err := readAutoCommit(ctx, s, "UNWIND $ids AS id MATCH (n:"+k.label+" {id: id}) RETURN collect(n)", map[string]any{"ids": keys})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]T, len(records))
-	for _, r := range records {
-		v := k.decode(r.Values[0].(neo4j.Node))
+	nodes := records[0].Values[0].([]any)
+	out := make(map[string]T, len(nodes))
+	for _, n := range nodes {
+		v := k.decode(n.(neo4j.Node))
 		out[k.key(v)] = v
 	}
 	return out, nil

@@ -130,9 +130,12 @@ func (p *RelatedPart[T]) take(pid string, items []any) {
 	if p.Out == nil {
 		p.Out = map[string][]T{}
 	}
-	for _, r := range rowsOf(items, p.Rel.withRel, p.Rel.withRel, p.Props) {
-		p.Out[pid] = append(p.Out[pid], p.Rel.decode(pid, r.node, r.rel))
+	rows := rowsOf(items, p.Rel.withRel, p.Rel.withRel, p.Props)
+	out := slices.Grow(p.Out[pid], len(rows))
+	for _, r := range rows {
+		out = append(out, p.Rel.decode(pid, r.node, r.rel))
 	}
+	p.Out[pid] = out
 }
 
 // PagePart reads the same page of a relationship field for many parents, as RelatedPages.
@@ -280,7 +283,7 @@ var pidRef = regexp.MustCompile(`\bpid\b`)
 
 // partsStatement builds one statement for the parts: a branch per source, each row a parent
 // and a list of one column per part of that source; the branches joined by UNION ALL inside a
-// CALL, every parameter renamed apart. A source Via a field that another source's part reads
+// CALL, whose rows the statement returns as one record; every parameter renamed apart. A source Via a field that another source's part reads
 // whole has no branch: its columns ride in that part's items (carrier).
 func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 	var st partsRead
@@ -354,10 +357,11 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 		branches = append(branches, fmt.Sprintf("%s RETURN %d AS part, pid, %s AS items",
 			renameParams(src.text, src.params, fmt.Sprintf("s%d_", g), st.params), g, render(g, src.node)))
 	}
-	st.cypher = branches[0]
-	if len(branches) > 1 {
-		st.cypher = "CALL { " + strings.Join(branches, " UNION ALL ") + " } RETURN part, pid, items"
-	}
+	// The rows come back as one record, a list of [part, pid, items]: the driver reads each
+	// record as a message of its own, with a goroutine and a context per read while the server
+	// sends its connection.recv_timeout_seconds hint, and Neo4j sends each with its own framing.
+	// For a page of 100 services that was a fifth of Snodo's CPU and a sixth of Neo4j's.
+	st.cypher = "CALL () { " + strings.Join(branches, " UNION ALL ") + " } RETURN collect([part, pid, items]) AS rows"
 	return st
 }
 
@@ -379,12 +383,13 @@ func columnsOf(ctx context.Context, s *Store, parts []Part, node string) (cols [
 	return cols, readsPid
 }
 
-// deliver gives each part its column of every row, and each carried part its column of every
-// distinct node of its carrier.
+// deliver gives each part its column of every row of the statement's one record, and each
+// carried part its column of every distinct node of its carrier.
 func (st partsRead) deliver(records []*neo4j.Record) {
 	seen := make([]map[string]bool, len(st.groups))
-	for _, rec := range records {
-		st.give(int(rec.Values[0].(int64)), rec.Values[1].(string), rec.Values[2].([]any), seen)
+	for _, r := range records[0].Values[0].([]any) {
+		row := r.([]any)
+		st.give(int(row[0].(int64)), row[1].(string), row[2].([]any), seen)
 	}
 }
 

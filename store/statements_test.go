@@ -62,11 +62,12 @@ func TestStatementLogKeepsWhatWasSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One record, a list of [part, pid, items].
 	got := map[string]int{}
-	for _, r := range records {
-		pid, _ := r.Get("pid")
-		items, _ := r.Get("items")
-		got[pid.(string)] = len(items.([]any)[0].([]any))
+	rows, _ := records[0].Get("rows")
+	for _, r := range rows.([]any) {
+		row := r.([]any)
+		got[row[1].(string)] = len(row[2].([]any)[0].([]any))
 	}
 	if got["s1"] != len(needs["s1"]) || got["s2"] != len(needs["s2"]) || got["s1"] != 2 || got["s2"] != 1 {
 		t.Fatalf("run bare: %v needs by service, Related read s1 %d, s2 %d", got, len(needs["s1"]), len(needs["s2"]))
