@@ -209,8 +209,8 @@ func graphQL(s *store.Store, opt Options) http.Handler {
 	// through every operation extension (the limits below) on each request.
 	h.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 	h.AroundFields(loaders.Prefetch(schema.Schema()))
-	h.AddTransport(transport.GET{})
-	h.AddTransport(transport.POST{})
+	h.AddTransport(direct{transport.GET{}})
+	h.AddTransport(direct{transport.POST{}})
 	if opt.DisableIntrospection {
 		// Introspection off means off: no "Did you mean ...?" in validation errors either, which
 		// would otherwise spell out the schema's fields, arguments, types and enum values.
