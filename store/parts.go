@@ -277,9 +277,25 @@ type carrier interface {
 // nested are the columns a carrier's items carry: a list expression over kids.node.
 type nested struct{ node, columns string }
 
-// pidRef finds a column that reads the parent's key: such a column needs its source's own
-// rows, which bind pid, and is not read inside a carrier.
-var pidRef = regexp.MustCompile(`\bpid\b`)
+// readsPid reports whether a column reads the parent's key, the variable pid (the word, as
+// regexp's \bpid\b, by hand: a regexp was a third of building a statement's columns). Such a
+// column needs its source's own rows, which bind pid, and is not read inside a carrier.
+func readsPid(text string) bool {
+	word := func(c byte) bool {
+		return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], "pid")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if (j == 0 || !word(text[j-1])) && (j+3 == len(text) || !word(text[j+3])) {
+			return true
+		}
+		i = j + 3
+	}
+}
 
 // partsStatement builds one statement for the parts: a branch per source, each row a parent
 // and a list of one column per part of that source; the branches joined by UNION ALL inside a
@@ -371,16 +387,16 @@ type partColumn struct {
 	params map[string]any
 }
 
-// columnsOf are the columns of the parts over node; readsPid reports that one of them reads
-// the parent's key.
-func columnsOf(ctx context.Context, s *Store, parts []Part, node string) (cols []partColumn, readsPid bool) {
+// columnsOf are the columns of the parts over node; reads reports that one of them reads the
+// parent's key.
+func columnsOf(ctx context.Context, s *Store, parts []Part, node string) (cols []partColumn, reads bool) {
 	cols = make([]partColumn, len(parts))
 	for i, p := range parts {
 		text, ps := p.column(ctx, s, node)
 		cols[i] = partColumn{text, ps}
-		readsPid = readsPid || pidRef.MatchString(text)
+		reads = reads || readsPid(text)
 	}
-	return cols, readsPid
+	return cols, reads
 }
 
 // deliver gives each part its column of every row of the statement's one record, and each
