@@ -19,8 +19,9 @@ import (
 )
 
 // The region benchmarks: the three questions of the Snodo/peer instrument (../shared/peer in the
-// team's workspace), each through Snodo's whole HTTP handler and as the bare Cypher of the same
-// question through the same driver, in one run, so that the ratio of the two is Snodo's own
+// team's workspace), a, b and c, and a fourth, d, a page of services with nested lists; each
+// through Snodo's whole HTTP handler and as the bare Cypher of the same question through the
+// same driver, in one run, so that the ratio of the two is Snodo's own
 // cost over Neo4j's. They need the generated region with partnerships (`make region` loads it
 // into an empty Neo4j) and run only when SNODO_REGION_URI names that database:
 //
