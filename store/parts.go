@@ -299,8 +299,9 @@ func readsPid(text string) bool {
 
 // partsStatement builds one statement for the parts: a branch per source, each row a parent
 // and a list of one column per part of that source; the branches joined by UNION ALL inside a
-// CALL, whose rows the statement returns as one record; every parameter renamed apart. A source Via a field that another source's part reads
-// whole has no branch: its columns ride in that part's items (carrier).
+// CALL, whose rows the statement returns as one record; every parameter renamed apart. A
+// source Via a field that another source's part reads whole has no branch: its columns ride in
+// that part's items (carrier).
 func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 	var st partsRead
 	var sources []Source
