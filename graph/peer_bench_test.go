@@ -21,9 +21,10 @@ import (
 // The region benchmarks: the three questions of the Snodo/peer instrument (../shared/peer in the
 // team's workspace), a, b and c, and a fourth, d, a page of services with nested lists; each
 // through Snodo's whole HTTP handler and as the bare Cypher of the same question through the
-// same driver, in one run, so that the ratio of the two is Snodo's own
-// cost over Neo4j's. They need the generated region with partnerships (`make region` loads it
-// into an empty Neo4j) and run only when SNODO_REGION_URI names that database:
+// same driver, in one run, so that the ratio of the two is Snodo's own cost over Neo4j's
+// (BenchmarkRegion also splits it, through the statements Snodo sent). They need the generated
+// region with partnerships (`make region` loads it into an empty Neo4j) and run only when
+// SNODO_REGION_URI names that database:
 //
 //	SNODO_REGION_URI=bolt://127.0.0.1:7791 go test -run '^$' -bench Region -benchtime 200x ./graph/
 //
