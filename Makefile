@@ -58,7 +58,7 @@ schemathesis:
 	fi
 
 # Regenerates graph/generated.go, model/models_gen.go and the resolver stubs from the schema
-# (gqlgen, then cmd/generate's one change to graph/generated.go).
+# (gqlgen, then cmd/generate's changes to graph/generated.go, each said in its doc comment).
 generate:
 	$(GO) run ./cmd/generate
 

@@ -5089,68 +5089,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
-		ec.unmarshalInputActorFilter,
-		ec.unmarshalInputActorOrder,
-		ec.unmarshalInputAddInterventionInput,
-		ec.unmarshalInputAddMemberInput,
-		ec.unmarshalInputAddProjectTargetInput,
-		ec.unmarshalInputAuditFilter,
-		ec.unmarshalInputCaseCountsInput,
-		ec.unmarshalInputCaseFilter,
-		ec.unmarshalInputCloseCaseInput,
-		ec.unmarshalInputConsentInput,
-		ec.unmarshalInputContactsInput,
-		ec.unmarshalInputContextValueInput,
-		ec.unmarshalInputCoverageInput,
-		ec.unmarshalInputCreateActorInput,
-		ec.unmarshalInputCreatePartnershipInput,
-		ec.unmarshalInputCreatePathwayModelInput,
-		ec.unmarshalInputCreateRouteInput,
-		ec.unmarshalInputCreateServiceInput,
-		ec.unmarshalInputCreateZoneInput,
-		ec.unmarshalInputDeleteActorInput,
-		ec.unmarshalInputDeletePartnershipInput,
-		ec.unmarshalInputDeleteRouteInput,
-		ec.unmarshalInputDeleteServiceInput,
-		ec.unmarshalInputDeleteZoneInput,
-		ec.unmarshalInputDemandInput,
-		ec.unmarshalInputFindServicesInput,
-		ec.unmarshalInputFlowsInput,
-		ec.unmarshalInputGeoPointInput,
-		ec.unmarshalInputLinkServiceInput,
-		ec.unmarshalInputMoveCaseInput,
-		ec.unmarshalInputMoveInterventionInput,
-		ec.unmarshalInputMoveReferralInput,
-		ec.unmarshalInputNeedFilter,
-		ec.unmarshalInputNetworkInput,
-		ec.unmarshalInputOpenCaseInput,
-		ec.unmarshalInputOpeningHoursInput,
-		ec.unmarshalInputPartnershipFilter,
-		ec.unmarshalInputPartnershipOrder,
-		ec.unmarshalInputPathwaysInput,
-		ec.unmarshalInputPersonProfile,
-		ec.unmarshalInputRecordActivityInput,
-		ec.unmarshalInputReferInput,
-		ec.unmarshalInputRegisterWebhookInput,
-		ec.unmarshalInputRemoveMemberInput,
-		ec.unmarshalInputReplayWebhookDeliveryInput,
-		ec.unmarshalInputRouteFilter,
-		ec.unmarshalInputServiceFilter,
-		ec.unmarshalInputServiceOrder,
-		ec.unmarshalInputSetZoneContextInput,
-		ec.unmarshalInputStageInput,
-		ec.unmarshalInputUpdateActorInput,
-		ec.unmarshalInputUpdateMemberInput,
-		ec.unmarshalInputUpdatePartnershipInput,
-		ec.unmarshalInputUpdatePathwayModelInput,
-		ec.unmarshalInputUpdatePlacesInput,
-		ec.unmarshalInputUpdateServiceInput,
-		ec.unmarshalInputUpdateZoneInput,
-		ec.unmarshalInputWithdrawConsentInput,
-		ec.unmarshalInputZoneFilter,
-		ec.unmarshalInputZoneOrder,
-	)
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -5160,7 +5098,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			var data graphql.Marshaler
 			if first {
 				first = false
-				ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
@@ -5190,7 +5127,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				return nil
 			}
 			first = false
-			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)

@@ -14,15 +14,23 @@
 //     path worked out only then (graph.deferredPath), and the object is written by
 //     graph.objectOut rather than by gqlgen's FieldSet, whose writing allocates a map and a
 //     copy of each field (graph/objects.go).
+//   - The map of input unmarshallers gqlgen builds for every operation (BuildUnmarshalerMap, a
+//     reflect.Type lookup and a bound method for each input type of the schema, about 10 KB a
+//     request, 2% of a small query's CPU) is not built, and not put in the context: only
+//     graphql.UnmarshalInputFromContext reads it, and nothing in Snodo calls that (the command
+//     fails if something does; see unmarshalerMap).
 package main
 
 import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen/config"
@@ -68,6 +76,10 @@ func rewrite(path string) error {
 			return fmt.Errorf("%s: gqlgen wrote no %q: its templates changed, and graph/inline.go with them", path, r.from)
 		}
 		src = bytes.ReplaceAll(src, []byte(r.from), []byte(r.to))
+	}
+	src, err = unmarshalerMap(src, path)
+	if err != nil {
+		return err
 	}
 	src, n := plainLeaves(src)
 	if n == 0 {
@@ -122,4 +134,49 @@ func plainLeaves(src []byte) ([]byte, int) {
 		return fmt.Appendf(nil, "%s\treturn ec.%s(ctx, field.Selections, %s) // a plain leaf (cmd/generate)\n}\n", m[1], m[3], m[2])
 	})
 	return src, n
+}
+
+// buildUnmarshalers is gqlgen's map of input unmarshallers, built at the start of Exec, and
+// withUnmarshalers the statements that put it in an operation's context.
+var (
+	buildUnmarshalers = regexp.MustCompile(`(?s)\n\tinputUnmarshalMap := graphql\.BuildUnmarshalerMap\(\n.*?\n\t\)\n`)
+	withUnmarshalers  = regexp.MustCompile(`\n\t+ctx = graphql\.WithUnmarshalerMap\(ctx, inputUnmarshalMap\)\n`)
+	// A call of the map's reader, written so that this file does not call it.
+	unmarshalInput = "UnmarshalInputFromContext" + "("
+)
+
+// unmarshalerMap takes out of src (the execution code, at path) the map of input unmarshallers
+// and the statements that put it in the context, and fails when Go code of the module beside
+// it calls graphql.UnmarshalInputFromContext, the one reader of that map.
+func unmarshalerMap(src []byte, path string) ([]byte, error) {
+	if !buildUnmarshalers.Match(src) || !withUnmarshalers.Match(src) {
+		return nil, fmt.Errorf("%s: gqlgen built no map of input unmarshallers: its templates changed, and cmd/generate with them", path)
+	}
+	exec, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	err = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && p != ".":
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(p, ".go"):
+			return nil
+		}
+		if abs, err := filepath.Abs(p); err != nil || abs == exec {
+			return err
+		}
+		code, err := os.ReadFile(p)
+		if err == nil && bytes.Contains(code, []byte(unmarshalInput)) {
+			err = fmt.Errorf("%s calls graphql.UnmarshalInputFromContext, which needs the map of input unmarshallers cmd/generate takes out of %s: take its unmarshalerMap rewrite out first", p, path)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	src = buildUnmarshalers.ReplaceAll(src, []byte("\n"))
+	return withUnmarshalers.ReplaceAll(src, []byte("\n")), nil
 }
