@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -64,23 +63,42 @@ func Via[T any](src Source, rel *Rel[T]) Source {
 		params: src.params, key: src.key + "\x01" + rel.pattern, node: "parent", base: src.key, via: rel.pattern}
 }
 
-// parentPattern is how every Rel's pattern starts: the parent, by its key.
-var parentPattern = regexp.MustCompile(`^\(:([A-Za-z]+) \{id: pid\}\)`)
+// parentStart is how every Rel's pattern starts: the parent, by its key, "(:Label {id: pid})".
+// parentEnd reads it by hand (a regexp was a tenth of building a statement); the regexp it
+// replaced, ^\(:([A-Za-z]+) \{id: pid\}\), is in its test.
+const parentKeyed = " {id: pid})"
+
+// parentEnd is the label of the parent a pattern starts from and where that start ends; "" and
+// 0 when the pattern starts otherwise.
+func parentEnd(pattern string) (label string, end int) {
+	if !strings.HasPrefix(pattern, "(:") {
+		return "", 0
+	}
+	i := 2
+	for i < len(pattern) && ('a' <= pattern[i] && pattern[i] <= 'z' || 'A' <= pattern[i] && pattern[i] <= 'Z') {
+		i++
+	}
+	if i == 2 || !strings.HasPrefix(pattern[i:], parentKeyed) {
+		return "", 0
+	}
+	return pattern[2:i], i + len(parentKeyed)
+}
 
 // parentLabel is the label of the parent a pattern starts from, "" when it starts otherwise.
 func parentLabel(pattern string) string {
-	if m := parentPattern.FindStringSubmatch(pattern); m != nil {
-		return m[1]
-	}
-	return ""
+	label, _ := parentEnd(pattern)
+	return label
 }
 
 // fromNode is the pattern starting from the parent node bound as node, when one is.
 func fromNode(pattern, node string) string {
-	if node == "" || parentLabel(pattern) == "" {
+	if node == "" {
 		return pattern
 	}
-	return "(" + node + ")" + pattern[len(parentPattern.FindString(pattern)):]
+	if _, end := parentEnd(pattern); end > 0 {
+		return "(" + node + ")" + pattern[end:]
+	}
+	return pattern
 }
 
 // whenPart is a part read only where its source's when holds; elsewhere its column is null and
@@ -178,7 +196,7 @@ func (p *CountPart[T]) source() Source { return p.From }
 
 func (p *CountPart[T]) column(ctx context.Context, s *Store, node string) (string, map[string]any) {
 	guard, gparams := p.Rel.guardOf(ctx, s)
-	return fmt.Sprintf("[COUNT { MATCH %s WHERE %s WITH DISTINCT n RETURN n }]", fromNode(p.Rel.pattern, node), guard), gparams
+	return "[COUNT { MATCH " + fromNode(p.Rel.pattern, node) + " WHERE " + guard + " WITH DISTINCT n RETURN n }]", gparams
 }
 
 func (p *CountPart[T]) take(pid string, items []any) {
@@ -322,7 +340,7 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 	st.params = map[string]any{}
 	n := 0
 	column := func(text string, ps map[string]any) string {
-		text = renameParams(text, ps, fmt.Sprintf("p%d_", n), st.params)
+		text = renameParams(text, ps, "p"+strconv.Itoa(n)+"_", st.params)
 		n++
 		return text
 	}
@@ -335,7 +353,7 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 		if ok && src.via != "" && src.when == "" && sources[pg].when == "" {
 			for i, p := range st.groups[pg] {
 				if c, ok := p.(carrier); ok && st.kids[pg][i] < 0 && c.carries(src.via) {
-					node := fmt.Sprintf("via%d", g)
+					node := "via" + strconv.Itoa(g)
 					texts, reads := columnsOf(ctx, s, st.groups[g], node)
 					if !reads {
 						st.kids[pg][i], folded[g], cols[g] = g, true, texts
@@ -360,7 +378,7 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 				out[i] = column(cols[g][i].text, cols[g][i].params)
 				continue
 			}
-			kid := fmt.Sprintf("via%d", k)
+			kid := "via" + strconv.Itoa(k)
 			text, ps := p.(carrier).carrying(ctx, s, node, nested{node: kid, columns: render(k, kid)})
 			out[i] = column(text, ps)
 		}
@@ -371,8 +389,8 @@ func partsStatement(ctx context.Context, s *Store, parts []Part) partsRead {
 		if folded[g] {
 			continue
 		}
-		branches = append(branches, fmt.Sprintf("%s RETURN %d AS part, pid, %s AS items",
-			renameParams(src.text, src.params, fmt.Sprintf("s%d_", g), st.params), g, render(g, src.node)))
+		branches = append(branches, renameParams(src.text, src.params, "s"+strconv.Itoa(g)+"_", st.params)+
+			" RETURN "+strconv.Itoa(g)+" AS part, pid, "+render(g, src.node)+" AS items")
 	}
 	// The rows come back as one record, a list of [part, pid, items]: the driver reads each
 	// record as a message of its own, with a goroutine and a context per read while the server
@@ -439,7 +457,9 @@ func (st partsRead) give(g int, pid string, columns []any, seen []map[string]boo
 	}
 }
 
-// renameParams prefixes the parameters of text that ps holds, adding them to into.
+// renameParams prefixes the parameters of text that ps holds, adding them to into. A parameter
+// is a $ and a name, [A-Za-z_][A-Za-z0-9_]*; it is found by hand (the regexp it replaced, a
+// tenth of building a statement, is in its test).
 func renameParams(text string, ps map[string]any, prefix string, into map[string]any) string {
 	if len(ps) == 0 {
 		return text
@@ -447,15 +467,37 @@ func renameParams(text string, ps map[string]any, prefix string, into map[string
 	for k, v := range ps {
 		into[prefix+k] = v
 	}
-	return paramRef.ReplaceAllStringFunc(text, func(ref string) string {
-		if _, ok := ps[ref[1:]]; ok {
-			return "$" + prefix + ref[1:]
+	var b strings.Builder
+	done := 0 // text[:done] is in b
+	for i := 0; i < len(text); i++ {
+		if text[i] != '$' || i+1 == len(text) || !paramStart(text[i+1]) {
+			continue
 		}
-		return ref
-	})
+		j := i + 2
+		for j < len(text) && (paramStart(text[j]) || '0' <= text[j] && text[j] <= '9') {
+			j++
+		}
+		if _, ok := ps[text[i+1:j]]; ok {
+			if b.Len() == 0 {
+				b.Grow(len(text) + 4*len(prefix))
+			}
+			b.WriteString(text[done : i+1])
+			b.WriteString(prefix)
+			done = i + 1
+		}
+		i = j - 1
+	}
+	if done == 0 {
+		return text
+	}
+	b.WriteString(text[done:])
+	return b.String()
 }
 
-var paramRef = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
+// paramStart reports whether c may start a parameter's name.
+func paramStart(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
 
 // relatedColumn is the column of a relationship field over the parent pid: its related nodes
 // (and relationships), each with its sort key, in order; one page of them when p is set.
@@ -482,9 +524,9 @@ func relatedColumn[T any](ctx context.Context, s *Store, rel Rel[T], p *Page, pr
 	}
 	rv := relVar(rel.withRel)
 	guard, gparams := rel.guardOf(ctx, s)
-	column := fmt.Sprintf("COLLECT { MATCH %s WHERE %s WITH DISTINCT n%s WITH n%s, %s AS sortKey WHERE %s "+
-		"WITH n%s, sortKey ORDER BY %s%s %s }",
-		fromNode(rel.pattern, node), guard, rv, rv, rel.order.expr, where, rv, orderBy, limit, item)
+	column := "COLLECT { MATCH " + fromNode(rel.pattern, node) + " WHERE " + guard + " WITH DISTINCT n" + rv +
+		" WITH n" + rv + ", " + rel.order.expr + " AS sortKey WHERE " + where +
+		" WITH n" + rv + ", sortKey ORDER BY " + orderBy + limit + " " + item + " }"
 	return column, merge(params, gparams)
 }
 
