@@ -116,7 +116,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		return err
 	}
 	log.Info("migrations applied", "schemaVersion", store.SchemaVersion)
-	stopTracing, err := server.SetupTracing(ctx, "snodo")
+	stopTracing, traced, err := server.SetupTracing(ctx, "snodo")
 	if err != nil {
 		return fmt.Errorf("tracing (OTEL_EXPORTER_OTLP_ENDPOINT): %w", err)
 	}
@@ -188,6 +188,7 @@ func runWithStore(ctx context.Context, cmd string, args []string) error {
 		OIDC:      server.OIDC{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
 		MapTiles:  cfg.MapTiles,
 		Metrics:   metrics,
+		Traced:    traced,
 	})
 	// Every replica sends the webhook deliveries due; leases in Neo4j send each once.
 	go store.NewDispatcher(st).Run(ctx, 5*time.Second, func(f string, a ...any) { log.Warn(fmt.Sprintf(f, a...)) })

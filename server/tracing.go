@@ -20,29 +20,33 @@ import (
 
 // SetupTracing exports traces over OTLP (HTTP) when OTEL_EXPORTER_OTLP_ENDPOINT is set (with
 // the exporter's other OTEL_* settings), and does nothing otherwise: then every span is a no-op.
-// The returned function flushes and stops the exporter.
-func SetupTracing(ctx context.Context, version string) (func(context.Context) error, error) {
+// The returned function flushes and stops the exporter; traced says whether it exports, the
+// server's Options.Traced.
+func SetupTracing(ctx context.Context, version string) (stop func(context.Context) error, traced bool, err error) {
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
-		return func(context.Context) error { return nil }, nil
+		return func(context.Context) error { return nil }, false, nil
 	}
 	exp, err := otlptracehttp.New(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(
 		semconv.ServiceName("snodo"), semconv.ServiceVersion(version)))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
-	return tp.Shutdown, nil
+	return tp.Shutdown, true, nil
 }
 
-// traced wraps the handler in otelhttp: a span per request, named by its route, which carries
-// the trace context a client sends (traceparent).
-func traced(next http.Handler) http.Handler {
+// traced wraps the handler in otelhttp when the options ask for it: a span per request, named
+// by its route, which carries the trace context a client sends (traceparent).
+func (opt Options) traced(next http.Handler) http.Handler {
+	if !opt.Traced {
+		return next
+	}
 	return otelhttp.NewHandler(next, "http", otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
 		if r.Pattern != "" {
 			return r.Pattern

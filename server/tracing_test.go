@@ -25,7 +25,7 @@ func TestTraces(t *testing.T) {
 	spans := tracetest.NewInMemoryExporter()
 	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans)))
 	otel.SetTextMapPropagator(propagation.TraceContext{}) // as SetupTracing does
-	h := e.HandlerWith(server.Options{Logger: quiet})
+	h := e.HandlerWith(server.Options{Logger: quiet, Traced: true})
 	const secret = "Traced-Secret-Name-77"
 	req := gqlRequest(context.Background(), testenv.Admin, `mutation Tracked($n: String!) { createZone(input: {name: $n, kind: CUSTOM}) { zone { id } } }`,
 		map[string]any{"n": secret}, map[string]string{"X-Request-Id": "trace-req-1", "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"})
@@ -70,5 +70,29 @@ func TestTraces(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the request's span has no request id: %v", httpSpan.Attributes)
+	}
+}
+
+// TestUntracedMakesNoSpans: a server not told to trace (Options.Traced, which SetupTracing
+// gives when it exports) makes no span of a request, even with a tracer provider installed and
+// a client's traceparent, and answers as a traced one does.
+func TestUntracedMakesNoSpans(t *testing.T) {
+	e := testenv.Open(t)
+	spans := tracetest.NewInMemoryExporter()
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans)))
+	otel.SetTextMapPropagator(propagation.TraceContext{})
+	for _, traced := range []bool{false, true} {
+		spans.Reset()
+		h := e.HandlerWith(server.Options{Logger: quiet, Traced: traced})
+		req := gqlRequest(context.Background(), testenv.Admin, `query Zones { zones(first: 1) { edges { node { id } } } }`, nil,
+			map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "errors") {
+			t.Fatalf("traced %v: %d %s", traced, rec.Code, rec.Body.String())
+		}
+		if n := len(spans.GetSpans()); traced != (n > 0) {
+			t.Errorf("traced %v: %d spans", traced, n)
+		}
 	}
 }
