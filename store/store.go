@@ -140,7 +140,7 @@ func readAutoCommit(ctx context.Context, s *Store, cypher string, params map[str
 		w.done(0, err)
 		return nil, leave(err)
 	}
-	records, err := result.Collect(ctx)
+	records, err := collect(ctx, result)
 	w.done(len(records), err)
 	return records, leave(err)
 }
@@ -339,9 +339,22 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params
 		w.done(0, err)
 		return nil, err
 	}
-	records, err := result.Collect(ctx)
+	records, err := collect(ctx, result)
 	w.done(len(records), err)
 	return records, err
+}
+
+// collect reads a result's records as its Collect does, without the room for 1,024 records
+// that Collect makes first: 8 KB a statement, where most return one record or a few.
+func collect(ctx context.Context, result neo4j.ResultWithContext) ([]*neo4j.Record, error) {
+	var records []*neo4j.Record
+	for result.Next(ctx) {
+		records = append(records, result.Record())
+	}
+	if err := result.Err(); err != nil {
+		return nil, err
+	}
+	return records, nil
 }
 
 // planLog keeps every statement run under a context that carries it, as sent, and when explain
