@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"context"
+	"iter"
 	"reflect"
 	"strings"
 	"sync"
@@ -161,20 +162,28 @@ func (w walk) derive(ctx context.Context, ft *fetch, depth int) {
 	}
 }
 
-// byType splits a group by concrete type when its type is an interface or a union.
-func (w walk) byType(g group) map[string][]any {
-	if d := w.schema.Types[g.typ]; d == nil || d.Kind == ast.Object {
-		return map[string][]any{g.typ: g.values}
-	}
-	out := map[string][]any{}
-	for _, v := range g.values {
-		t := reflect.TypeOf(v)
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
+// byType splits a group by concrete type when its type is an interface or a union: it yields
+// each type with its values (an object type's group as it is, with no map made for it).
+func (w walk) byType(g group) iter.Seq2[string, []any] {
+	return func(yield func(string, []any) bool) {
+		if d := w.schema.Types[g.typ]; d == nil || d.Kind == ast.Object {
+			yield(g.typ, g.values)
+			return
 		}
-		out[t.Name()] = append(out[t.Name()], v)
+		out := map[string][]any{}
+		for _, v := range g.values {
+			t := reflect.TypeOf(v)
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			out[t.Name()] = append(out[t.Name()], v)
+		}
+		for typ, values := range out {
+			if !yield(typ, values) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 func (w walk) satisfies(typ string) []string { return satisfies(w.schema, typ) }
