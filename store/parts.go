@@ -63,9 +63,9 @@ func Via[T any](src Source, rel *Rel[T]) Source {
 		params: src.params, key: src.key + "\x01" + rel.pattern, node: "parent", base: src.key, via: rel.pattern}
 }
 
-// parentStart is how every Rel's pattern starts: the parent, by its key, "(:Label {id: pid})".
-// parentEnd reads it by hand (a regexp was a tenth of building a statement); the regexp it
-// replaced, ^\(:([A-Za-z]+) \{id: pid\}\), is in its test.
+// parentKeyed ends how every Rel's pattern starts: the parent, by its key, "(:Label {id: pid})".
+// parentEnd reads that start by hand (a regexp was a tenth of building a statement); the regexp
+// it replaced, ^\(:([A-Za-z]+) \{id: pid\}\), is in its test.
 const parentKeyed = " {id: pid})"
 
 // parentEnd is the label of the parent a pattern starts from and where that start ends; "" and
