@@ -64,8 +64,8 @@ func Via[T any](src Source, rel *Rel[T]) Source {
 }
 
 // parentKeyed ends how every Rel's pattern starts: the parent, by its key, "(:Label {id: pid})".
-// parentEnd reads that start by hand (a regexp was a tenth of building a statement); the regexp
-// it replaced, ^\(:([A-Za-z]+) \{id: pid\}\), is in its test.
+// parentEnd reads that start by hand, on the hot path of every statement; the regexp it
+// replaced, ^\(:([A-Za-z]+) \{id: pid\}\), is in its test.
 const parentKeyed = " {id: pid})"
 
 // parentEnd is the label of the parent a pattern starts from and where that start ends; "" and
@@ -458,8 +458,8 @@ func (st partsRead) give(g int, pid string, columns []any, seen []map[string]boo
 }
 
 // renameParams prefixes the parameters of text that ps holds, adding them to into. A parameter
-// is a $ and a name, [A-Za-z_][A-Za-z0-9_]*; it is found by hand (the regexp it replaced, a
-// tenth of building a statement, is in its test).
+// is a $ and a name, [A-Za-z_][A-Za-z0-9_]*; it is found by hand, on the hot path of every
+// statement (the regexp it replaced is in its test).
 func renameParams(text string, ps map[string]any, prefix string, into map[string]any) string {
 	if len(ps) == 0 {
 		return text
