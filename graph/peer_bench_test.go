@@ -134,11 +134,13 @@ RETURN s.id AS id, s.name AS name, s.channel AS channel, s.status AS status, s.c
 	},
 }
 
-// BenchmarkRegion times each question three ways, in one run: through Snodo's handler (snodo);
+// BenchmarkRegion times each question four ways, in one run: through Snodo's handler (snodo);
 // as the statements Snodo sent for it, run bare through the driver, one auto-commit read each,
-// with no GraphQL and no HTTP (statement); and as the hand-written floor (cypher). It reports
+// with no GraphQL and no HTTP (statement); through a null server, plain net/http answering the
+// floor's Cypher as JSON (null); and as the hand-written floor (cypher). It reports
 // snodo/cypher, and splits it in two: statement/cypher is what the shape of Snodo's Cypher costs
-// over the floor's, snodo/statement what Snodo's own work adds to the Cypher it sends.
+// over the floor's, snodo/statement what Snodo's own work adds to the Cypher it sends. And
+// null/cypher is what HTTP and JSON alone add to the floor, snodo/null what Snodo adds to them.
 func BenchmarkRegion(b *testing.B) {
 	uri := os.Getenv("SNODO_REGION_URI")
 	if uri == "" {
@@ -155,7 +157,7 @@ func BenchmarkRegion(b *testing.B) {
 	h := server.New(st, server.Options{Verifier: testenv.Verifier(), RatePerSecond: server.Limit(0.0)})
 	for _, q := range regionQuestions {
 		body, _ := json.Marshal(map[string]any{"query": q.graphql, "variables": q.vars})
-		var snodo, bare, floor time.Duration
+		var snodo, bare, null, floor time.Duration
 		var sent []store.Statement
 		b.Run(q.name+"/snodo", func(b *testing.B) {
 			ask := func(ctx context.Context) {
@@ -201,6 +203,49 @@ func BenchmarkRegion(b *testing.B) {
 			}
 			bare = time.Since(start) / time.Duration(b.N)
 		})
+		b.Run(q.name+"/null", func(b *testing.B) {
+			// A null server: plain net/http that reads the request as Snodo must and answers the
+			// floor's Cypher as JSON, with no GraphQL, no access rules and no middleware. What
+			// HTTP and JSON alone cost over the bare Cypher, for reading snodo/null.
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var req struct {
+					Query     string         `json:"query"`
+					Variables map[string]any `json:"variables"`
+				}
+				if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+					http.Error(w, err.Error(), http.StatusBadRequest)
+					return
+				}
+				res, err := neo4j.ExecuteQuery(r.Context(), drv, q.cypher, q.params, neo4j.EagerResultTransformer,
+					neo4j.ExecuteQueryWithReadersRouting())
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+				rows := make([]map[string]any, len(res.Records))
+				for i, rec := range res.Records {
+					rows[i] = rec.AsMap()
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(map[string]any{"data": rows})
+			})
+			ask := func() {
+				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || rec.Body.Len() < len(`{"data":[{}]}`) {
+					b.Fatalf("null server: status %d: %s", rec.Code, rec.Body.String())
+				}
+			}
+			ask()
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				ask()
+			}
+			null = time.Since(start) / time.Duration(b.N)
+		})
 		b.Run(q.name+"/cypher", func(b *testing.B) {
 			ask := func() {
 				res, err := neo4j.ExecuteQuery(ctx, drv, q.cypher, q.params, neo4j.EagerResultTransformer,
@@ -220,6 +265,10 @@ func BenchmarkRegion(b *testing.B) {
 				b.ReportMetric(float64(snodo)/float64(floor), "snodo/cypher")
 				b.ReportMetric(float64(bare)/float64(floor), "statement/cypher")
 				b.ReportMetric(float64(snodo)/float64(bare), "snodo/statement")
+			}
+			if snodo > 0 && null > 0 {
+				b.ReportMetric(float64(null)/float64(floor), "null/cypher")
+				b.ReportMetric(float64(snodo)/float64(null), "snodo/null")
 			}
 		})
 	}
