@@ -161,11 +161,7 @@ func BenchmarkRegion(b *testing.B) {
 		var sent []store.Statement
 		b.Run(q.name+"/snodo", func(b *testing.B) {
 			ask := func(ctx context.Context) {
-				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+				if rec := postBody(ctx, h, body); rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
 					b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 				}
 			}
@@ -174,15 +170,10 @@ func BenchmarkRegion(b *testing.B) {
 			if sent = statements(); len(sent) == 0 {
 				b.Fatal("the request sent no statement")
 			}
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				ask(ctx)
-			}
-			snodo = time.Since(start) / time.Duration(b.N)
+			snodo = perRequest(b, func() { ask(ctx) })
 		})
 		b.Run(q.name+"/statement", func(b *testing.B) {
-			ask := func() {
+			bare = perRequest(b, func() {
 				for _, st := range sent {
 					session := drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
 					res, err := session.Run(ctx, st.Cypher, st.Params)
@@ -194,73 +185,24 @@ func BenchmarkRegion(b *testing.B) {
 						b.Fatalf("Snodo's statement, bare: %v", err)
 					}
 				}
-			}
-			ask()
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				ask()
-			}
-			bare = time.Since(start) / time.Duration(b.N)
+			})
 		})
 		b.Run(q.name+"/null", func(b *testing.B) {
-			// A null server: plain net/http that reads the request as Snodo must and answers the
-			// floor's Cypher as JSON, with no GraphQL, no access rules and no middleware. What
-			// HTTP and JSON alone cost over the bare Cypher, for reading snodo/null.
-			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				var req struct {
-					Query     string         `json:"query"`
-					Variables map[string]any `json:"variables"`
-				}
-				if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-					http.Error(w, err.Error(), http.StatusBadRequest)
-					return
-				}
-				res, err := neo4j.ExecuteQuery(r.Context(), drv, q.cypher, q.params, neo4j.EagerResultTransformer,
-					neo4j.ExecuteQueryWithReadersRouting())
-				if err != nil {
-					http.Error(w, err.Error(), http.StatusInternalServerError)
-					return
-				}
-				rows := make([]map[string]any, len(res.Records))
-				for i, rec := range res.Records {
-					rows[i] = rec.AsMap()
-				}
-				w.Header().Set("Content-Type", "application/json")
-				_ = json.NewEncoder(w).Encode(map[string]any{"data": rows})
-			})
-			ask := func() {
-				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK || rec.Body.Len() < len(`{"data":[{}]}`) {
+			ns := nullServer(drv, q.cypher, q.params)
+			null = perRequest(b, func() {
+				if rec := postBody(ctx, ns, body); rec.Code != http.StatusOK || rec.Body.Len() < len(`{"data":[{}]}`) {
 					b.Fatalf("null server: status %d: %s", rec.Code, rec.Body.String())
 				}
-			}
-			ask()
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				ask()
-			}
-			null = time.Since(start) / time.Duration(b.N)
+			})
 		})
 		b.Run(q.name+"/cypher", func(b *testing.B) {
-			ask := func() {
+			floor = perRequest(b, func() {
 				res, err := neo4j.ExecuteQuery(ctx, drv, q.cypher, q.params, neo4j.EagerResultTransformer,
 					neo4j.ExecuteQueryWithReadersRouting())
 				if err != nil || len(res.Records) == 0 {
 					b.Fatalf("floor: %v, %d records", err, len(res.Records))
 				}
-			}
-			ask()
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				ask()
-			}
-			floor = time.Since(start) / time.Duration(b.N)
+			})
 			if snodo > 0 && bare > 0 {
 				b.ReportMetric(float64(snodo)/float64(floor), "snodo/cypher")
 				b.ReportMetric(float64(bare)/float64(floor), "statement/cypher")
@@ -272,6 +214,54 @@ func BenchmarkRegion(b *testing.B) {
 			}
 		})
 	}
+}
+
+// perRequest runs ask once to warm, then b.N times, and gives the mean time of one.
+func perRequest(b *testing.B, ask func()) time.Duration {
+	ask()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		ask()
+	}
+	return time.Since(start) / time.Duration(b.N)
+}
+
+// postBody sends a GraphQL request body to h, as a client's POST to /graphql.
+func postBody(ctx context.Context, h http.Handler, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// nullServer is plain net/http that reads a request as Snodo must and answers with the records
+// of cypher as JSON: no GraphQL, no access rules, no middleware. It is what HTTP and JSON alone
+// cost over the bare Cypher (BenchmarkRegion's null/cypher and snodo/null).
+func nullServer(drv neo4j.DriverWithContext, cypher string, params map[string]any) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Query     string         `json:"query"`
+			Variables map[string]any `json:"variables"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		res, err := neo4j.ExecuteQuery(r.Context(), drv, cypher, params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithReadersRouting())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		rows := make([]map[string]any, len(res.Records))
+		for i, rec := range res.Records {
+			rows[i] = rec.AsMap()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": rows})
+	})
 }
 
 func envOr(k, d string) string {
