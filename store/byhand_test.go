@@ -62,15 +62,15 @@ func renameByRegexp(text string, ps map[string]any, prefix string) string {
 	})
 }
 
-// checkParent fails when parentLabel or fromNode read pattern otherwise than the regexp.
+// checkParent fails when parentEnd or fromNode read pattern otherwise than the regexp.
 func checkParent(t *testing.T, pattern string) {
 	t.Helper()
 	want := ""
 	if m := parentPattern.FindStringSubmatch(pattern); m != nil {
 		want = m[1]
 	}
-	if got := parentLabel(pattern); got != want {
-		t.Errorf("parentLabel(%q) = %q, the regexp says %q", pattern, got, want)
+	if got, _ := parentEnd(pattern); got != want {
+		t.Errorf("parentEnd(%q) = %q, the regexp says %q", pattern, got, want)
 	}
 	for _, node := range []string{"", "via1"} {
 		if got, want := fromNode(pattern, node), fromNodeByRegexp(pattern, node); got != want {

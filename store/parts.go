@@ -75,19 +75,13 @@ func parentEnd(pattern string) (label string, end int) {
 		return "", 0
 	}
 	i := 2
-	for i < len(pattern) && ('a' <= pattern[i] && pattern[i] <= 'z' || 'A' <= pattern[i] && pattern[i] <= 'Z') {
+	for i < len(pattern) && letter(pattern[i]) {
 		i++
 	}
 	if i == 2 || !strings.HasPrefix(pattern[i:], parentKeyed) {
 		return "", 0
 	}
 	return pattern[2:i], i + len(parentKeyed)
-}
-
-// parentLabel is the label of the parent a pattern starts from, "" when it starts otherwise.
-func parentLabel(pattern string) string {
-	label, _ := parentEnd(pattern)
-	return label
 }
 
 // fromNode is the pattern starting from the parent node bound as node, when one is.
@@ -299,16 +293,13 @@ type nested struct{ node, columns string }
 // regexp's \bpid\b, by hand: a regexp was a third of building a statement's columns). Such a
 // column needs its source's own rows, which bind pid, and is not read inside a carrier.
 func readsPid(text string) bool {
-	word := func(c byte) bool {
-		return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-	}
 	for i := 0; ; {
 		j := strings.Index(text[i:], "pid")
 		if j < 0 {
 			return false
 		}
 		j += i
-		if (j == 0 || !word(text[j-1])) && (j+3 == len(text) || !word(text[j+3])) {
+		if (j == 0 || !wordByte(text[j-1])) && (j+3 == len(text) || !wordByte(text[j+3])) {
 			return true
 		}
 		i = j + 3
@@ -470,11 +461,11 @@ func renameParams(text string, ps map[string]any, prefix string, into map[string
 	var b strings.Builder
 	done := 0 // text[:done] is in b
 	for i := 0; i < len(text); i++ {
-		if text[i] != '$' || i+1 == len(text) || !paramStart(text[i+1]) {
+		if text[i] != '$' || i+1 == len(text) || !(text[i+1] == '_' || letter(text[i+1])) {
 			continue
 		}
 		j := i + 2
-		for j < len(text) && (paramStart(text[j]) || '0' <= text[j] && text[j] <= '9') {
+		for j < len(text) && wordByte(text[j]) {
 			j++
 		}
 		if _, ok := ps[text[i+1:j]]; ok {
@@ -494,10 +485,11 @@ func renameParams(text string, ps map[string]any, prefix string, into map[string
 	return b.String()
 }
 
-// paramStart reports whether c may start a parameter's name.
-func paramStart(c byte) bool {
-	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-}
+// letter reports whether c is an ASCII letter, and wordByte whether it is a letter, a digit or
+// _: the bytes of Cypher's names as the statement text's scanners read them.
+func letter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func wordByte(c byte) bool { return c == '_' || '0' <= c && c <= '9' || letter(c) }
 
 // relatedColumn is the column of a relationship field over the parent pid: its related nodes
 // (and relationships), each with its sort key, in order; one page of them when p is set.
