@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -216,15 +217,24 @@ func BenchmarkRegion(b *testing.B) {
 	}
 }
 
-// perRequest runs ask once to warm, then b.N times, and gives the mean time of one.
+// perRequest runs ask once to warm, then b.N times, and gives the mean time of one. It also
+// reports goroutines/op, the goroutines started during one: most of them are the driver's, one
+// for each socket read or write under a deadline (the server's connection.recv_timeout_seconds
+// hint gives every read one), so a change in the driver's reads shows here first.
 func perRequest(b *testing.B, ask func()) time.Duration {
 	ask()
+	created := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(created)
+	before := created[0].Value.Uint64()
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		ask()
 	}
-	return time.Since(start) / time.Duration(b.N)
+	each := time.Since(start) / time.Duration(b.N)
+	metrics.Read(created)
+	b.ReportMetric(float64(created[0].Value.Uint64()-before)/float64(b.N), "goroutines/op")
+	return each
 }
 
 // postBody sends a GraphQL request body to h, as a client's POST to /graphql.
