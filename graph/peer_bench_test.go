@@ -220,8 +220,10 @@ func BenchmarkRegion(b *testing.B) {
 // perRequest runs ask once to warm, then b.N times, and gives the mean time of one. It also
 // reports goroutines/op, the goroutines started during one: most of them are the driver's, one
 // for each socket read or write under a deadline (the server's connection.recv_timeout_seconds
-// hint gives every read one), so a change in the driver's reads shows here first.
+// hint gives every read one), so a change in the driver's reads shows here first. And it
+// reports B/op and allocs/op: what a request allocates is what paces the collector (gc.go).
 func perRequest(b *testing.B, ask func()) time.Duration {
+	b.ReportAllocs()
 	ask()
 	created := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
 	metrics.Read(created)
